@@ -1,0 +1,116 @@
+# vrrpd — one entry point: all, demo, check, unit, lab, asan, bench, install, clean.
+# Objects go under $(BUILD)/; the programs are placed at vrrpd/vrrpd and
+# vrrpctl/vrrpctl (the ASan/UBSan variant stays under build-asan/).
+
+CC      ?= cc
+PREFIX  ?= /usr/local
+DESTDIR ?=
+BUILD   ?= build
+PYTHON  ?= /usr/bin/python3
+
+PKGS    := libyang libnl-3.0 libnl-route-3.0 json-c
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
+
+WARN    := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-format-nonliteral
+CFLAGS  ?= -O2 -g
+ALL_CFLAGS := -std=gnu11 $(WARN) $(CFLAGS) $(EXTRA_CFLAGS) -D_GNU_SOURCE \
+	-Ilib -Ivrrpd -I$(BUILD) $(PKG_CFLAGS) -MMD -MP
+LDFLAGS ?=
+ALL_LDFLAGS := $(LDFLAGS) $(EXTRA_LDFLAGS)
+
+LIB_SRC     := $(wildcard lib/*.c)
+VRRPD_SRC   := $(filter-out vrrpd/main.c,$(wildcard vrrpd/*.c))
+VRRPCTL_SRC := $(wildcard vrrpctl/*.c)
+UNIT_SRC    := $(wildcard tests/unit/test_*.c)
+
+LIB_OBJ     := $(LIB_SRC:%.c=$(BUILD)/%.o)
+VRRPD_OBJ   := $(VRRPD_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/yang_module.o
+VRRPCTL_OBJ := $(VRRPCTL_SRC:%.c=$(BUILD)/%.o)
+UNIT_BIN    := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+
+LIBVRRP  := $(BUILD)/libvrrp.a
+LIBVRRPD := $(BUILD)/libvrrpd.a
+DAEMON   := $(BUILD)/bin/vrrpd
+CTL      := $(BUILD)/bin/vrrpctl
+
+.PHONY: all build demo check unit lab asan bench install clean deps lint
+all: build
+	@if [ "$(BUILD)" = build ]; then cp -f $(DAEMON) vrrpd/vrrpd; cp -f $(CTL) vrrpctl/vrrpctl; fi
+
+build: $(DAEMON) $(CTL) $(UNIT_BIN)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+# The YANG module is compiled into the daemon so it never depends on an
+# installed path; yang/vrrpd.yang stays the single source.
+$(BUILD)/gen/yang_module.c: yang/vrrpd.yang scripts/embed-yang.sh
+	@mkdir -p $(dir $@)
+	sh scripts/embed-yang.sh $< > $@
+
+$(BUILD)/gen/yang_module.o: $(BUILD)/gen/yang_module.c
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(LIBVRRP): $(LIB_OBJ)
+	@mkdir -p $(dir $@)
+	rm -f $@; ar rcs $@ $^
+
+$(LIBVRRPD): $(VRRPD_OBJ)
+	@mkdir -p $(dir $@)
+	rm -f $@; ar rcs $@ $^
+
+$(DAEMON): $(BUILD)/vrrpd/main.o $(LIBVRRPD) $(LIBVRRP)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(ALL_LDFLAGS) $(PKG_LIBS)
+
+$(CTL): $(VRRPCTL_OBJ) $(LIBVRRPD) $(LIBVRRP)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(ALL_LDFLAGS) $(PKG_LIBS) -lreadline
+
+$(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(LIBVRRPD) $(LIBVRRP)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(ALL_LDFLAGS) $(PKG_LIBS) $(CMOCKA_LIBS)
+
+asan:
+	$(MAKE) BUILD=build-asan CC=$(CC) CFLAGS="-O1 -g -fno-omit-frame-pointer" \
+		EXTRA_CFLAGS="-fsanitize=address,undefined -fno-sanitize-recover=undefined" \
+		EXTRA_LDFLAGS="-fsanitize=address,undefined" build
+
+deps:
+	sh scripts/install-deps.sh
+
+# Unit tests run under ASan + UBSan.
+unit: asan
+	@fail=0; for t in build-asan/tests/test_*; do \
+		echo "== $$t"; $$t || fail=1; done; exit $$fail
+
+lab: all
+	cd tests/lab && $(PYTHON) -m pytest -q -ra $(PYTEST_ARGS)
+
+check: deps
+	$(MAKE) all
+	$(MAKE) unit
+	$(MAKE) lab
+
+demo: deps
+	$(MAKE) all
+	sh scripts/demo.sh
+
+bench: deps
+	$(MAKE) all
+	sh bench/run.sh
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/share/man/man8 \
+		$(DESTDIR)$(PREFIX)/share/vrrpd/yang
+	install -m 0755 vrrpd/vrrpd vrrpctl/vrrpctl $(DESTDIR)$(PREFIX)/sbin/
+	install -m 0644 man/*.8 $(DESTDIR)$(PREFIX)/share/man/man8/
+	install -m 0644 yang/vrrpd.yang $(DESTDIR)$(PREFIX)/share/vrrpd/yang/
+
+clean:
+	rm -rf build build-asan vrrpd/vrrpd vrrpctl/vrrpctl
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,92 @@
+/* The engine: owns every VRRP instance, the shared per-interface sockets,
+ * netlink and the running configuration. The control socket (rpc.c) and
+ * main.c talk to it only through this header. */
+#ifndef VRRPD_ENGINE_H
+#define VRRPD_ENGINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "config.h"
+#include "fsm.h"
+#include "model.h"
+#include "vrrp_pkt.h"
+
+struct engine;
+struct loop;
+struct lyd_node;
+
+/* Per-instance counters, RFC 8347 names (see yang/vrrpd.yang). */
+struct instance_stats {
+	uint64_t master_transitions;
+	uint64_t adverts_rcvd;
+	uint64_t adverts_sent;
+	uint64_t prio0_rcvd;
+	uint64_t prio0_sent;
+	uint64_t drops[VRRP_DROP__MAX]; /* indexed by enum vrrp_drop */
+	struct timespec discontinuity;  /* realtime when counters started */
+};
+
+/* A snapshot of one instance for readers (RPC, logs). */
+struct instance_status {
+	const struct instance_cfg *cfg;
+	enum vrrp_state state;
+	uint8_t effective_priority;
+	struct vaddr master_addr;      /* unset if unknown */
+	uint8_t master_priority;
+	uint16_t master_adver_interval_cs;
+	struct vaddr primary_addr;     /* our source address on the interface */
+	struct timespec last_transition; /* realtime; 0 if never */
+	enum vrrp_reason last_reason;
+	uint64_t hold_remaining_ms;    /* admin failover hold */
+	const struct instance_stats *stats;
+};
+
+struct engine_opts {
+	const char *config_path;       /* startup file, may be NULL */
+};
+
+struct engine *engine_new(struct loop *loop, struct model *model, char *err,
+			  size_t errlen);
+/* Shutdown event for every instance (priority-0 adverts, VIPs removed),
+ * then frees everything. */
+void engine_free(struct engine *e);
+
+/* Replace the running configuration by a validated tree. Instances are
+ * diffed by name: unchanged ones are untouched, changed ones are updated in
+ * place where the RFC allows (priority, preempt, interval, VIPs, auth) and
+ * recreated otherwise (interface, vrid, version, family), removed ones shut
+ * down, new ones started. On success the engine owns tree and returns 0; on
+ * failure nothing changed, err says why, the caller still owns tree. */
+int engine_apply_tree(struct engine *e, struct lyd_node *tree,
+		      struct model_error *err);
+/* The running configuration tree (never NULL after engine_new). */
+const struct lyd_node *engine_running_tree(const struct engine *e);
+const struct vrrpd_config *engine_running_config(const struct engine *e);
+
+size_t engine_instance_count(const struct engine *e);
+/* Status by index (0..count-1, configuration order) or by name;
+ * return -1 if absent. */
+int engine_instance_status_at(const struct engine *e, size_t idx,
+			      struct instance_status *out);
+int engine_instance_status(const struct engine *e, const char *name,
+			   struct instance_status *out);
+
+/* Admin failover (see fsm.h). Errors: no such instance, not master
+ * (message names the current master). */
+int engine_failover(struct engine *e, const char *name, unsigned hold_s,
+		    char *err, size_t errlen);
+
+/* Daemon-wide drops that can't be attributed to an instance (unknown VRID,
+ * or a packet too short to name one). */
+const uint64_t *engine_global_drops(const struct engine *e);
+
+/* State-change subscribers (log lines, JSON-RPC notifications). */
+typedef void (*engine_state_cb)(void *arg, const struct instance_status *st,
+				enum vrrp_state old_state);
+int engine_subscribe(struct engine *e, engine_state_cb cb, void *arg);
+void engine_unsubscribe(struct engine *e, engine_state_cb cb, void *arg);
+
+#endif

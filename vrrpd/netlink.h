@@ -1,0 +1,51 @@
+/* Kernel interfaces and addresses through libnl-3 (route): a cache manager
+ * watching links and addresses (its socket is one more fd in the event loop)
+ * and a synchronous socket for adding and removing virtual addresses. */
+#ifndef VRRPD_NETLINK_H
+#define VRRPD_NETLINK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "vaddr.h"
+
+struct loop;
+struct nlw;
+
+struct nlw_callbacks {
+	/* A link appeared, changed or disappeared (up = IFF_UP and carrier,
+	 * i.e. operationally usable; gone links report up = false). */
+	void (*link_changed)(void *arg, int ifindex, const char *ifname, bool up);
+	/* Some address on ifindex was added or removed. */
+	void (*addr_changed)(void *arg, int ifindex);
+	void *arg;
+};
+
+struct nlw *nlw_new(struct loop *loop, const struct nlw_callbacks *cb,
+		    char *err, size_t errlen);
+void nlw_free(struct nlw *n);
+
+/* Lookups from the cache; 0 / false / -1 when unknown. */
+int nlw_ifindex(struct nlw *n, const char *ifname);
+bool nlw_link_up(struct nlw *n, int ifindex);
+int nlw_link_mac(struct nlw *n, int ifindex, uint8_t mac[6]);
+/* The address VRRP uses as its source on ifindex: IPv4 = the first primary
+ * (non-secondary) address that is not in exclude[]; IPv6 = the link-local
+ * address (RFC 5798 5.1.2.1). Returns 0 or -1 if there is none. */
+int nlw_primary_addr(struct nlw *n, int ifindex, int af,
+		     const struct vaddr *exclude, size_t nexclude,
+		     struct vaddr *out);
+/* True if the address is currently configured on ifindex. */
+bool nlw_has_addr(struct nlw *n, int ifindex, const struct vaddr *a);
+
+/* Add / remove a virtual address (RTM_NEWADDR / RTM_DELADDR, synchronous,
+ * acknowledged). Adding an address that exists and removing one that is
+ * absent both succeed. IPv6 VIPs are added with IFA_F_NODAD so the address
+ * is usable at once. Returns 0 or -1 with err. */
+int nlw_vip_add(struct nlw *n, int ifindex, const struct vaddr *a, int plen,
+		char *err, size_t errlen);
+int nlw_vip_del(struct nlw *n, int ifindex, const struct vaddr *a, int plen,
+		char *err, size_t errlen);
+
+#endif
