@@ -1,0 +1,308 @@
+#include "loop.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/timerfd.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "log.h"
+
+#define HEAP_NONE ((size_t)-1)
+
+struct fd_entry {
+	int fd;
+	loop_fd_cb cb;
+	void *arg;
+	struct fd_entry *next;
+};
+
+struct loop {
+	int epfd;
+	int tfd;
+	bool running;
+	struct loop_timer **heap;
+	size_t nheap, capheap;
+	uint64_t tfd_armed_us; /* deadline the timerfd is set to; 0 = none */
+	/* fd registrations: a small hash so deletion during dispatch is safe */
+	struct fd_entry *fds[256];
+	/* Deleted entries may still sit in the current epoll_wait batch, so
+	 * they are parked here and freed after the batch. */
+	struct fd_entry *graveyard;
+};
+
+uint64_t loop_now_us(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+static struct fd_entry **fd_slot(struct loop *l, int fd)
+{
+	struct fd_entry **p = &l->fds[(unsigned)fd % 256];
+	while (*p && (*p)->fd != fd)
+		p = &(*p)->next;
+	return p;
+}
+
+struct loop *loop_new(void)
+{
+	struct loop *l = calloc(1, sizeof(*l));
+	if (!l)
+		return NULL;
+	l->epfd = epoll_create1(EPOLL_CLOEXEC);
+	l->tfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+	if (l->epfd < 0 || l->tfd < 0) {
+		loop_free(l);
+		return NULL;
+	}
+	/* The timerfd is recognised in loop_run by its data.ptr == NULL. */
+	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = NULL };
+	if (epoll_ctl(l->epfd, EPOLL_CTL_ADD, l->tfd, &ev) < 0) {
+		loop_free(l);
+		return NULL;
+	}
+	return l;
+}
+
+void loop_free(struct loop *l)
+{
+	if (!l)
+		return;
+	while (l->graveyard) {
+		struct fd_entry *g = l->graveyard;
+		l->graveyard = g->next;
+		free(g);
+	}
+	for (size_t i = 0; i < 256; i++) {
+		struct fd_entry *e = l->fds[i];
+		while (e) {
+			struct fd_entry *n = e->next;
+			free(e);
+			e = n;
+		}
+	}
+	if (l->epfd >= 0)
+		close(l->epfd);
+	if (l->tfd >= 0)
+		close(l->tfd);
+	free(l->heap);
+	free(l);
+}
+
+int loop_add_fd(struct loop *l, int fd, uint32_t events, loop_fd_cb cb, void *arg)
+{
+	if (*fd_slot(l, fd)) {
+		errno = EEXIST;
+		return -1;
+	}
+	struct fd_entry *e = calloc(1, sizeof(*e));
+	if (!e)
+		return -1;
+	e->fd = fd;
+	e->cb = cb;
+	e->arg = arg;
+	struct epoll_event ev = { .events = events, .data.ptr = e };
+	if (epoll_ctl(l->epfd, EPOLL_CTL_ADD, fd, &ev) < 0) {
+		free(e);
+		return -1;
+	}
+	*fd_slot(l, fd) = e;
+	return 0;
+}
+
+int loop_mod_fd(struct loop *l, int fd, uint32_t events)
+{
+	struct fd_entry *e = *fd_slot(l, fd);
+	if (!e) {
+		errno = ENOENT;
+		return -1;
+	}
+	struct epoll_event ev = { .events = events, .data.ptr = e };
+	return epoll_ctl(l->epfd, EPOLL_CTL_MOD, fd, &ev);
+}
+
+void loop_del_fd(struct loop *l, int fd)
+{
+	struct fd_entry **p = fd_slot(l, fd);
+	struct fd_entry *e = *p;
+	if (!e)
+		return;
+	epoll_ctl(l->epfd, EPOLL_CTL_DEL, fd, NULL);
+	*p = e->next;
+	e->cb = NULL;
+	e->next = l->graveyard;
+	l->graveyard = e;
+}
+
+/* ---- timer heap ---- */
+
+static void heap_swap(struct loop *l, size_t a, size_t b)
+{
+	struct loop_timer *t = l->heap[a];
+	l->heap[a] = l->heap[b];
+	l->heap[b] = t;
+	l->heap[a]->heap_idx = a;
+	l->heap[b]->heap_idx = b;
+}
+
+static void heap_up(struct loop *l, size_t i)
+{
+	while (i > 0) {
+		size_t p = (i - 1) / 2;
+		if (l->heap[p]->deadline_us <= l->heap[i]->deadline_us)
+			break;
+		heap_swap(l, p, i);
+		i = p;
+	}
+}
+
+static void heap_down(struct loop *l, size_t i)
+{
+	for (;;) {
+		size_t c = 2 * i + 1, m = i;
+		if (c < l->nheap && l->heap[c]->deadline_us < l->heap[m]->deadline_us)
+			m = c;
+		if (c + 1 < l->nheap && l->heap[c + 1]->deadline_us < l->heap[m]->deadline_us)
+			m = c + 1;
+		if (m == i)
+			return;
+		heap_swap(l, i, m);
+		i = m;
+	}
+}
+
+static void heap_remove(struct loop *l, struct loop_timer *t)
+{
+	size_t i = t->heap_idx;
+	size_t last = --l->nheap;
+	if (i != last) {
+		heap_swap(l, i, last);
+		heap_down(l, i);
+		heap_up(l, i);
+	}
+	t->heap_idx = HEAP_NONE;
+}
+
+/* Keep the timerfd pointing at the earliest deadline. */
+static void rearm_timerfd(struct loop *l)
+{
+	uint64_t next = l->nheap ? l->heap[0]->deadline_us : 0;
+	if (next == l->tfd_armed_us)
+		return;
+	struct itimerspec its = { 0 };
+	if (next) {
+		/* 0 would disarm: a deadline already past fires at 1 ns. */
+		its.it_value.tv_sec = (time_t)(next / 1000000u);
+		its.it_value.tv_nsec = (long)(next % 1000000u) * 1000;
+		if (!its.it_value.tv_sec && !its.it_value.tv_nsec)
+			its.it_value.tv_nsec = 1;
+	}
+	if (timerfd_settime(l->tfd, TFD_TIMER_ABSTIME, &its, NULL) < 0)
+		log_err("loop: timerfd_settime: %s", strerror(errno));
+	l->tfd_armed_us = next;
+}
+
+void loop_timer_init(struct loop_timer *t, loop_timer_cb cb, void *arg)
+{
+	t->deadline_us = 0;
+	t->heap_idx = HEAP_NONE;
+	t->cb = cb;
+	t->arg = arg;
+}
+
+bool loop_timer_armed(const struct loop_timer *t)
+{
+	return t->heap_idx != HEAP_NONE;
+}
+
+void loop_timer_at(struct loop *l, struct loop_timer *t, uint64_t deadline_us)
+{
+	if (deadline_us == 0)
+		deadline_us = 1;
+	if (loop_timer_armed(t)) {
+		uint64_t old = t->deadline_us;
+		t->deadline_us = deadline_us;
+		if (deadline_us < old)
+			heap_up(l, t->heap_idx);
+		else
+			heap_down(l, t->heap_idx);
+	} else {
+		if (l->nheap == l->capheap) {
+			size_t cap = l->capheap ? l->capheap * 2 : 64;
+			struct loop_timer **h = realloc(l->heap, cap * sizeof(*h));
+			if (!h) {
+				log_err("loop: out of memory for timers");
+				return;
+			}
+			l->heap = h;
+			l->capheap = cap;
+		}
+		t->deadline_us = deadline_us;
+		t->heap_idx = l->nheap;
+		l->heap[l->nheap++] = t;
+		heap_up(l, t->heap_idx);
+	}
+	rearm_timerfd(l);
+}
+
+void loop_timer_cancel(struct loop *l, struct loop_timer *t)
+{
+	if (!loop_timer_armed(t))
+		return;
+	heap_remove(l, t);
+	rearm_timerfd(l);
+}
+
+static void run_timers(struct loop *l)
+{
+	uint64_t buf;
+	/* Reading clears the expiry count; EAGAIN is fine (spurious wakeup). */
+	if (read(l->tfd, &buf, sizeof(buf)) < 0 && errno != EAGAIN)
+		log_err("loop: timerfd read: %s", strerror(errno));
+	l->tfd_armed_us = 0; /* fired: force rearm */
+	uint64_t now = loop_now_us();
+	while (l->nheap && l->heap[0]->deadline_us <= now) {
+		struct loop_timer *t = l->heap[0];
+		heap_remove(l, t);
+		t->cb(t->arg);
+	}
+	rearm_timerfd(l);
+}
+
+void loop_stop(struct loop *l)
+{
+	l->running = false;
+}
+
+int loop_run(struct loop *l)
+{
+	struct epoll_event evs[64];
+
+	l->running = true;
+	while (l->running) {
+		int n = epoll_wait(l->epfd, evs, 64, -1);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			log_err("loop: epoll_wait: %s", strerror(errno));
+			return -1;
+		}
+		for (int i = 0; i < n && l->running; i++) {
+			struct fd_entry *e = evs[i].data.ptr;
+			if (!e)
+				run_timers(l);
+			else if (e->cb)
+				e->cb(e->arg, evs[i].events);
+		}
+		while (l->graveyard) {
+			struct fd_entry *g = l->graveyard;
+			l->graveyard = g->next;
+			free(g);
+		}
+	}
+	return 0;
+}

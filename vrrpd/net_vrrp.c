@@ -1,0 +1,301 @@
+#include "net_vrrp.h"
+
+#include <errno.h>
+#include <netinet/in.h>
+#include <netinet/ip.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#define MAX_GROUPS 8
+
+struct group_ref {
+	struct vaddr group;
+	unsigned refs;
+};
+
+struct vsock {
+	int fd;
+	int af;
+	int ifindex;
+	struct group_ref groups[MAX_GROUPS];
+	/* receive batch */
+	uint8_t bufs[VSOCK_BATCH][VSOCK_PKT_MAX];
+	uint8_t cbufs[VSOCK_BATCH][128];
+	struct sockaddr_storage from[VSOCK_BATCH];
+	struct iovec iov[VSOCK_BATCH];
+	struct mmsghdr msgs[VSOCK_BATCH];
+};
+
+static int set_int(int fd, int level, int opt, int v)
+{
+	return setsockopt(fd, level, opt, &v, sizeof(v));
+}
+
+struct vsock *vsock_open(int ifindex, const char *ifname, int af, char *err,
+			 size_t errlen)
+{
+	struct vsock *vs = calloc(1, sizeof(*vs));
+	if (!vs) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	vs->af = af;
+	vs->ifindex = ifindex;
+	vs->fd = socket(af, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, VRRP_IPPROTO);
+	if (vs->fd < 0) {
+		snprintf(err, errlen, "raw socket: %s", strerror(errno));
+		free(vs);
+		return NULL;
+	}
+	const char *what = NULL;
+	if (setsockopt(vs->fd, SOL_SOCKET, SO_BINDTODEVICE, ifname,
+		       (socklen_t)strlen(ifname)) < 0)
+		what = "SO_BINDTODEVICE";
+	/* Room for bursts of adverts from many instances. */
+	int rcv = 4 << 20;
+	if (setsockopt(vs->fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcv, sizeof(rcv)) < 0)
+		setsockopt(vs->fd, SOL_SOCKET, SO_RCVBUF, &rcv, sizeof(rcv));
+	if (af == AF_INET) {
+		struct ip_mreqn mr = { .imr_ifindex = ifindex };
+		/* We build the IPv4 header ourselves: TTL 255 and our chosen
+		 * source are what the checksum (v3) and receivers rely on. */
+		if (!what && set_int(vs->fd, IPPROTO_IP, IP_HDRINCL, 1) < 0)
+			what = "IP_HDRINCL";
+		if (!what && set_int(vs->fd, IPPROTO_IP, IP_MULTICAST_LOOP, 0) < 0)
+			what = "IP_MULTICAST_LOOP";
+		if (!what && setsockopt(vs->fd, IPPROTO_IP, IP_MULTICAST_IF, &mr,
+					sizeof(mr)) < 0)
+			what = "IP_MULTICAST_IF";
+		if (!what && set_int(vs->fd, IPPROTO_IP, IP_MULTICAST_ALL, 0) < 0)
+			what = "IP_MULTICAST_ALL";
+	} else {
+		if (!what && set_int(vs->fd, IPPROTO_IPV6, IPV6_MULTICAST_HOPS, 255) < 0)
+			what = "IPV6_MULTICAST_HOPS";
+		if (!what && set_int(vs->fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS, 255) < 0)
+			what = "IPV6_UNICAST_HOPS";
+		if (!what && set_int(vs->fd, IPPROTO_IPV6, IPV6_MULTICAST_LOOP, 0) < 0)
+			what = "IPV6_MULTICAST_LOOP";
+		if (!what && set_int(vs->fd, IPPROTO_IPV6, IPV6_MULTICAST_IF, ifindex) < 0)
+			what = "IPV6_MULTICAST_IF";
+		if (!what && set_int(vs->fd, IPPROTO_IPV6, IPV6_RECVHOPLIMIT, 1) < 0)
+			what = "IPV6_RECVHOPLIMIT";
+		if (!what && set_int(vs->fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, 1) < 0)
+			what = "IPV6_RECVPKTINFO";
+	}
+	if (what) {
+		snprintf(err, errlen, "%s on %s: %s", what, ifname, strerror(errno));
+		vsock_close(vs);
+		return NULL;
+	}
+	for (int i = 0; i < VSOCK_BATCH; i++) {
+		vs->iov[i].iov_base = vs->bufs[i];
+		vs->iov[i].iov_len = VSOCK_PKT_MAX;
+	}
+	return vs;
+}
+
+void vsock_close(struct vsock *vs)
+{
+	if (!vs)
+		return;
+	if (vs->fd >= 0)
+		close(vs->fd);
+	free(vs);
+}
+
+int vsock_fd(const struct vsock *vs)
+{
+	return vs->fd;
+}
+
+int vsock_af(const struct vsock *vs)
+{
+	return vs->af;
+}
+
+int vsock_ifindex(const struct vsock *vs)
+{
+	return vs->ifindex;
+}
+
+static int membership(struct vsock *vs, const struct vaddr *g, bool join)
+{
+	if (vs->af == AF_INET) {
+		struct ip_mreqn mr = { .imr_multiaddr = g->u.v4,
+				       .imr_ifindex = vs->ifindex };
+		return setsockopt(vs->fd, IPPROTO_IP,
+				  join ? IP_ADD_MEMBERSHIP : IP_DROP_MEMBERSHIP,
+				  &mr, sizeof(mr));
+	}
+	struct ipv6_mreq mr6 = { .ipv6mr_multiaddr = g->u.v6,
+				 .ipv6mr_interface = (unsigned)vs->ifindex };
+	return setsockopt(vs->fd, IPPROTO_IPV6,
+			  join ? IPV6_ADD_MEMBERSHIP : IPV6_DROP_MEMBERSHIP,
+			  &mr6, sizeof(mr6));
+}
+
+int vsock_join(struct vsock *vs, const struct vaddr *group, char *err,
+	       size_t errlen)
+{
+	struct group_ref *free_slot = NULL;
+	for (int i = 0; i < MAX_GROUPS; i++) {
+		struct group_ref *r = &vs->groups[i];
+		if (r->refs && vaddr_cmp(&r->group, group) == 0) {
+			r->refs++;
+			return 0;
+		}
+		if (!r->refs && !free_slot)
+			free_slot = r;
+	}
+	char buf[VADDR_STRLEN];
+	if (!free_slot) {
+		snprintf(err, errlen, "too many multicast groups on one interface");
+		return -1;
+	}
+	if (membership(vs, group, true) < 0) {
+		snprintf(err, errlen, "join %s: %s",
+			 vaddr_ntop(group, buf, sizeof(buf)), strerror(errno));
+		return -1;
+	}
+	free_slot->group = *group;
+	free_slot->refs = 1;
+	return 0;
+}
+
+void vsock_leave(struct vsock *vs, const struct vaddr *group)
+{
+	for (int i = 0; i < MAX_GROUPS; i++) {
+		struct group_ref *r = &vs->groups[i];
+		if (r->refs && vaddr_cmp(&r->group, group) == 0) {
+			if (--r->refs == 0)
+				membership(vs, group, false);
+			return;
+		}
+	}
+}
+
+int vsock_send(struct vsock *vs, const struct vaddr *src,
+	       const struct vaddr *dst, const uint8_t *payload, size_t len)
+{
+	if (vs->af == AF_INET) {
+		uint8_t pkt[sizeof(struct iphdr) + VSOCK_PKT_MAX];
+		struct iphdr *ip = (struct iphdr *)pkt;
+		if (len > VSOCK_PKT_MAX) {
+			errno = EMSGSIZE;
+			return -1;
+		}
+		memset(ip, 0, sizeof(*ip));
+		ip->version = 4;
+		ip->ihl = 5;
+		ip->tos = IPTOS_PREC_INTERNETCONTROL;
+		ip->tot_len = htons((uint16_t)(sizeof(*ip) + len));
+		ip->ttl = VRRP_TTL;
+		ip->protocol = VRRP_IPPROTO;
+		ip->saddr = src->u.v4.s_addr;
+		ip->daddr = dst->u.v4.s_addr;
+		/* id and header checksum are filled in by the kernel */
+		memcpy(pkt + sizeof(*ip), payload, len);
+		struct sockaddr_in to = { .sin_family = AF_INET, .sin_addr = dst->u.v4 };
+		ssize_t n = sendto(vs->fd, pkt, sizeof(*ip) + len, 0,
+				   (struct sockaddr *)&to, sizeof(to));
+		return n < 0 ? -1 : 0;
+	}
+	/* IPv6: the source is pinned with IPV6_PKTINFO so it is the
+	 * link-local address the checksum was computed with. */
+	struct sockaddr_in6 to = { .sin6_family = AF_INET6, .sin6_addr = dst->u.v6,
+				   .sin6_scope_id = (uint32_t)vs->ifindex };
+	struct iovec iov = { .iov_base = (void *)payload, .iov_len = len };
+	union {
+		uint8_t buf[CMSG_SPACE(sizeof(struct in6_pktinfo))];
+		struct cmsghdr align;
+	} cm;
+	memset(&cm, 0, sizeof(cm));
+	struct msghdr msg = { .msg_name = &to, .msg_namelen = sizeof(to),
+			      .msg_iov = &iov, .msg_iovlen = 1,
+			      .msg_control = cm.buf, .msg_controllen = sizeof(cm.buf) };
+	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+	c->cmsg_level = IPPROTO_IPV6;
+	c->cmsg_type = IPV6_PKTINFO;
+	c->cmsg_len = CMSG_LEN(sizeof(struct in6_pktinfo));
+	struct in6_pktinfo pi = { .ipi6_addr = src->u.v6,
+				  .ipi6_ifindex = (unsigned)vs->ifindex };
+	memcpy(CMSG_DATA(c), &pi, sizeof(pi));
+	return sendmsg(vs->fd, &msg, 0) < 0 ? -1 : 0;
+}
+
+/* IPv4 raw sockets deliver the IP header: check it before trusting the
+ * payload offset, and take TTL, source and destination from it. */
+static void parse_v4(struct vsock_pkt *p, const uint8_t *buf, size_t n)
+{
+	const struct iphdr *ip = (const struct iphdr *)buf;
+	size_t ihl;
+
+	memset(p, 0, sizeof(*p));
+	if (n < sizeof(*ip) || ip->version != 4 ||
+	    (ihl = (size_t)ip->ihl * 4) < sizeof(*ip) || ihl > n) {
+		p->bad_ip = 1;
+		return;
+	}
+	size_t tot = ntohs(ip->tot_len);
+	if (tot < ihl || tot > n)
+		tot = n; /* some stacks report odd totals; trust what we read */
+	p->payload = buf + ihl;
+	p->len = tot - ihl;
+	p->meta.ttl = ip->ttl;
+	vaddr_from_raw(&p->meta.src, AF_INET, &ip->saddr);
+	vaddr_from_raw(&p->meta.dst, AF_INET, &ip->daddr);
+}
+
+static void parse_v6(struct vsock_pkt *p, struct mmsghdr *m,
+		     const struct sockaddr_in6 *from, const uint8_t *buf)
+{
+	memset(p, 0, sizeof(*p));
+	p->payload = buf;
+	p->len = m->msg_len;
+	p->meta.ttl = -1;
+	vaddr_from_raw(&p->meta.src, AF_INET6, &from->sin6_addr);
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(&m->msg_hdr); c;
+	     c = CMSG_NXTHDR(&m->msg_hdr, c)) {
+		if (c->cmsg_level != IPPROTO_IPV6)
+			continue;
+		if (c->cmsg_type == IPV6_HOPLIMIT) {
+			int hl;
+			memcpy(&hl, CMSG_DATA(c), sizeof(hl));
+			p->meta.ttl = hl;
+		} else if (c->cmsg_type == IPV6_PKTINFO) {
+			struct in6_pktinfo pi;
+			memcpy(&pi, CMSG_DATA(c), sizeof(pi));
+			vaddr_from_raw(&p->meta.dst, AF_INET6, &pi.ipi6_addr);
+		}
+	}
+}
+
+int vsock_recv(struct vsock *vs, struct vsock_pkt *out)
+{
+	for (int i = 0; i < VSOCK_BATCH; i++) {
+		struct msghdr *h = &vs->msgs[i].msg_hdr;
+		memset(h, 0, sizeof(*h));
+		h->msg_iov = &vs->iov[i];
+		h->msg_iovlen = 1;
+		h->msg_name = &vs->from[i];
+		h->msg_namelen = sizeof(vs->from[i]);
+		h->msg_control = vs->cbufs[i];
+		h->msg_controllen = sizeof(vs->cbufs[i]);
+	}
+	int n = recvmmsg(vs->fd, vs->msgs, VSOCK_BATCH, MSG_DONTWAIT, NULL);
+	if (n <= 0)
+		return 0;
+	for (int i = 0; i < n; i++) {
+		if (vs->af == AF_INET)
+			parse_v4(&out[i], vs->bufs[i], vs->msgs[i].msg_len);
+		else
+			parse_v6(&out[i], &vs->msgs[i],
+				 (const struct sockaddr_in6 *)&vs->from[i],
+				 vs->bufs[i]);
+	}
+	return n;
+}

@@ -1,0 +1,53 @@
+/* Raw IP protocol 112 sockets: one per interface and address family,
+ * shared by every instance on it (the engine demultiplexes by VRID). */
+#ifndef VRRPD_NET_VRRP_H
+#define VRRPD_NET_VRRP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "vaddr.h"
+#include "vrrp_pkt.h"
+
+#define VSOCK_BATCH 32
+#define VSOCK_PKT_MAX 2048
+
+struct vsock;
+
+/* One received packet: the VRRP payload (IP header stripped) and what the
+ * IP layer told us about it. */
+struct vsock_pkt {
+	const uint8_t *payload;
+	size_t len;
+	struct vrrp_rx_meta meta;
+	int bad_ip; /* IPv4 header malformed: count as a length error */
+};
+
+struct vsock *vsock_open(int ifindex, const char *ifname, int af, char *err,
+			 size_t errlen);
+void vsock_close(struct vsock *vs);
+int vsock_fd(const struct vsock *vs);
+int vsock_af(const struct vsock *vs);
+int vsock_ifindex(const struct vsock *vs);
+
+/* Multicast membership, reference counted per group. */
+int vsock_join(struct vsock *vs, const struct vaddr *group, char *err,
+	       size_t errlen);
+void vsock_leave(struct vsock *vs, const struct vaddr *group);
+
+/* Send a VRRP payload from src to dst with TTL / hop limit 255.
+ * Returns 0 or -1 (errno). */
+int vsock_send(struct vsock *vs, const struct vaddr *src,
+	       const struct vaddr *dst, const uint8_t *payload, size_t len);
+
+/* Read up to VSOCK_BATCH packets with one recvmmsg(); the payload pointers
+ * stay valid until the next call. Returns the count, 0 if none. */
+int vsock_recv(struct vsock *vs, struct vsock_pkt *out);
+
+/* Gratuitous ARP (IPv4) or unsolicited neighbour advertisement (IPv6) for
+ * vip on ifindex with our MAC. Returns 0 or -1 (errno). */
+int send_garp(int ifindex, const uint8_t mac[6], const struct vaddr *vip);
+int send_unsolicited_na(int ifindex, const uint8_t mac[6],
+			const struct vaddr *vip);
+
+#endif
