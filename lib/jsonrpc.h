@@ -1,0 +1,131 @@
+/* JSON-RPC 2.0 over a byte stream, shared by vrrpd (server) and vrrpctl
+ * (client). Framing: every message is one JSON text (an object, or a batch
+ * array) on one line, terminated by '\n'; at most JSONRPC_MAX_MSG bytes.
+ * Everything received is parsed and checked here, in one place, before a
+ * method handler sees it. See vrrpd-rpc(7). */
+#ifndef VRRP_JSONRPC_H
+#define VRRP_JSONRPC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <json-c/json.h>
+
+/* Documented limit for one message (request, batch or response line). */
+#define JSONRPC_MAX_MSG (1024u * 1024u)
+
+/* JSON-RPC 2.0 section 5.1 codes, then ours (-32000..-32099 is reserved by
+ * the spec for implementation-defined server errors). */
+enum jsonrpc_code {
+	JSONRPC_PARSE_ERROR = -32700,
+	JSONRPC_INVALID_REQUEST = -32600,
+	JSONRPC_METHOD_NOT_FOUND = -32601,
+	JSONRPC_INVALID_PARAMS = -32602,
+	JSONRPC_INTERNAL_ERROR = -32603,
+	JSONRPC_VALIDATION_FAILED = -32000, /* data: {path, reason} */
+	JSONRPC_NOT_FOUND = -32001,         /* data: {name} */
+	JSONRPC_PERMISSION_DENIED = -32002, /* data: {uid, gid} */
+	JSONRPC_NOT_MASTER = -32003,        /* data: {name, state, master} */
+	JSONRPC_SAVE_FAILED = -32004,       /* data: {path, reason} */
+	JSONRPC_EXISTS = -32005,            /* data: {name} */
+	JSONRPC_TOO_MANY_CLIENTS = -32006,
+};
+
+/* Short fixed text for a code ("Parse error", ...). */
+const char *jsonrpc_code_message(int code);
+
+/* ---- framing ---------------------------------------------------------- */
+
+enum jsonrpc_frame_rc {
+	JSONRPC_FRAME_NONE = 0,     /* no complete line yet */
+	JSONRPC_FRAME_LINE = 1,     /* *line / *len hold one message */
+	JSONRPC_FRAME_OVERSIZE = -1 /* a line exceeded the limit; discarded */
+};
+
+struct jsonrpc_framer {
+	char *buf;
+	size_t len;        /* bytes held */
+	size_t cap;
+	size_t scan;       /* bytes already known to hold no '\n' */
+	size_t consumed;   /* bytes of buf already returned as lines */
+	size_t max_msg;
+	bool discarding;   /* dropping the rest of an oversize line */
+	bool oversize_reported;
+};
+
+void jsonrpc_framer_init(struct jsonrpc_framer *f, size_t max_msg);
+void jsonrpc_framer_free(struct jsonrpc_framer *f);
+/* Append received bytes. Memory stays bounded by max_msg: bytes of an
+ * oversize line are dropped. Returns 0, or -1 on allocation failure. */
+int jsonrpc_framer_feed(struct jsonrpc_framer *f, const char *data, size_t n);
+/* Take the next complete line (without '\n', NUL-terminated, valid until
+ * the next feed/next call). An oversize line is reported once. */
+enum jsonrpc_frame_rc jsonrpc_framer_next(struct jsonrpc_framer *f,
+					  char **line, size_t *len);
+/* Bytes of an unterminated message still held (e.g. at EOF). */
+size_t jsonrpc_framer_pending(const struct jsonrpc_framer *f);
+/* At EOF: hand out the unterminated tail as a last line, if any. */
+bool jsonrpc_framer_take_rest(struct jsonrpc_framer *f, char **line,
+			      size_t *len);
+
+/* ---- builders (all return new objects; the caller puts them) ---------- */
+
+/* id is copied (a new reference); NULL means JSON null. result ownership
+ * passes to the response. */
+json_object *jsonrpc_result(json_object *id, json_object *result);
+/* msg NULL: the code's standard text. data may be NULL (ownership passes). */
+json_object *jsonrpc_error(json_object *id, int code, const char *msg,
+			   json_object *data);
+json_object *jsonrpc_notification(const char *method, json_object *params);
+json_object *jsonrpc_request(const char *method, json_object *params,
+			     int64_t id);
+/* Compact text plus '\n'; malloc'd, *len excludes the NUL. */
+char *jsonrpc_serialize(json_object *msg, size_t *len);
+
+/* ---- server side: checking and dispatch ------------------------------- */
+
+/* An error a handler reports: code, message and optional data object. */
+struct jsonrpc_err {
+	int code;
+	char msg[512];
+	json_object *data;
+};
+
+void jsonrpc_err_set(struct jsonrpc_err *e, int code, json_object *data,
+		     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/* A request after checking. params is an object, an array or NULL. */
+struct jsonrpc_req {
+	const char *method;
+	json_object *params;
+	json_object *id;       /* NULL for a notification */
+	bool notification;
+};
+
+/* Check one request object (JSON-RPC 2.0 section 4). Returns 0, or -1 with
+ * err set to JSONRPC_INVALID_REQUEST. */
+int jsonrpc_check_request(json_object *msg, struct jsonrpc_req *req,
+			  struct jsonrpc_err *err);
+
+/* Called once per valid request; returns the result (new reference) or
+ * NULL with err filled. The result of a notification is discarded. */
+typedef json_object *(*jsonrpc_handler)(void *arg, const struct jsonrpc_req *req,
+					struct jsonrpc_err *err);
+
+/* Process one received line (line[len] must be '\0', as the framer
+ * guarantees): single request or batch (section 6). Returns
+ * the response to send (caller frees with json_object_put) or NULL when
+ * nothing is to be sent (notifications only). */
+json_object *jsonrpc_process_line(const char *line, size_t len,
+				  jsonrpc_handler handler, void *arg);
+
+/* ---- client side ----------------------------------------------------- */
+
+/* Classify a received message: a response (has "result" or "error") or a
+ * notification (has "method", no "id"). */
+enum jsonrpc_kind { JSONRPC_KIND_INVALID, JSONRPC_KIND_RESPONSE,
+		    JSONRPC_KIND_NOTIFICATION, JSONRPC_KIND_REQUEST };
+enum jsonrpc_kind jsonrpc_classify(json_object *msg);
+
+#endif
