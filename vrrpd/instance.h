@@ -1,0 +1,70 @@
+/* One VRRP instance: its configuration copy, its state machine, its timers
+ * and the I/O the state machine asks for. The engine owns instances and the
+ * shared sockets; an instance reaches engine services only through the
+ * functions declared at the bottom. */
+#ifndef VRRPD_INSTANCE_H
+#define VRRPD_INSTANCE_H
+
+#include "config.h"
+#include "engine.h"
+#include "fsm.h"
+#include "loop.h"
+#include "net_vrrp.h"
+
+struct instance {
+	struct engine *e;
+	struct instance_cfg cfg;   /* own deep copy */
+	struct vrrp_fsm fsm;
+	int ifindex;               /* 0 while the interface is missing */
+	struct vsock *vs;          /* shared, owned by the engine */
+	bool joined;
+	bool vips_on;
+	struct loop_timer adver_t, mdown_t, garp_t;
+	bool garp_second_pending;
+	struct instance_stats stats;
+	struct timespec last_transition;
+	enum vrrp_reason last_reason;
+	/* The advert only changes with priority or configuration, so it is
+	 * encoded once and re-sent. */
+	uint8_t pkt[VSOCK_PKT_MAX];
+	size_t pkt_len;
+	int pkt_prio;              /* priority pkt was encoded with; -1 = stale */
+};
+
+struct instance *instance_new(struct engine *e, const struct instance_cfg *cfg);
+void instance_free(struct instance *in);
+void instance_start(struct instance *in);
+/* Shutdown event: priority 0 from a master, VIPs released, socket left. */
+void instance_stop(struct instance *in);
+
+/* True if going from a to b needs a stop and start (identity changes). */
+bool instance_cfg_needs_restart(const struct instance_cfg *a,
+				const struct instance_cfg *b);
+/* Apply a configuration change that doesn't need a restart. */
+void instance_update(struct instance *in, const struct instance_cfg *cfg);
+
+void instance_on_packet(struct instance *in, const struct vrrp_adv *adv,
+			const struct vrrp_rx_meta *meta);
+void instance_count_drop(struct instance *in, enum vrrp_drop d,
+			 const struct vaddr *src);
+void instance_on_link(struct instance *in, int ifindex, bool up);
+void instance_on_addr(struct instance *in);
+int instance_failover(struct instance *in, uint64_t hold_us, char *err,
+		      size_t errlen);
+void instance_status(const struct instance *in, struct instance_status *st);
+
+/* ---- engine services used by instances (engine.c) ---- */
+struct loop *engine_loop(struct engine *e);
+struct nlw *engine_nlw(struct engine *e);
+const struct global_cfg *engine_global(const struct engine *e);
+/* Attach in to the shared socket for (ifindex, af) and claim its VRID. */
+struct vsock *engine_attach(struct engine *e, struct instance *in, char *err,
+			    size_t errlen);
+void engine_detach(struct engine *e, struct instance *in);
+/* Every VIP configured on ifindex by any instance (for primary selection). */
+size_t engine_vips_on(struct engine *e, int ifindex, int af,
+		      struct vaddr *out, size_t max);
+void engine_publish(struct engine *e, struct instance *in,
+		    enum vrrp_state old_state);
+
+#endif

@@ -1,0 +1,260 @@
+/* vrrpd: options, signals, start and stop. */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "engine.h"
+#include "log.h"
+#include "loop.h"
+#include "model.h"
+
+#ifndef VRRPD_VERSION
+#define VRRPD_VERSION "0.1.0"
+#endif
+
+struct opts {
+	const char *config;
+	const char *keepalived_conf;
+	const char *socket_path;
+	const char *pidfile;
+	bool strict;
+	bool check;
+	bool foreground;
+	int log_level;
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: vrrpd [--config FILE.json | --keepalived-conf FILE [--strict]] [--check]\n"
+		"             [--socket PATH] [--pidfile PATH] [--foreground]\n"
+		"             [--log-level error|warning|info|debug] [--version]\n");
+}
+
+static int parse_opts(int argc, char **argv, struct opts *o)
+{
+	static const struct option longopts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "keepalived-conf", required_argument, NULL, 'k' },
+		{ "strict", no_argument, NULL, 'S' },
+		{ "check", no_argument, NULL, 't' },
+		{ "socket", required_argument, NULL, 's' },
+		{ "pidfile", required_argument, NULL, 'p' },
+		{ "foreground", no_argument, NULL, 'f' },
+		{ "log-level", required_argument, NULL, 'l' },
+		{ "version", no_argument, NULL, 'V' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	o->log_level = LOG_LVL_INFO;
+	while ((c = getopt_long(argc, argv, "c:k:Sts:p:fl:Vh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'c': o->config = optarg; break;
+		case 'k': o->keepalived_conf = optarg; break;
+		case 'S': o->strict = true; break;
+		case 't': o->check = true; break;
+		case 's': o->socket_path = optarg; break;
+		case 'p': o->pidfile = optarg; break;
+		case 'f': o->foreground = true; break;
+		case 'l':
+			o->log_level = log_level_parse(optarg);
+			if (o->log_level < 0) {
+				fprintf(stderr, "vrrpd: unknown log level '%s'\n", optarg);
+				return -1;
+			}
+			break;
+		case 'V': printf("vrrpd %s\n", VRRPD_VERSION); exit(0);
+		case 'h': usage(stdout); exit(0);
+		default: usage(stderr); return -1;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "vrrpd: unexpected argument '%s'\n", argv[optind]);
+		return -1;
+	}
+	if (o->config && o->keepalived_conf) {
+		fprintf(stderr, "vrrpd: --config and --keepalived-conf are exclusive\n");
+		return -1;
+	}
+	return 0;
+}
+
+/* Load and validate the startup configuration; nothing runs unless the
+ * whole file is valid. */
+static int load_config(struct model *m, const struct opts *o,
+		       struct lyd_node **tree)
+{
+	struct model_error me;
+
+	*tree = NULL;
+	if (o->keepalived_conf) {
+		fprintf(stderr, "vrrpd: --keepalived-conf: not available in this build\n");
+		return -1;
+	}
+	if (!o->config)
+		return 0;
+	if (model_parse_file(m, o->config, tree, &me) < 0) {
+		fprintf(stderr, "vrrpd: %s: invalid configuration\n", o->config);
+		if (me.path[0])
+			fprintf(stderr, "  path: %s\n", me.path);
+		fprintf(stderr, "  reason: %s\n", me.msg);
+		return -1;
+	}
+	return 0;
+}
+
+static int write_pidfile(const char *path)
+{
+	char tmp[4096];
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	FILE *f = fopen(tmp, "w");
+	if (!f)
+		return -1;
+	fprintf(f, "%ld\n", (long)getpid());
+	if (fclose(f) != 0 || rename(tmp, path) < 0) {
+		unlink(tmp);
+		return -1;
+	}
+	return 0;
+}
+
+static int daemonize(void)
+{
+	pid_t pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid > 0)
+		_exit(0);
+	if (setsid() < 0)
+		return -1;
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid > 0)
+		_exit(0);
+	int fd = open("/dev/null", O_RDWR);
+	if (fd >= 0) {
+		dup2(fd, 0);
+		dup2(fd, 1);
+		dup2(fd, 2);
+		if (fd > 2)
+			close(fd);
+	}
+	return chdir("/");
+}
+
+struct sigctx {
+	int fd;
+	struct loop *loop;
+	bool reload;
+};
+
+static void on_signal(void *arg, uint32_t events)
+{
+	struct sigctx *sc = arg;
+	struct signalfd_siginfo si;
+	(void)events;
+
+	while (read(sc->fd, &si, sizeof(si)) == sizeof(si)) {
+		if (si.ssi_signo == SIGHUP) {
+			sc->reload = true;
+			log_info("SIGHUP: reload is not supported yet; use the control socket");
+			continue;
+		}
+		log_info("Stopping on signal %u", si.ssi_signo);
+		loop_stop(sc->loop);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	struct opts o;
+	struct model_error me;
+	char err[512];
+	int rc = 1;
+
+	if (parse_opts(argc, argv, &o) < 0)
+		return 2;
+	struct model *m = model_new(&me);
+	if (!m) {
+		fprintf(stderr, "vrrpd: cannot load the YANG model: %s\n", me.msg);
+		return 1;
+	}
+	struct lyd_node *tree = NULL;
+	if (load_config(m, &o, &tree) < 0) {
+		model_free(m);
+		return 1;
+	}
+	if (o.check) {
+		struct vrrpd_config c;
+		if (model_tree_to_config(tree, &c, &me) < 0) {
+			fprintf(stderr, "vrrpd: %s\n", me.msg);
+		} else {
+			printf("configuration OK: %zu instance(s)\n", c.n_instances);
+			vrrpd_config_free(&c);
+			rc = 0;
+		}
+		model_tree_free(tree);
+		model_free(m);
+		return rc;
+	}
+
+	log_init("vrrpd", (enum log_level)o.log_level, o.foreground);
+	if (!o.foreground && daemonize() < 0) {
+		fprintf(stderr, "vrrpd: cannot daemonize: %s\n", strerror(errno));
+		return 1;
+	}
+	/* We are raw sockets and netlink: a peer closing a control socket must
+	 * never kill us. */
+	signal(SIGPIPE, SIG_IGN);
+	sigset_t ss;
+	sigemptyset(&ss);
+	sigaddset(&ss, SIGTERM);
+	sigaddset(&ss, SIGINT);
+	sigaddset(&ss, SIGHUP);
+	sigprocmask(SIG_BLOCK, &ss, NULL);
+
+	struct loop *loop = loop_new();
+	struct sigctx sc = { .fd = signalfd(-1, &ss, SFD_NONBLOCK | SFD_CLOEXEC),
+			     .loop = loop };
+	if (!loop || sc.fd < 0 || loop_add_fd(loop, sc.fd, EPOLLIN, on_signal, &sc) < 0) {
+		log_err("cannot set up the event loop: %s", strerror(errno));
+		return 1;
+	}
+	struct engine *e = engine_new(loop, m, err, sizeof(err));
+	if (!e) {
+		log_err("cannot start: %s", err);
+		return 1;
+	}
+	if (o.pidfile && write_pidfile(o.pidfile) < 0)
+		log_warn("cannot write pidfile %s: %s", o.pidfile, strerror(errno));
+	log_info("vrrpd %s starting (pid %ld)", VRRPD_VERSION, (long)getpid());
+	if (engine_apply_tree(e, tree, &me) < 0) {
+		log_err("configuration rejected: %s%s%s", me.path[0] ? me.path : "",
+			me.path[0] ? ": " : "", me.msg);
+		model_tree_free(tree);
+		goto out;
+	}
+	rc = loop_run(loop) < 0 ? 1 : 0;
+out:
+	engine_free(e);
+	if (o.pidfile)
+		unlink(o.pidfile);
+	log_info("vrrpd stopped");
+	loop_free(loop);
+	close(sc.fd);
+	model_free(m);
+	return rc;
+}
