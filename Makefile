@@ -35,7 +35,7 @@ LIBVRRPD := $(BUILD)/libvrrpd.a
 DAEMON   := $(BUILD)/bin/vrrpd
 CTL      := $(BUILD)/bin/vrrpctl
 
-.PHONY: all build demo check unit lab asan bench install clean deps lint
+.PHONY: all build demo check unit lab asan clang bench install clean deps
 all: build
 	@if [ "$(BUILD)" = build ]; then cp -f $(DAEMON) vrrpd/vrrpd; cp -f $(CTL) vrrpctl/vrrpctl; fi
 
@@ -79,6 +79,10 @@ asan:
 		EXTRA_CFLAGS="-fsanitize=address,undefined -fno-sanitize-recover=undefined" \
 		EXTRA_LDFLAGS="-fsanitize=address,undefined" build
 
+# The same tree must build clean with clang too.
+clang:
+	$(MAKE) BUILD=build-clang CC=clang build
+
 deps:
 	sh scripts/install-deps.sh
 
@@ -92,6 +96,7 @@ lab: all
 
 check: deps
 	$(MAKE) all
+	$(MAKE) clang
 	$(MAKE) unit
 	$(MAKE) lab
 
@@ -111,6 +116,6 @@ install: all
 	install -m 0644 yang/vrrpd.yang $(DESTDIR)$(PREFIX)/share/vrrpd/yang/
 
 clean:
-	rm -rf build build-asan vrrpd/vrrpd vrrpctl/vrrpctl
+	rm -rf build build-asan build-clang vrrpd/vrrpd vrrpctl/vrrpctl
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
