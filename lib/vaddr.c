@@ -48,11 +48,15 @@ int vaddr_parse(const char *s, struct vaddr *a, int *plen)
 	}
 	if (!plen)
 		return -1;
-	char *end;
-	long p = strtol(slash + 1, &end, 10);
-	if (slash[1] == '\0' || *end != '\0' || p < 0 || p > max)
+	/* digits only: strtol alone would take " 8", "+8" and "-0" */
+	const char *d = slash + 1;
+	size_t nd = strspn(d, "0123456789");
+	if (nd == 0 || nd > 3 || d[nd] != '\0' || (nd > 1 && d[0] == '0'))
 		return -1;
-	*plen = (int)p;
+	int p = atoi(d);
+	if (p > max)
+		return -1;
+	*plen = p;
 	return 0;
 }
 
