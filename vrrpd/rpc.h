@@ -1,0 +1,85 @@
+/* JSON-RPC methods of the control socket: one table of methods, their
+ * handlers and the permission each needs (see man/vrrpd-rpc.7). The socket
+ * code (ctl_server.c) hands every received line to rpc_handle_line() and
+ * sends back what it returns; it never looks inside a request.
+ *
+ * Handlers reach the engine only through struct rpc_backend, so they can be
+ * unit-tested against a fake engine (tests/unit/test_rpc.c). Every change
+ * is made on a copy of the running configuration as RFC 7951 JSON, then
+ * parsed and validated by libyang (model_parse_json) and only then handed
+ * to the engine: a rejected change changes nothing. */
+#ifndef VRRPD_RPC_H
+#define VRRPD_RPC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include <json-c/json.h>
+
+#include "engine.h"
+#include "jsonrpc.h"
+#include "model.h"
+
+/* Default hold time of instance.failover, seconds. */
+#define RPC_FAILOVER_HOLD_DEFAULT_S 60
+#define RPC_FAILOVER_HOLD_MAX_S 86400
+
+/* What the handlers need from the engine. */
+struct rpc_backend {
+	void *arg;
+	struct model *model;
+	const struct lyd_node *(*running_tree)(void *arg);
+	int (*apply_tree)(void *arg, struct lyd_node *tree, struct model_error *err);
+	size_t (*instance_count)(void *arg);
+	int (*status_at)(void *arg, size_t idx, struct instance_status *out);
+	int (*status)(void *arg, const char *name, struct instance_status *out);
+	int (*failover)(void *arg, const char *name, unsigned hold_s, char *err,
+			size_t errlen);
+	const uint64_t *(*global_drops)(void *arg);
+};
+
+/* The real engine behind the interface. */
+void rpc_backend_engine(struct rpc_backend *b, struct engine *e,
+			struct model *m);
+
+/* Who sent a request (from SO_PEERCRED) and what the peer may do. */
+struct rpc_caller {
+	uid_t uid;
+	gid_t gid;
+	pid_t pid;
+	bool may_read;
+	bool may_write;
+	bool subscribed;   /* set by events.subscribe */
+};
+
+struct rpc_opts {
+	const char *config_path;  /* default target of config.save; may be NULL */
+	const char *socket_path;  /* reported by daemon.info */
+};
+
+struct rpc;
+
+struct rpc *rpc_new(const struct rpc_backend *b, const struct rpc_opts *o);
+void rpc_free(struct rpc *r);
+
+/* Handle one received line (NUL-terminated at len). Returns the response
+ * to send (caller puts it), or NULL when there is nothing to send. */
+json_object *rpc_handle_line(struct rpc *r, struct rpc_caller *c,
+			     const char *line, size_t len);
+
+/* The notification pushed to subscribers on a state change. */
+#define RPC_EVENT_STATE_CHANGED "instance.state-changed"
+json_object *rpc_state_notification(const struct instance_status *st,
+				    enum vrrp_state old_state);
+
+/* The method table, for documentation and tests. */
+struct rpc_method_info {
+	const char *name;
+	bool write;        /* needs the admin permission */
+	const char *summary;
+};
+const struct rpc_method_info *rpc_method_info(size_t *n);
+
+#endif
