@@ -1,0 +1,341 @@
+/* Decoding a validated vrrpd data tree into struct vrrpd_config: the one
+ * place where YANG data becomes the plain C the engine reads. libyang has
+ * already checked every type, range and constraint; this file still
+ * refuses anything that would not fit the C structs (a tree built by hand
+ * and never validated), so the engine can trust what it gets. */
+#include "model.h"
+
+#include <arpa/inet.h>
+#include <libyang/libyang.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The value of a leaf child: the data node's canonical value, else the
+ * schema default (a tree that was not validated has no implicit nodes),
+ * else NULL. */
+static const char *leaf_value(const struct lyd_node *parent, const char *name)
+{
+	const struct lyd_node *n;
+	const struct lysc_node *s;
+	const struct lysc_node_leaf *leaf;
+
+	LY_LIST_FOR(lyd_child(parent), n) {
+		if (n->schema && strcmp(LYD_NAME(n), name) == 0)
+			return lyd_get_value(n);
+	}
+	s = lys_find_child(parent->schema, parent->schema->module, name, 0,
+			   LYS_LEAF, 0);
+	if (!s)
+		return NULL;
+	leaf = (const struct lysc_node_leaf *)s;
+	return leaf->dflt ? lyd_value_get_canonical(s->module->ctx, leaf->dflt)
+			  : NULL;
+}
+
+static const struct lyd_node *child_node(const struct lyd_node *parent,
+					 const char *name)
+{
+	const struct lyd_node *n;
+
+	LY_LIST_FOR(lyd_child(parent), n) {
+		if (n->schema && strcmp(LYD_NAME(n), name) == 0)
+			return n;
+	}
+	return NULL;
+}
+
+static int fail(struct model_error *err, const struct lyd_node *parent,
+		const char *name, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static int fail(struct model_error *err, const struct lyd_node *parent,
+		const char *name, const char *fmt, ...)
+{
+	char path[400] = "/";
+	va_list ap;
+
+	if (!err)
+		return -1;
+	if (parent)
+		lyd_path(parent, LYD_PATH_STD, path, sizeof(path));
+	snprintf(err->path, sizeof(err->path), "%s%s%s", path,
+		 strcmp(path, "/") && name ? "/" : "", name ? name : "");
+	va_start(ap, fmt);
+	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+/* An unsigned leaf in [min, max]; an absent leaf without a default is an
+ * error. */
+static int get_uint(const struct lyd_node *parent, const char *name,
+		    unsigned long min, unsigned long max, unsigned long *out,
+		    struct model_error *err)
+{
+	const char *v = leaf_value(parent, name);
+	char *end;
+
+	if (!v)
+		return fail(err, parent, name, "missing value");
+	*out = strtoul(v, &end, 10);
+	if (*end != '\0' || *out < min || *out > max)
+		return fail(err, parent, name, "value %s not in %lu..%lu", v,
+			    min, max);
+	return 0;
+}
+
+static int get_bool(const struct lyd_node *parent, const char *name, bool *out,
+		    struct model_error *err)
+{
+	const char *v = leaf_value(parent, name);
+
+	if (!v)
+		return fail(err, parent, name, "missing value");
+	*out = strcmp(v, "true") == 0;
+	return 0;
+}
+
+/* Copy a string leaf into a fixed buffer; absent = "" unless required. */
+static int get_str(const struct lyd_node *parent, const char *name, char *dst,
+		   size_t len, bool required, struct model_error *err)
+{
+	const char *v = leaf_value(parent, name);
+
+	dst[0] = '\0';
+	if (!v)
+		return required ? fail(err, parent, name, "missing value") : 0;
+	if (strlen(v) >= len)
+		return fail(err, parent, name, "longer than %zu characters",
+			    len - 1);
+	memcpy(dst, v, strlen(v) + 1);
+	return 0;
+}
+
+static int get_addr(const struct lyd_node *parent, const char *name,
+		    struct vaddr *a, struct model_error *err)
+{
+	const char *v = leaf_value(parent, name);
+
+	if (!v || vaddr_parse(v, a, NULL) != 0)
+		return fail(err, parent, name, "not an IP address: %s",
+			    v ? v : "(missing)");
+	return 0;
+}
+
+/* Defaults of container global, for a configuration with no vrrpd data at
+ * all (NULL tree). They mirror yang/vrrpd.yang; test_model checks that the
+ * two agree. */
+static void global_defaults(struct global_cfg *g)
+{
+	memset(g, 0, sizeof(*g));
+	g->group4.af = AF_INET;
+	inet_pton(AF_INET, "224.0.0.18", &g->group4.u.v4);
+	g->group6.af = AF_INET6;
+	inet_pton(AF_INET6, "ff02::12", &g->group6.u.v6);
+	g->garp_delay_s = 5;
+	g->garp_repeat = 5;
+	g->garp_refresh_s = 0;
+	g->check_adv_addrs = true;
+}
+
+static int decode_global(const struct lyd_node *g, struct global_cfg *out,
+			 struct model_error *err)
+{
+	unsigned long v;
+
+	if (get_str(g, "router-id", out->router_id, sizeof(out->router_id),
+		    false, err) ||
+	    get_addr(g, "multicast-group-v4", &out->group4, err) ||
+	    get_addr(g, "multicast-group-v6", &out->group6, err) ||
+	    get_bool(g, "check-advert-addresses", &out->check_adv_addrs, err))
+		return -1;
+	if (get_uint(g, "garp-master-delay", 0, UINT16_MAX, &v, err))
+		return -1;
+	out->garp_delay_s = (unsigned)v;
+	if (get_uint(g, "garp-master-repeat", 1, UINT8_MAX, &v, err))
+		return -1;
+	out->garp_repeat = (unsigned)v;
+	if (get_uint(g, "garp-master-refresh", 0, UINT16_MAX, &v, err))
+		return -1;
+	out->garp_refresh_s = (unsigned)v;
+	return 0;
+}
+
+static int decode_vip(const struct lyd_node *va, int af, struct vip_cfg *vip,
+		      struct model_error *err)
+{
+	unsigned long plen;
+	unsigned max;
+
+	if (get_addr(va, "address", &vip->addr, err))
+		return -1;
+	if (vip->addr.af != af)
+		return fail(err, va, "address",
+			    "address family differs from the instance's");
+	max = af == AF_INET ? 32 : 128;
+	/* RFC 5798 leaves the prefix to the operator; no prefix = host. */
+	if (leaf_value(va, "prefix-length")) {
+		if (get_uint(va, "prefix-length", 1, max, &plen, err))
+			return -1;
+	} else {
+		plen = max;
+	}
+	vip->plen = (uint8_t)plen;
+	return get_str(va, "device", vip->dev, sizeof(vip->dev), false, err);
+}
+
+static int decode_vips(const struct lyd_node *inst, struct instance_cfg *ic,
+		       struct model_error *err)
+{
+	const struct lyd_node *n;
+	size_t count = 0;
+
+	LY_LIST_FOR(lyd_child(inst), n) {
+		if (n->schema && strcmp(LYD_NAME(n), "virtual-address") == 0)
+			count++;
+	}
+	if (count == 0)
+		return fail(err, inst, "virtual-address",
+			    "at least one virtual address is required");
+	ic->vips = calloc(count, sizeof(*ic->vips));
+	if (!ic->vips)
+		return fail(err, inst, NULL, "out of memory");
+	LY_LIST_FOR(lyd_child(inst), n) {
+		if (!n->schema || strcmp(LYD_NAME(n), "virtual-address"))
+			continue;
+		if (decode_vip(n, ic->af, &ic->vips[ic->n_vips], err))
+			return -1;
+		ic->n_vips++;
+	}
+	return 0;
+}
+
+static int decode_auth(const struct lyd_node *inst, struct instance_cfg *ic,
+		       struct model_error *err)
+{
+	const struct lyd_node *auth = child_node(inst, "authentication");
+	const char *type = auth ? leaf_value(auth, "type") : NULL;
+
+	ic->auth = AUTH_CFG_NONE;
+	ic->auth_pass[0] = '\0';
+	if (!type || strcmp(type, "none") == 0)
+		return 0;
+	if (strcmp(type, "simple-password") != 0)
+		return fail(err, auth, "type", "unknown authentication type %s",
+			    type);
+	ic->auth = AUTH_CFG_SIMPLE;
+	return get_str(auth, "password", ic->auth_pass, sizeof(ic->auth_pass),
+		       true, err);
+}
+
+static int decode_numbers(const struct lyd_node *inst, struct instance_cfg *ic,
+			  struct model_error *err)
+{
+	unsigned long v;
+
+	if (get_uint(inst, "vrid", 1, 255, &v, err))
+		return -1;
+	ic->vrid = (uint8_t)v;
+	if (get_uint(inst, "version", 2, 3, &v, err))
+		return -1;
+	ic->version = (uint8_t)v;
+	if (get_uint(inst, "priority", 1, 255, &v, err))
+		return -1;
+	ic->priority = (uint8_t)v;
+	if (get_uint(inst, "preempt-delay", 0, 3600, &v, err))
+		return -1;
+	ic->preempt_delay_s = (uint16_t)v;
+	if (get_uint(inst, "advertisement-interval", 1, 25500, &v, err))
+		return -1;
+	ic->adv_interval_cs = (uint16_t)v;
+	return 0;
+}
+
+static int decode_instance(const struct lyd_node *inst,
+			   const struct global_cfg *g, struct instance_cfg *ic,
+			   struct model_error *err)
+{
+	const char *v;
+
+	if (get_str(inst, "name", ic->name, sizeof(ic->name), true, err) ||
+	    get_str(inst, "interface", ic->ifname, sizeof(ic->ifname), true,
+		    err) ||
+	    decode_numbers(inst, ic, err) ||
+	    get_bool(inst, "preempt", &ic->preempt, err) ||
+	    get_bool(inst, "accept-mode", &ic->accept_mode, err))
+		return -1;
+
+	v = leaf_value(inst, "address-family");
+	ic->af = v && strcmp(v, "ipv6") == 0 ? AF_INET6 : AF_INET;
+	v = leaf_value(inst, "initial-state");
+	ic->start_as_master = v && strcmp(v, "master") == 0;
+
+	/* An instance without its own group uses the global one of its
+	 * family (keepalived vrrp_mcast_group4/6). */
+	if (leaf_value(inst, "multicast-group")) {
+		if (get_addr(inst, "multicast-group", &ic->group, err))
+			return -1;
+		if (ic->group.af != ic->af)
+			return fail(err, inst, "multicast-group",
+				    "address family differs from the instance's");
+	} else {
+		ic->group = ic->af == AF_INET ? g->group4 : g->group6;
+	}
+	if (decode_auth(inst, ic, err))
+		return -1;
+	return decode_vips(inst, ic, err);
+}
+
+/* The top-level vrrpd container among the tree's siblings, or NULL. */
+static const struct lyd_node *find_top(const struct lyd_node *tree)
+{
+	const struct lyd_node *n;
+
+	LY_LIST_FOR(lyd_first_sibling(tree), n) {
+		if (n->schema && strcmp(LYD_NAME(n), "vrrpd") == 0 &&
+		    strcmp(n->schema->module->name, "vrrpd") == 0)
+			return n;
+	}
+	return NULL;
+}
+
+int model_tree_to_config(const struct lyd_node *tree, struct vrrpd_config *out,
+			 struct model_error *err)
+{
+	const struct lyd_node *top, *n, *global;
+	size_t count = 0;
+
+	memset(out, 0, sizeof(*out));
+	global_defaults(&out->global);
+	top = tree ? find_top(tree) : NULL;
+	if (!top)
+		return 0;
+
+	global = child_node(top, "global");
+	if (global && decode_global(global, &out->global, err))
+		return -1;
+
+	LY_LIST_FOR(lyd_child(top), n) {
+		if (n->schema && strcmp(LYD_NAME(n), "instance") == 0)
+			count++;
+	}
+	if (count == 0)
+		return 0;
+	out->instances = calloc(count, sizeof(*out->instances));
+	if (!out->instances)
+		return fail(err, top, NULL, "out of memory");
+	LY_LIST_FOR(lyd_child(top), n) {
+		if (!n->schema || strcmp(LYD_NAME(n), "instance"))
+			continue;
+		/* Count it first so vrrpd_config_free() releases its VIPs. */
+		out->n_instances++;
+		if (decode_instance(n, &out->global,
+				    &out->instances[out->n_instances - 1], err)) {
+			vrrpd_config_free(out);
+			return -1;
+		}
+	}
+	return 0;
+}
