@@ -12,6 +12,9 @@
 
 #include <json-c/json.h>
 
+/* Where vrrpd listens and vrrpctl connects unless told otherwise. */
+#define VRRPD_SOCKET_DEFAULT "/run/vrrpd/vrrpd.sock"
+
 /* Documented limit for one message (request, batch or response line). */
 #define JSONRPC_MAX_MSG (1024u * 1024u)
 
