@@ -1,0 +1,258 @@
+/* keepalived import: completing an instance the way keepalived does
+ * (vrrp_complete_instance() in keepalived's vrrp.c), so the converted
+ * configuration runs what keepalived would run, and vrrp_strict as a
+ * validation mode: where keepalived's strict mode complains and corrects,
+ * we refuse, because a silently changed router is worse than none. */
+#include <string.h>
+
+#include "keepalived_ir.h"
+
+#define PRIO_OWNER 255   /* RFC 5798 5.2.4: the address owner */
+#define PRIO_DEFAULT 100 /* RFC 5798 5.2.4 and keepalived */
+#define V2_ADV_MAX_CS 25500 /* RFC 3768 5.3.7: 8-bit field, seconds */
+#define V3_ADV_MAX_CS 4095  /* RFC 5798 5.2.7: 12-bit field, centiseconds */
+
+static const char *strict_name(const struct ka_instance *in)
+{
+	return in->strict_mode == 1 ? "strict_mode" : "vrrp_strict";
+}
+
+/* The family comes from the addresses (keepalived: the first VIP), and every
+ * address must have it: an instance advertises one family. */
+static int finish_family(struct ka_ctx *cx, struct ka_instance *in)
+{
+	if (in->n_vips == 0) {
+		ka_error(cx->r, in->file, in->line,
+			 "vrrp_instance '%s': no virtual_ipaddress; vrrpd needs at least one address",
+			 in->name);
+		return -1;
+	}
+	in->af = in->vips[0].addr.af;
+	int rc = 0;
+	for (size_t i = 1; i < in->n_vips; i++) {
+		const struct ka_vip *v = &in->vips[i];
+		if (v->addr.af == in->af)
+			continue;
+		char buf[VADDR_STRLEN];
+		ka_error(cx->r, v->file, v->line,
+			 "keyword 'virtual_ipaddress': %s is %s but the instance's first address is %s; one family per instance",
+			 vaddr_ntop(&v->addr, buf, sizeof(buf)),
+			 v->addr.af == AF_INET ? "IPv4" : "IPv6",
+			 in->af == AF_INET ? "IPv4" : "IPv6");
+		rc = -1;
+	}
+	if (rc == 0 && in->af == AF_INET6 && in->strict &&
+	    !IN6_IS_ADDR_LINKLOCAL(&in->vips[0].addr.u.v6)) {
+		/* RFC 5798 5.2.9: the first IPv6 address is link-local. */
+		ka_error(cx->r, in->vips[0].file, in->vips[0].line,
+			 "keyword 'virtual_ipaddress': with %s the first IPv6 address must be link-local (RFC 5798 5.2.9)",
+			 strict_name(in));
+		rc = -1;
+	}
+	return rc;
+}
+
+/* VRRPv2 is IPv4 only (RFC 3768); keepalived runs IPv6 instances as v3. */
+static int finish_version(struct ka_ctx *cx, struct ka_instance *in)
+{
+	if (in->af == AF_INET6) {
+		if (in->version == 2) {
+			const char *fmt = "keyword 'vrrp_version': VRRP version 2 is IPv4 only (RFC 3768); %s";
+			if (in->strict) {
+				ka_error(cx->r, in->version_at.file, in->version_at.line, fmt,
+					 "rejected with strict mode");
+				return -1;
+			}
+			ka_warn(cx->r, in->version_at.file, in->version_at.line, fmt,
+				"using version 3 for this IPv6 instance");
+		}
+		in->version = 3;
+	} else if (in->version == 0) {
+		in->version = cx->cfg->g.version;
+	}
+	return 0;
+}
+
+/* keepalived: no priority and state MASTER means the address owner (255);
+ * no state means master only for the owner. */
+static int finish_priority_state(struct ka_ctx *cx, struct ka_instance *in)
+{
+	if (in->priority == 0)
+		in->priority =
+			in->state == KA_STATE_MASTER ? PRIO_OWNER : PRIO_DEFAULT;
+	if (in->state == KA_STATE_UNSET)
+		in->state = in->priority == PRIO_OWNER ? KA_STATE_MASTER
+						       : KA_STATE_BACKUP;
+	else if (in->strict &&
+		 (in->state == KA_STATE_MASTER) != (in->priority == PRIO_OWNER)) {
+		ka_error(cx->r, in->state_at.file, in->state_at.line,
+			 "keyword 'state': with %s, state MASTER must match being the address owner (priority 255)",
+			 strict_name(in));
+		return -1;
+	}
+	return 0;
+}
+
+static int finish_auth(struct ka_ctx *cx, struct ka_instance *in)
+{
+	if (!in->auth_at.line)
+		return 0;
+	if (in->strict) {
+		ka_error(cx->r, in->auth_at.file, in->auth_at.line,
+			 "keyword 'authentication': not allowed with %s (keepalived ignores it there)",
+			 strict_name(in));
+		return -1;
+	}
+	const char *why = NULL;
+	if (in->version == 3)
+		why = "VRRP version 3 has no authentication (RFC 5798)";
+	else if (in->auth == KA_AUTH_PASS && !in->auth_pass_at.line)
+		why = "auth_type PASS without auth_pass";
+	else if (in->auth != KA_AUTH_PASS && in->auth_pass_at.line)
+		why = "auth_pass without auth_type PASS";
+	if (why) {
+		/* keepalived also drops such authentication with a message. */
+		ka_warn(cx->r, in->auth_at.file, in->auth_at.line,
+			"keyword 'authentication': %s; no authentication is used",
+			why);
+		in->auth = KA_AUTH_UNSET;
+	}
+	return 0;
+}
+
+static int finish_preempt(struct ka_ctx *cx, struct ka_instance *in)
+{
+	if (in->nopreempt && in->priority == PRIO_OWNER) {
+		ka_warn(cx->r, in->nopreempt_at.file, in->nopreempt_at.line,
+			"keyword 'nopreempt': the address owner (priority 255) always preempts; nopreempt is reset as keepalived does");
+		in->nopreempt = false;
+	}
+	if (in->nopreempt && in->state == KA_STATE_MASTER) {
+		ka_warn(cx->r, in->nopreempt_at.file, in->nopreempt_at.line,
+			"keyword 'nopreempt': does not work with state MASTER; reset as keepalived does");
+		in->nopreempt = false;
+	}
+	if (!in->preempt_delay_s)
+		return 0;
+	if (in->strict) {
+		ka_error(cx->r, in->preempt_delay_at.file, in->preempt_delay_at.line,
+			 "keyword 'preempt_delay': not allowed with %s",
+			 strict_name(in));
+		return -1;
+	}
+	const char *why = in->state == KA_STATE_MASTER
+				  ? "does not work with state MASTER"
+			  : in->nopreempt ? "has no meaning with nopreempt"
+					  : NULL;
+	if (why) {
+		ka_warn(cx->r, in->preempt_delay_at.file, in->preempt_delay_at.line,
+			"keyword 'preempt_delay': %s; reset to 0 as keepalived does",
+			why);
+		in->preempt_delay_s = 0;
+	}
+	return 0;
+}
+
+/* keepalived accepts packets for the VIPs unless strict (it installs no
+ * filter), so its default is accept mode on; strict mode defaults it off
+ * except for the address owner, and forbids it with VRRPv2 (RFC 3768 has no
+ * Accept_Mode). */
+static int finish_accept(struct ka_ctx *cx, struct ka_instance *in)
+{
+	if (in->accept < 0)
+		in->accept = in->priority == PRIO_OWNER || !in->strict;
+	if (in->accept && in->priority != PRIO_OWNER && in->strict &&
+	    in->version == 2) {
+		ka_error(cx->r, in->accept_at.file, in->accept_at.line,
+			 "keyword 'accept': accept mode with VRRP version 2 does not comply with RFC 3768 (%s)",
+			 strict_name(in));
+		return -1;
+	}
+	return 0;
+}
+
+static int finish_advert(struct ka_ctx *cx, struct ka_instance *in)
+{
+	if (!in->adv_at.line) {
+		in->adv_cs = 100; /* keepalived: 1 s */
+		return 0;
+	}
+	if (in->version == 2 &&
+	    (in->adv_cs % 100 || in->adv_cs > V2_ADV_MAX_CS)) {
+		ka_error(cx->r, in->adv_at.file, in->adv_at.line,
+			 "keyword 'advert_int': expected whole seconds 1..255 with VRRP version 2, got '%s'",
+			 in->adv_text);
+		return -1;
+	}
+	if (in->version == 3 && in->adv_cs > V3_ADV_MAX_CS) {
+		ka_error(cx->r, in->adv_at.file, in->adv_at.line,
+			 "keyword 'advert_int': expected 0.01..40.95 seconds with VRRP version 3, got '%s'",
+			 in->adv_text);
+		return -1;
+	}
+	return 0;
+}
+
+int ka_instance_finish(struct ka_ctx *cx, struct ka_instance *in)
+{
+	int rc = 0;
+	in->strict = in->strict_mode >= 0 ? in->strict_mode : cx->cfg->g.strict;
+	if (!in->ifname[0]) {
+		ka_error(cx->r, in->file, in->line,
+			 "vrrp_instance '%s': keyword 'interface' is missing; vrrpd needs the interface to advertise on",
+			 in->name);
+		rc = -1;
+	}
+	if (!in->vrid) {
+		ka_error(cx->r, in->file, in->line,
+			 "vrrp_instance '%s': keyword 'virtual_router_id' is missing",
+			 in->name);
+		rc = -1;
+	}
+	if (finish_family(cx, in) < 0)
+		return -1;
+	if (finish_version(cx, in) < 0)
+		rc = -1;
+	if (finish_priority_state(cx, in) < 0)
+		rc = -1;
+	if (finish_auth(cx, in) < 0)
+		rc = -1;
+	if (in->unicast_at.line && in->strict) {
+		ka_error(cx->r, in->unicast_at.file, in->unicast_at.line,
+			 "keyword 'unicast_peer': not allowed with %s",
+			 strict_name(in));
+		rc = -1;
+	}
+	if (finish_preempt(cx, in) < 0)
+		rc = -1;
+	if (finish_accept(cx, in) < 0)
+		rc = -1;
+	if (finish_advert(cx, in) < 0)
+		rc = -1;
+	return rc;
+}
+
+/* RFC 5798 6.1: a virtual router is one VRID on one LAN; two instances on
+ * the same interface, VRID and family would be the same router. */
+int ka_instances_check(struct ka_ctx *cx)
+{
+	const struct ka_config *c = cx->cfg;
+	int rc = 0;
+	for (size_t i = 1; i < c->n_inst; i++) {
+		const struct ka_instance *b = &c->inst[i];
+		for (size_t j = 0; j < i; j++) {
+			const struct ka_instance *a = &c->inst[j];
+			if (a->vrid != b->vrid || a->af != b->af ||
+			    strcmp(a->ifname, b->ifname))
+				continue;
+			ka_error(cx->r, b->vrid_at.file, b->vrid_at.line,
+				 "keyword 'virtual_router_id': %u on %s (%s) is already used by vrrp_instance '%s' at %s:%u",
+				 b->vrid, b->ifname,
+				 b->af == AF_INET ? "IPv4" : "IPv6", a->name,
+				 a->file, a->line);
+			rc = -1;
+			break;
+		}
+	}
+	return rc;
+}

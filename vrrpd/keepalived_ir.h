@@ -1,0 +1,123 @@
+/* What the keepalived importer understood, between the keyword mapping
+ * (keepalived_conf.c, keepalived_instance.c) and the JSON output
+ * (keepalived_json.c). Internal to keepalived_*.c. Values are resolved to
+ * keepalived's effective semantics by ka_instance_finish() before output. */
+#ifndef VRRPD_KEEPALIVED_IR_H
+#define VRRPD_KEEPALIVED_IR_H
+
+#include <net/if.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "keepalived_lex.h"
+#include "vaddr.h"
+
+#define KA_NAME_MAX 64            /* instance names: 1..63 characters */
+#define KA_PASS_MAX 8             /* RFC 3768 5.3.10: 8 octets */
+
+struct ka_global {
+	char router_id[KA_NAME_MAX];  /* empty: not set */
+	struct vaddr group4, group6;
+	unsigned garp_delay_s;
+	unsigned garp_repeat;
+	unsigned garp_refresh_s;
+	bool check_adv_addrs;
+	unsigned version;             /* default for instances: 2 or 3 */
+	bool strict;                  /* vrrp_strict */
+};
+
+struct ka_vip {
+	struct vaddr addr;
+	int plen;                     /* -1: none given (host address) */
+	char dev[IFNAMSIZ];           /* empty: the instance's interface */
+	const char *file;
+	unsigned line;
+};
+
+enum ka_state { KA_STATE_UNSET, KA_STATE_BACKUP, KA_STATE_MASTER };
+enum ka_auth { KA_AUTH_UNSET, KA_AUTH_PASS };
+
+/* Where a keyword was found; line 0: not given. */
+struct ka_loc {
+	const char *file;
+	unsigned line;
+};
+
+static inline struct ka_loc ka_loc_of(const struct ka_stmt *s)
+{
+	return (struct ka_loc){.file = s->file, .line = s->line};
+}
+
+/* One vrrp_instance. */
+struct ka_instance {
+	char name[KA_NAME_MAX];
+	const char *file;
+	unsigned line;
+	char ifname[IFNAMSIZ];
+	unsigned vrid;
+	struct ka_loc vrid_at;
+	unsigned version;                   /* 0: global default */
+	struct ka_loc version_at;
+	unsigned priority;                  /* 0: not set */
+	struct ka_loc priority_at;
+	enum ka_state state;
+	struct ka_loc state_at;
+	bool nopreempt;
+	struct ka_loc nopreempt_at;
+	unsigned preempt_delay_s;
+	struct ka_loc preempt_delay_at;
+	int accept;                         /* -1: not set */
+	struct ka_loc accept_at;
+	unsigned adv_cs;
+	struct ka_loc adv_at;
+	char adv_text[32];
+	int strict_mode;                    /* -1: global vrrp_strict */
+	enum ka_auth auth;
+	char auth_pass[KA_PASS_MAX + 1];
+	struct ka_loc auth_at, auth_type_at, auth_pass_at;
+	struct ka_loc unicast_at;           /* unicast_peer given */
+	struct ka_vip *vips;
+	size_t n_vips;
+	/* resolved by ka_instance_finish() */
+	int af;
+	bool strict;
+};
+
+struct ka_config {
+	struct ka_global g;
+	struct ka_instance *inst;
+	size_t n_inst;
+};
+
+/* Shared state of one conversion. */
+struct ka_ctx {
+	struct ka_report *r;
+	struct ka_config *cfg;
+};
+
+/* Value helpers (keepalived_conf.c). Each reports its own error naming the
+ * keyword and returns -1 on a bad value. */
+int ka_arg_count(struct ka_ctx *cx, const struct ka_stmt *s, size_t min,
+		 size_t max, const char *expected);
+/* Decimal digits only, value <= max. */
+bool ka_parse_decimal(const char *v, unsigned long max, unsigned long *out);
+int ka_uint(struct ka_ctx *cx, const struct ka_stmt *s, unsigned min,
+	    unsigned max, unsigned *out);
+int ka_flag(struct ka_ctx *cx, const struct ka_stmt *s, bool *out);
+int ka_no_block(struct ka_ctx *cx, const struct ka_stmt *s);
+int ka_ifname(struct ka_ctx *cx, const struct ka_stmt *s, const char *kw,
+	      const char *value, char out[IFNAMSIZ]);
+
+/* keepalived_instance.c */
+int ka_instance_parse(struct ka_ctx *cx, const struct ka_stmt *s);
+void ka_config_free(struct ka_config *c);
+
+/* keepalived_finish.c: defaults, keepalived's corrections, vrrp_strict
+ * checks, then checks across instances. Return 0 or -1 (reported). */
+int ka_instance_finish(struct ka_ctx *cx, struct ka_instance *in);
+int ka_instances_check(struct ka_ctx *cx);
+
+/* keepalived_json.c: malloc'd pretty JSON text, or NULL (out of memory). */
+char *ka_config_to_json(const struct ka_config *c);
+
+#endif

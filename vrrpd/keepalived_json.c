@@ -1,0 +1,174 @@
+/* keepalived import: the completed configuration as RFC 7951 JSON of module
+ * vrrpd, built with json-c. Keys are added in a fixed order (json-c keeps
+ * insertion order) so the text is stable and diffable. Every leaf is
+ * written out, defaults included, so a reviewer sees what will run. */
+#include <json-c/json.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "keepalived_ir.h"
+
+static int add(json_object *o, const char *key, json_object *v)
+{
+	if (!v)
+		return -1;
+	if (json_object_object_add(o, key, v) < 0) {
+		json_object_put(v);
+		return -1;
+	}
+	return 0;
+}
+
+static json_object *addr_string(const struct vaddr *a)
+{
+	char buf[VADDR_STRLEN];
+	return json_object_new_string(vaddr_ntop(a, buf, sizeof(buf)));
+}
+
+static json_object *global_json(const struct ka_global *g)
+{
+	json_object *o = json_object_new_object();
+	if (!o)
+		return NULL;
+	int rc = 0;
+	if (g->router_id[0])
+		rc |= add(o, "router-id", json_object_new_string(g->router_id));
+	rc |= add(o, "multicast-group-v4", addr_string(&g->group4));
+	rc |= add(o, "multicast-group-v6", addr_string(&g->group6));
+	rc |= add(o, "garp-master-delay",
+		  json_object_new_int((int)g->garp_delay_s));
+	rc |= add(o, "garp-master-repeat",
+		  json_object_new_int((int)g->garp_repeat));
+	rc |= add(o, "garp-master-refresh",
+		  json_object_new_int((int)g->garp_refresh_s));
+	rc |= add(o, "check-advert-addresses",
+		  json_object_new_boolean(g->check_adv_addrs));
+	if (rc) {
+		json_object_put(o);
+		return NULL;
+	}
+	return o;
+}
+
+static json_object *vip_json(const struct ka_vip *v)
+{
+	json_object *o = json_object_new_object();
+	if (!o)
+		return NULL;
+	int rc = add(o, "address", addr_string(&v->addr));
+	if (v->plen >= 0)
+		rc |= add(o, "prefix-length", json_object_new_int(v->plen));
+	if (v->dev[0])
+		rc |= add(o, "device", json_object_new_string(v->dev));
+	if (rc) {
+		json_object_put(o);
+		return NULL;
+	}
+	return o;
+}
+
+static json_object *auth_json(const struct ka_instance *in)
+{
+	json_object *o = json_object_new_object();
+	if (!o)
+		return NULL;
+	if (add(o, "type", json_object_new_string("simple-password")) < 0 ||
+	    add(o, "password", json_object_new_string(in->auth_pass)) < 0) {
+		json_object_put(o);
+		return NULL;
+	}
+	return o;
+}
+
+static json_object *instance_json(const struct ka_instance *in)
+{
+	json_object *o = json_object_new_object();
+	json_object *vips = json_object_new_array();
+	if (!o || !vips) {
+		json_object_put(o);
+		json_object_put(vips);
+		return NULL;
+	}
+	int rc = 0;
+	for (size_t i = 0; i < in->n_vips && rc == 0; i++) {
+		json_object *v = vip_json(&in->vips[i]);
+		if (!v || json_object_array_add(vips, v) < 0) {
+			json_object_put(v);
+			rc = -1;
+		}
+	}
+	rc |= add(o, "name", json_object_new_string(in->name));
+	rc |= add(o, "interface", json_object_new_string(in->ifname));
+	rc |= add(o, "vrid", json_object_new_int((int)in->vrid));
+	rc |= add(o, "version", json_object_new_int((int)in->version));
+	rc |= add(o, "address-family",
+		  json_object_new_string(in->af == AF_INET6 ? "ipv6" : "ipv4"));
+	rc |= add(o, "priority", json_object_new_int((int)in->priority));
+	rc |= add(o, "preempt", json_object_new_boolean(!in->nopreempt));
+	rc |= add(o, "preempt-delay",
+		  json_object_new_int((int)in->preempt_delay_s));
+	rc |= add(o, "accept-mode", json_object_new_boolean(in->accept > 0));
+	rc |= add(o, "advertisement-interval",
+		  json_object_new_int((int)in->adv_cs));
+	rc |= add(o, "initial-state",
+		  json_object_new_string(in->state == KA_STATE_MASTER
+						 ? "master"
+						 : "backup"));
+	if (in->auth == KA_AUTH_PASS)
+		rc |= add(o, "authentication", auth_json(in));
+	if (rc) {
+		json_object_put(vips);
+		json_object_put(o);
+		return NULL;
+	}
+	if (add(o, "virtual-address", vips) < 0) {
+		json_object_put(o);
+		return NULL;
+	}
+	return o;
+}
+
+static json_object *config_json(const struct ka_config *c)
+{
+	json_object *top = json_object_new_object();
+	json_object *vrrpd = json_object_new_object();
+	if (!top || !vrrpd || add(top, "vrrpd:vrrpd", vrrpd) < 0) {
+		json_object_put(top);
+		return NULL;
+	}
+	if (add(vrrpd, "global", global_json(&c->g)) < 0) {
+		json_object_put(top);
+		return NULL;
+	}
+	if (c->n_inst == 0)
+		return top;
+	json_object *list = json_object_new_array();
+	if (add(vrrpd, "instance", list) < 0) {
+		json_object_put(top);
+		return NULL;
+	}
+	for (size_t i = 0; i < c->n_inst; i++) {
+		json_object *in = instance_json(&c->inst[i]);
+		if (!in || json_object_array_add(list, in) < 0) {
+			json_object_put(in);
+			json_object_put(top);
+			return NULL;
+		}
+	}
+	return top;
+}
+
+char *ka_config_to_json(const struct ka_config *c)
+{
+	json_object *top = config_json(c);
+	if (!top)
+		return NULL;
+	const char *text = json_object_to_json_string_ext(
+		top, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
+			     JSON_C_TO_STRING_NOSLASHESCAPE);
+	char *out = NULL;
+	if (text && asprintf(&out, "%s\n", text) < 0)
+		out = NULL;
+	json_object_put(top);
+	return out;
+}

@@ -1,0 +1,63 @@
+/* Syntax layer of the keepalived importer (internal to keepalived_*.c).
+ *
+ * keepalived's grammar is line oriented: a statement is a keyword with its
+ * arguments up to the end of the line, optionally followed by a block
+ * `{ ... }` of further statements. `{` and `}` are tokens of their own even
+ * when glued to a word (`vrrp_instance VI_22{`), `!` and `#` start a comment
+ * that runs to the end of the line, "double quotes" keep spaces in one
+ * argument, and `include GLOB` splices files in place. This file turns the
+ * text into a tree of statements; it knows no keyword except `include`. */
+#ifndef VRRPD_KEEPALIVED_LEX_H
+#define VRRPD_KEEPALIVED_LEX_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "keepalived_conf.h"
+
+struct ka_stmt {
+	const char *file;        /* owned by the ka_tree */
+	unsigned line;
+	size_t argc;             /* >= 1 */
+	char **argv;             /* argv[0] is the keyword */
+	bool has_block;
+	struct ka_stmt *child;   /* statements inside the block */
+	struct ka_stmt *next;
+};
+
+struct ka_tree {
+	struct ka_stmt *top;
+	char **files;            /* every file name read, for ka_stmt.file */
+	size_t n_files;
+};
+
+/* Where messages go. `strict` turns ka_warn() into errors. */
+struct ka_report {
+	struct kaconf_diag *diag; /* may be NULL: messages only counted */
+	bool strict;
+	size_t n_errors;
+};
+
+/* "FILE:LINE: <fmt>" as an error (line 0: "FILE: <fmt>"). */
+void ka_error(struct ka_report *r, const char *file, unsigned line,
+	      const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/* A keyword that is skipped: "FILE:LINE: <fmt>; ignored" as a warning, or
+ * "FILE:LINE: <fmt> (rejected in strict mode)" as an error when strict. */
+void ka_ignored(struct ka_report *r, const char *file, unsigned line,
+		const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/* A warning about a value keepalived corrects and we correct the same way;
+ * an error when strict. */
+void ka_warn(struct ka_report *r, const char *file, unsigned line,
+	     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/* Parse `text` (named `name`) with its includes into *tree. Returns 0, or -1
+ * after reporting a syntax error (tree then freed and empty). */
+int ka_parse(const char *name, const char *text, size_t len,
+	     unsigned max_include_depth, struct ka_report *r,
+	     struct ka_tree *tree);
+void ka_tree_free(struct ka_tree *tree);
+
+/* Read a whole file (bounded), NUL-terminated. Returns 0 or -errno. */
+int ka_read_file(const char *path, char **buf, size_t *len);
+
+#endif
