@@ -1,0 +1,114 @@
+"""pytest fixtures for the namespace lab.
+
+Implementation under test: vrrpd by default; VRRP_LAB_IMPL=keepalived (or
+--impl keepalived) runs the very same scenarios with keepalived on every
+router, which is how the harness itself is validated and how baseline
+timings are taken.  Every test has a hard deadline (SIGALRM, no plugin
+needed) and every lab is torn down even when the test fails; a failed test
+keeps its logs and pcaps and prints where they are.
+"""
+
+import os
+import shutil
+import signal
+
+import pytest
+
+import lab as labmod
+
+TEST_TIMEOUT_S = int(os.environ.get("VRRP_LAB_TEST_TIMEOUT", "90"))
+_timings = []
+
+
+def pytest_addoption(parser):
+    parser.addoption("--impl", default=os.environ.get("VRRP_LAB_IMPL", "vrrpd"),
+                     choices=["vrrpd", "keepalived"],
+                     help="daemon run on the routers in the scenario tests")
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "interop: vrrpd against Debian's keepalived")
+
+
+@pytest.hookimpl(hookwrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    rep = outcome.get_result()
+    setattr(item, "rep_" + rep.when, rep)
+
+
+def pytest_terminal_summary(terminalreporter):
+    if not _timings:
+        return
+    terminalreporter.section("lab timings")
+    for test, what, ms in _timings:
+        terminalreporter.write_line("%-55s %-38s %8.1f ms" % (test, what, ms))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _require_root():
+    if os.geteuid() != 0:
+        pytest.skip("the namespace lab needs root")
+    for tool in ("ip", "tcpdump", "ping"):
+        if not shutil.which(tool):
+            pytest.skip("missing tool: %s" % tool)
+
+
+@pytest.fixture(autouse=True)
+def _deadline(request):
+    """Hard per-test deadline: a hung wait can never stall the whole suite."""
+    def expired(signum, frame):
+        raise labmod.LabTimeout("test exceeded %ds" % TEST_TIMEOUT_S)
+    old = signal.signal(signal.SIGALRM, expired)
+    signal.alarm(TEST_TIMEOUT_S)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, old)
+
+
+@pytest.fixture
+def impl(request):
+    kind = request.config.getoption("--impl")
+    if kind == "vrrpd" and not os.access(labmod.VRRPD_BIN, os.X_OK):
+        pytest.fail("vrrpd not built (%s); run make" % labmod.VRRPD_BIN)
+    return kind
+
+
+@pytest.fixture
+def make_lab(request):
+    """Factory: make_lab(routers=2) -> a running Lab, closed after the test."""
+    labs = []
+
+    def factory(routers=2, client=True):
+        lab = labmod.Lab(routers=routers, client=client)
+        labs.append(lab)
+        return lab.__enter__()
+
+    yield factory
+    failed = any(getattr(request.node, "rep_" + w, None) is not None and
+                 getattr(request.node, "rep_" + w).failed for w in ("setup", "call"))
+    for lab in labs:
+        lab.keep = failed
+        lab.close()
+        if failed:
+            print("\nlab artifacts kept in %s" % lab.dir)
+
+
+@pytest.fixture
+def lab(make_lab):
+    return make_lab(2)
+
+
+@pytest.fixture
+def lab3(make_lab):
+    return make_lab(3)
+
+
+@pytest.fixture
+def timing(request):
+    """timing(what, ms): recorded and printed in the 'lab timings' summary."""
+    def record(what, ms):
+        _timings.append((request.node.name, what, ms))
+    return record

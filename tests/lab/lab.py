@@ -1,0 +1,679 @@
+"""Namespace lab for vrrpd integration tests.
+
+One Lab = one throw-away LAN: a 'switch' namespace holding a bridge, one
+namespace per router (r1..rN, LAN interface 'eth0', 10.10.10.101..) and a
+client namespace (10.10.10.200) that probes the VIP and captures the wire.
+Every name carries a per-run prefix so parallel runs never collide, and
+everything created is removed again on exit, on exceptions and at
+interpreter exit (atexit), because a leaked namespace with a running daemon
+would keep sending adverts into the next run.
+
+Every wait is bounded: wait_for() raises LabTimeout, processes are stopped
+with SIGTERM and then SIGKILL after a deadline.
+"""
+
+import atexit
+import json
+import os
+import random
+import re
+import shutil
+import signal
+import string
+import subprocess
+import tempfile
+import time
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+VRRPD_BIN = os.environ.get("VRRPD_BIN", os.path.join(ROOT, "vrrpd", "vrrpd"))
+KEEPALIVED_BIN = os.environ.get("KEEPALIVED_BIN", "/usr/sbin/keepalived")
+
+LAN_PREFIX = "10.10.10"
+ROUTER_HOST = 100          # router i gets 10.10.10.(100+i), as in the seed
+CLIENT_ADDR = "10.10.10.200"
+IFNAME = "eth0"
+
+CMD_TIMEOUT_S = 10
+
+_live_labs = []
+
+
+class LabError(Exception):
+    pass
+
+
+class LabTimeout(LabError):
+    pass
+
+
+def run(cmd, check=True, timeout=CMD_TIMEOUT_S, capture=True):
+    """Run a command with a deadline; returns stdout text."""
+    r = subprocess.run(cmd, stdout=subprocess.PIPE if capture else None,
+                       stderr=subprocess.PIPE if capture else None,
+                       text=True, timeout=timeout)
+    if check and r.returncode != 0:
+        raise LabError("command failed (%d): %s\n%s" %
+                       (r.returncode, " ".join(cmd), r.stderr))
+    return r.stdout if capture else ""
+
+
+def wait_for(pred, timeout, interval=0.02, what="condition"):
+    """Poll pred() until it returns a truthy value or timeout seconds pass."""
+    deadline = time.monotonic() + timeout
+    while True:
+        v = pred()
+        if v:
+            return v
+        if time.monotonic() >= deadline:
+            raise LabTimeout("timed out after %.1fs waiting for %s" % (timeout, what))
+        time.sleep(interval)
+
+
+def _unique_prefix():
+    rnd = "".join(random.choice(string.ascii_lowercase + string.digits) for _ in range(4))
+    return "vl%d%s" % (os.getpid() % 100000, rnd)
+
+
+def _stop_proc(p, sig=signal.SIGTERM, timeout=5.0):
+    """Signal a Popen and wait for it; escalate to SIGKILL after timeout."""
+    if p.poll() is not None:
+        return p.returncode
+    try:
+        p.send_signal(sig)
+    except ProcessLookupError:
+        pass
+    try:
+        return p.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        try:
+            os.killpg(p.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+        try:
+            p.kill()
+        except ProcessLookupError:
+            pass
+        return p.wait(timeout=5)
+
+
+def read_pid(path):
+    try:
+        with open(path) as f:
+            return int(f.read().strip())
+    except (OSError, ValueError):
+        return None
+
+
+def pid_alive(pid):
+    """True if pid runs (a zombie, e.g. a child of a stopped parent, is dead)."""
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            state = f.read().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state not in ("Z", "X")
+
+
+# ---------------------------------------------------------------- daemons
+
+# Log wording per implementation.  vrrpd follows keepalived's wording but
+# prefixes "VRRP_Instance"; keepalived 2.2.7 writes "(VI_1) ...".  Tests use
+# the semantic keys so one scenario runs against either implementation.
+LOG_PATTERNS = {
+    "vrrpd": {
+        "master": r"VRRP_Instance\({i}\) Entering MASTER STATE",
+        "backup": r"VRRP_Instance\({i}\) Entering BACKUP STATE",
+        "fault": r"VRRP_Instance\({i}\) Entering FAULT STATE",
+        "higher_prio": r"VRRP_Instance\({i}\) Received advert with higher priority (\d+), ours (\d+)",
+        "prio0_rcvd": r"VRRP_Instance\({i}\) Received advert with priority 0, master resigned",
+        "prio0_sent": r"VRRP_Instance\({i}\) sent priority 0 advert",
+        "garp": r"VRRP_Instance\({i}\) Sending gratuitous ARP on (\S+) for (\S+)",
+        "removing_vips": r"VRRP_Instance\({i}\) removing protocol VIPs",
+        "adding_vips": r"VRRP_Instance\({i}\) adding VIPs",
+        "auth_drop": r"VRRP_Instance\({i}\) dropped advert from (\S+): auth-errors",
+    },
+    "keepalived": {
+        "master": r"\({i}\) Entering MASTER STATE",
+        "backup": r"\({i}\) Entering BACKUP STATE",
+        "fault": r"\({i}\) Entering FAULT STATE",
+        "higher_prio": r"\({i}\) (?:Master )?[Rr]eceived advert from \S+ with higher priority (\d+), ours (\d+)",
+        "prio0_rcvd": r"\({i}\) Backup received priority 0 advertisement",
+        "prio0_sent": r"\({i}\) sent 0 priority",
+        "garp": r"\({i}\) Sending/queueing gratuitous ARPs on (\S+) for (\S+)",
+        "removing_vips": r"\({i}\) removing VIPs",
+        "adding_vips": r"\({i}\) setting VIPs",
+        "auth_drop": r"\({i}\) received an invalid passwd",
+    },
+}
+
+
+class Daemon:
+    """A VRRP daemon (vrrpd or keepalived) running inside one router namespace."""
+
+    def __init__(self, lab, router, kind, config):
+        self.lab, self.router, self.kind = lab, router, kind
+        self.ns = lab.ns(router)
+        self.config = config
+        self.gen = 0
+        self.proc = None
+        self.logfile = None
+        base = os.path.join(lab.dir, router)
+        self.pidfile = base + "-%s.pid" % kind
+        self.vrrp_pidfile = base + "-keepalived-vrrp.pid"
+        self.socket = base + "-vrrpd.sock"
+
+    # Each start gets its own log file so log checks never see a previous run.
+    @property
+    def log_path(self):
+        return os.path.join(self.lab.dir, "%s-%s.%d.log" % (self.router, self.kind, self.gen))
+
+    def _write_config(self):
+        if self.kind == "vrrpd":
+            path = os.path.join(self.lab.dir, "%s.json" % self.router)
+            with open(path, "w") as f:
+                json.dump(self.config, f, indent=2)
+        else:
+            path = os.path.join(self.lab.dir, "%s-keepalived.conf" % self.router)
+            with open(path, "w") as f:
+                f.write(render_keepalived(self.config))
+        return path
+
+    def command(self, conf):
+        if self.kind == "vrrpd":
+            if not os.access(VRRPD_BIN, os.X_OK):
+                raise LabError("vrrpd binary not built: %s" % VRRPD_BIN)
+            return [VRRPD_BIN, "--config", conf, "--foreground", "--log-level", "debug",
+                    "--pidfile", self.pidfile, "--socket", self.socket]
+        # -n: stay in the foreground; -l -D -G: detailed log on the console only;
+        # explicit pid files per namespace so two keepalived never see each other.
+        return [KEEPALIVED_BIN, "-n", "-l", "-D", "-G", "--vrrp", "-f", conf,
+                "-p", self.pidfile, "-r", self.vrrp_pidfile]
+
+    def start(self, wait_ready=True):
+        if self.running():
+            raise LabError("%s already running" % self.router)
+        self.gen += 1
+        conf = self._write_config()
+        for p in (self.pidfile, self.vrrp_pidfile):
+            if os.path.exists(p):
+                os.unlink(p)
+        self.logfile = open(self.log_path, "w")
+        self.t_start = time.time()
+        self.proc = subprocess.Popen(["ip", "netns", "exec", self.ns] + self.command(conf),
+                                     stdin=subprocess.DEVNULL, stdout=self.logfile,
+                                     stderr=subprocess.STDOUT, start_new_session=True)
+        self.lab._procs.append(self.proc)
+        if wait_ready:
+            # keepalived is useful only once its VRRP child runs; vrrpd is one process.
+            if self.kind == "keepalived":
+                wait_for(lambda: self._vrrp_child_pid() or self.proc.poll() is not None,
+                         5, what="keepalived VRRP child in %s" % self.router)
+            else:
+                time.sleep(0.05)
+            if self.proc.poll() is not None:
+                raise LabError("%s (%s) exited at start with %s:\n%s" %
+                               (self.kind, self.router, self.proc.returncode, self.log()))
+        return self
+
+    def _vrrp_child_pid(self):
+        pid = read_pid(self.vrrp_pidfile)
+        return pid if pid and pid_alive(pid) else None
+
+    def running(self):
+        return self.proc is not None and self.proc.poll() is None
+
+    def stop(self, timeout=8.0):
+        """Graceful stop (SIGTERM): the master must send its priority-0 advert."""
+        if self.proc is None:
+            return None
+        rc = _stop_proc(self.proc, signal.SIGTERM, timeout)
+        self._close_log()
+        return rc
+
+    def kill9(self):
+        """Crash: SIGKILL, so nothing is sent and VIPs stay on the interface."""
+        if self.kind == "keepalived":
+            # Freeze the parent first so it can neither respawn the VRRP child nor
+            # let it see a parent death signal and shut down gracefully.
+            child = self._vrrp_child_pid()
+            os.kill(self.proc.pid, signal.SIGSTOP)
+            if child:
+                os.kill(child, signal.SIGKILL)
+                wait_for(lambda: not pid_alive(child), 5, what="keepalived child death")
+        os.kill(self.proc.pid, signal.SIGKILL)
+        self.proc.wait(timeout=5)
+        self._close_log()
+
+    def _close_log(self):
+        if self.logfile:
+            self.logfile.close()
+            self.logfile = None
+
+    def log(self):
+        try:
+            with open(self.log_path, errors="replace") as f:
+                return f.read()
+        except OSError:
+            return ""
+
+    def pattern(self, key, instance="VI_1"):
+        return LOG_PATTERNS[self.kind][key].format(i=re.escape(instance))
+
+    def grep(self, key, instance="VI_1"):
+        """All matches (re.Match) of a semantic log event."""
+        return list(re.finditer(self.pattern(key, instance), self.log()))
+
+    def count(self, key, instance="VI_1"):
+        return len(self.grep(key, instance))
+
+    def wait_log(self, key, instance="VI_1", timeout=10.0, n=1):
+        return wait_for(lambda: self.count(key, instance) >= n, timeout,
+                        what="%s log '%s' x%d for %s" % (self.router, key, n, instance))
+
+    def last_state(self, instance="VI_1"):
+        """The last 'Entering X STATE' logged for instance, or None."""
+        pat = re.escape(instance) + r"\) Entering (\w+) STATE"
+        found = re.findall(pat, self.log())
+        return found[-1].lower() if found else None
+
+
+def render_keepalived(cfg):
+    """Translate our RFC 7951 JSON config into an equivalent keepalived.conf.
+
+    Only what the lab uses; this is how one scenario (written once as the
+    vrrpd JSON the seed became) also runs against keepalived for interop and
+    for baselines."""
+    root = cfg["vrrpd:vrrpd"]
+    g = root.get("global", {})
+    out = ["global_defs {"]
+    if "router-id" in g:
+        out.append("    router_id %s" % g["router-id"])
+    out.append("    vrrp_mcast_group4 %s" % g.get("multicast-group-v4", "224.0.0.18"))
+    if not g.get("check-advert-addresses", True):
+        out.append("    vrrp_skip_check_adv_addr")
+    if "garp-master-delay" in g:
+        out.append("    vrrp_garp_master_delay %d" % g["garp-master-delay"])
+    if "garp-master-repeat" in g:
+        out.append("    vrrp_garp_master_repeat %d" % g["garp-master-repeat"])
+    out.append("}")
+    for inst in root.get("instance", []):
+        out.append("vrrp_instance %s {" % inst["name"])
+        preempt = inst.get("preempt", True)
+        state = inst.get("initial-state", "backup").upper()
+        if not preempt:
+            state = "BACKUP"   # keepalived ignores nopreempt unless state is BACKUP
+        out.append("    state %s" % state)
+        out.append("    interface %s" % inst["interface"])
+        out.append("    virtual_router_id %d" % inst["vrid"])
+        out.append("    priority %d" % inst.get("priority", 100))
+        version = inst.get("version", 2)
+        out.append("    version %d" % version)
+        adv_cs = inst.get("advertisement-interval", 100)
+        out.append("    advert_int %s" % ("%g" % (adv_cs / 100.0)))
+        if not preempt:
+            out.append("    nopreempt")
+        if inst.get("preempt-delay"):
+            out.append("    preempt_delay %d" % inst["preempt-delay"])
+        if inst.get("accept-mode"):
+            out.append("    accept")
+        auth = inst.get("authentication")
+        if auth and auth.get("type") == "simple-password":
+            out.append("    authentication {")
+            out.append("        auth_type PASS")
+            out.append("        auth_pass %s" % auth["password"])
+            out.append("    }")
+        out.append("    virtual_ipaddress {")
+        for va in inst["virtual-address"]:
+            a = va["address"]
+            if "prefix-length" in va:
+                a += "/%d" % va["prefix-length"]
+            out.append("        %s dev %s" % (a, va.get("device", inst["interface"])))
+        out.append("    }")
+        out.append("}")
+    return "\n".join(out) + "\n"
+
+
+# ---------------------------------------------------------------- capture
+
+class Capture:
+    """tcpdump on eth0 of one namespace, written to a pcap file."""
+
+    def __init__(self, lab, node, bpf="ip proto 112 or arp", name="wire"):
+        self.lab, self.node = lab, node
+        self.path = os.path.join(lab.dir, "%s-%s.pcap" % (name, node))
+        self.errpath = self.path + ".stderr"
+        self.bpf = bpf
+        self.proc = None
+
+    def start(self):
+        self.err = open(self.errpath, "w")
+        # --immediate-mode -U: hand over and write every packet at once, so
+        # stopping never loses the tail still buffered in the capture ring.
+        self.proc = subprocess.Popen(
+            ["ip", "netns", "exec", self.lab.ns(self.node), "tcpdump", "-i", IFNAME, "-U",
+             "--immediate-mode",
+             "-n", "-s", "256", "-w", self.path, self.bpf],
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=self.err,
+            start_new_session=True)
+        self.lab._procs.append(self.proc)
+        wait_for(lambda: "listening on" in open(self.errpath).read() or
+                 self.proc.poll() is not None, 5, what="tcpdump start")
+        if self.proc.poll() is not None:
+            raise LabError("tcpdump failed: " + open(self.errpath).read())
+        return self
+
+    def stop(self):
+        if self.proc:
+            _stop_proc(self.proc, signal.SIGINT, 5)
+            self.err.close()
+            self.proc = None
+        return self
+
+    def packets(self):
+        """Parsed VRRP and ARP packets, in capture order (dicts)."""
+        return parse_pcap(self.path)
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.stop()
+
+
+def parse_pcap(path):
+    from scapy.all import rdpcap, conf as scapy_conf  # noqa: F401  (slow import, only here)
+    from scapy.layers.inet import IP
+    from scapy.layers.l2 import ARP, Ether
+    from scapy.layers.vrrp import VRRP, VRRPv3
+    scapy_conf.verb = 0
+    out = []
+    if not os.path.exists(path) or os.path.getsize(path) == 0:
+        return out
+    for p in rdpcap(path):
+        t = float(p.time)
+        if p.haslayer(ARP):
+            a = p[ARP]
+            out.append({"t": t, "kind": "arp", "op": int(a.op), "psrc": a.psrc, "pdst": a.pdst,
+                        "hwsrc": a.hwsrc, "ethsrc": p[Ether].src, "ethdst": p[Ether].dst,
+                        "garp": a.psrc == a.pdst})
+        elif p.haslayer(IP) and p[IP].proto == 112:
+            ip = p[IP]
+            rec = {"t": t, "kind": "vrrp", "src": ip.src, "dst": ip.dst, "ttl": ip.ttl,
+                   "ethsrc": p[Ether].src}
+            raw = bytes(ip.payload)
+            rec["version"] = raw[0] >> 4 if raw else None
+            if p.haslayer(VRRPv3):
+                v = p[VRRPv3]
+                rec.update(type=v.type, vrid=v.vrid, prio=v.priority, ipcount=v.ipcount,
+                           intvl_cs=v.adv, authtype=None, addrs=list(v.addrlist))
+            elif p.haslayer(VRRP):
+                v = p[VRRP]
+                rec.update(type=v.type, vrid=v.vrid, prio=v.priority, ipcount=v.ipcount,
+                           intvl_cs=v.adv * 100, authtype=v.authtype, addrs=list(v.addrlist),
+                           auth=_auth_bytes(v))
+            out.append(rec)
+    return out
+
+
+def _auth_bytes(v):
+    """The 8 authentication bytes of a v2 packet (scapy keeps them as ints)."""
+    return (v.auth1 or 0).to_bytes(4, "big") + (v.auth2 or 0).to_bytes(4, "big")
+
+
+def adverts(pkts, src=None, vrid=None, prio=None):
+    return [p for p in pkts if p["kind"] == "vrrp" and
+            (src is None or p["src"] == src) and (vrid is None or p["vrid"] == vrid) and
+            (prio is None or p["prio"] == prio)]
+
+
+def garps(pkts, vip, ethsrc=None):
+    return [p for p in pkts if p["kind"] == "arp" and p["garp"] and p["psrc"] == vip and
+            (ethsrc is None or p["ethsrc"] == ethsrc)]
+
+
+# ---------------------------------------------------------------- prober
+
+class Prober:
+    """The client pings a VIP every 5 ms; the outage is the longest gap
+    between two consecutive replies (ping -D gives receive timestamps)."""
+
+    INTERVAL_S = 0.005
+
+    def __init__(self, lab, vip, node="c"):
+        self.lab, self.vip, self.node = lab, vip, node
+        self.path = os.path.join(lab.dir, "ping-%s-%s.txt" % (node, vip))
+        self.proc = None
+
+    def start(self, wait_reply=True, timeout=10.0):
+        self.out = open(self.path, "w")
+        self.proc = subprocess.Popen(
+            ["ip", "netns", "exec", self.lab.ns(self.node), "ping", "-n", "-D", "-i",
+             str(self.INTERVAL_S), self.vip],
+            stdin=subprocess.DEVNULL, stdout=self.out, stderr=subprocess.STDOUT,
+            start_new_session=True)
+        self.lab._procs.append(self.proc)
+        self.t_start = time.time()
+        if wait_reply:
+            wait_for(lambda: self.replies(), timeout, interval=0.05,
+                     what="first ping reply from %s" % self.vip)
+        return self
+
+    def stop(self):
+        if self.proc:
+            _stop_proc(self.proc, signal.SIGINT, 5)
+            self.out.close()
+            self.proc = None
+        self.t_stop = time.time()
+        return self
+
+    def replies(self):
+        """Receive timestamps (epoch s) of echo replies so far."""
+        try:
+            with open(self.path, errors="replace") as f:
+                text = f.read()
+        except OSError:
+            return []
+        return parse_ping(text)
+
+    def outage_ms(self, since=None):
+        """Longest gap between replies (ms), counting after `since` (epoch s)."""
+        return outage_ms(self.replies(), since)
+
+
+_PING_RE = re.compile(r"^\[(\d+\.\d+)\] \d+ bytes from ")
+
+
+def parse_ping(text):
+    return [float(m.group(1)) for m in map(_PING_RE.match, text.splitlines()) if m]
+
+
+def outage_ms(ts, since=None):
+    if since is not None:
+        before = [t for t in ts if t < since]
+        ts = ([before[-1]] if before else []) + [t for t in ts if t >= since]
+    if len(ts) < 2:
+        return None
+    return max(b - a for a, b in zip(ts, ts[1:])) * 1000.0
+
+
+# ---------------------------------------------------------------- the lab
+
+class Lab:
+    """A bridge LAN with routers r1..rN and a client c, in namespaces."""
+
+    def __init__(self, routers=2, client=True, workdir=None, keep=False):
+        self.prefix = _unique_prefix()
+        self.routers = ["r%d" % i for i in range(1, routers + 1)]
+        self.client = client
+        self.nodes = self.routers + (["c"] if client else [])
+        self._own_dir = workdir is None
+        self.dir = workdir or tempfile.mkdtemp(prefix="vrrplab-%s-" % self.prefix)
+        os.makedirs(self.dir, exist_ok=True)
+        self.keep = keep
+        self._procs = []
+        self._namespaces = []
+        self.daemons = {}
+        self.closed = False
+
+    def ns(self, node):
+        return "%s-%s" % (self.prefix, node)
+
+    def addr(self, node):
+        return CLIENT_ADDR if node == "c" else "%s.%d" % (LAN_PREFIX, ROUTER_HOST + int(node[1:]))
+
+    def ip(self, node, *args, check=True):
+        return run(["ip", "-n", self.ns(node)] + list(args), check=check)
+
+    def exec(self, node, *args, check=True, timeout=CMD_TIMEOUT_S):
+        return run(["ip", "netns", "exec", self.ns(node)] + list(args), check=check,
+                   timeout=timeout)
+
+    # -- setup / teardown
+    def __enter__(self):
+        _live_labs.append(self)
+        try:
+            self._build()
+        except BaseException:
+            self.close()
+            raise
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def _add_ns(self, node):
+        run(["ip", "netns", "add", self.ns(node)])
+        self._namespaces.append(self.ns(node))
+        self.ip(node, "link", "set", "lo", "up")
+
+    def _build(self):
+        self._add_ns("sw")
+        # STP off and no multicast snooping: the bridge floods adverts to every
+        # port at once, like the unmanaged switch of the write-up.
+        self.ip("sw", "link", "add", "name", "br0", "type", "bridge", "stp_state", "0",
+                "forward_delay", "0", "mcast_snooping", "0")
+        self.ip("sw", "link", "set", "br0", "up")
+        for node in self.nodes:
+            self._add_ns(node)
+            # Switch-side port is named after the node so link_down(node) can
+            # pull the "cable" (carrier loss in the node, like a real outage).
+            self.ip("sw", "link", "add", "name", node, "type", "veth", "peer", "name", IFNAME,
+                    "netns", self.ns(node))
+            self.ip("sw", "link", "set", node, "master", "br0", "up")
+            self.ip(node, "addr", "add", "%s/24" % self.addr(node), "dev", IFNAME)
+            self.ip(node, "link", "set", IFNAME, "up")
+        if self.client:
+            # The VIPs are 10.10.x.y/16: the client reaches them on-link.
+            self.ip("c", "route", "add", "10.10.0.0/16", "dev", IFNAME, "scope", "link")
+        for node in self.nodes:
+            wait_for(lambda n=node: "LOWER_UP" in self.ip(n, "link", "show", IFNAME), 5,
+                     what="carrier on %s" % node)
+
+    def close(self):
+        if self.closed:
+            return
+        self.closed = True
+        for p in reversed(self._procs):
+            try:
+                _stop_proc(p, signal.SIGTERM, 3)
+            except Exception:
+                pass
+        # Stray keepalived children (if a parent was killed) live in our pid files.
+        for d in self.daemons.values():
+            for pf in (d.pidfile, d.vrrp_pidfile):
+                pid = read_pid(pf)
+                if pid and pid_alive(pid) and self._pid_in_lab(pid):
+                    try:
+                        os.kill(pid, signal.SIGKILL)
+                    except ProcessLookupError:
+                        pass
+            d._close_log()
+        for name in reversed(self._namespaces):
+            self._kill_ns_pids(name)
+            run(["ip", "netns", "del", name], check=False)
+        if self in _live_labs:
+            _live_labs.remove(self)
+        if self._own_dir and not self.keep:
+            shutil.rmtree(self.dir, ignore_errors=True)
+
+    def _pid_in_lab(self, pid):
+        try:
+            mine = os.readlink("/proc/%d/ns/net" % pid)
+        except OSError:
+            return False
+        for name in self._namespaces:
+            try:
+                st = os.stat("/run/netns/%s" % name)
+            except OSError:
+                continue
+            if mine == "net:[%d]" % st.st_ino:
+                return True
+        return False
+
+    def _kill_ns_pids(self, name):
+        r = subprocess.run(["ip", "netns", "pids", name], stdout=subprocess.PIPE,
+                           stderr=subprocess.DEVNULL, text=True, timeout=CMD_TIMEOUT_S)
+        for tok in r.stdout.split():
+            try:
+                os.kill(int(tok), signal.SIGKILL)
+            except (ValueError, ProcessLookupError):
+                pass
+
+    # -- daemons
+    def daemon(self, router, kind, config):
+        d = Daemon(self, router, kind, config)
+        self.daemons[router] = d
+        return d
+
+    def start(self, router, kind, config, wait_ready=True):
+        return self.daemon(router, kind, config).start(wait_ready)
+
+    # -- observation
+    def addrs(self, node):
+        out = self.ip(node, "-o", "-4", "addr", "show", "dev", IFNAME)
+        return re.findall(r"inet (\d+\.\d+\.\d+\.\d+)/\d+", out)
+
+    def who_has(self, vip):
+        return [r for r in self.routers if vip in self.addrs(r)]
+
+    def wait_holder(self, vip, routers, timeout=10.0):
+        """Wait until exactly `routers` (list) hold vip."""
+        want = sorted(routers)
+        return wait_for(lambda: sorted(self.who_has(vip)) == want, timeout, interval=0.02,
+                        what="%s held by %s (now %s)" % (vip, want, self.who_has(vip)))
+
+    def mac(self, node):
+        out = self.ip(node, "link", "show", IFNAME)
+        return re.search(r"link/ether (\S+)", out).group(1)
+
+    def link_down(self, node):
+        """Pull the cable: the switch port goes down, the node loses carrier."""
+        self.ip("sw", "link", "set", node, "down")
+
+    def link_up(self, node):
+        self.ip("sw", "link", "set", node, "up")
+
+    def capture(self, node="c", **kw):
+        return Capture(self, node, **kw)
+
+    def prober(self, vip, node="c"):
+        return Prober(self, vip, node)
+
+
+@atexit.register
+def _cleanup_all():
+    for lab in list(_live_labs):
+        try:
+            lab.close()
+        except Exception:
+            pass
+
+
+def ping_outage_main(argv):
+    """CLI: outage.py PINGLOG [SINCE_EPOCH] -> longest reply gap in ms."""
+    with open(argv[0], errors="replace") as f:
+        ts = parse_ping(f.read())
+    since = float(argv[1]) if len(argv) > 1 else None
+    o = outage_ms(ts, since)
+    print("none" if o is None else "%.0f" % o)
+    return 0
