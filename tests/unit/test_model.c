@@ -321,6 +321,11 @@ static const struct bad_case bad_cases[] = {
 	 CFG("\"name\": \"VI_1\", \"vrid\": 11, \"virtual-address\": "
 	     "[{\"address\": \"10.10.1.1\"}]"),
 	 VI1 "/interface", "Mandatory"},
+	{"missing interface in the second instance",
+	 "{\"vrrpd:vrrpd\": {\"instance\": [{" MIN_INST "}, {\"name\": "
+	 "\"VI_2\", \"vrid\": 12, \"virtual-address\": [{\"address\": "
+	 "\"10.10.1.2\"}]}]}}",
+	 "/vrrpd:vrrpd/instance[name='VI_2']/interface", "Mandatory"},
 	{"missing vrid",
 	 CFG("\"name\": \"VI_1\", \"interface\": \"eth0\", "
 	     "\"virtual-address\": [{\"address\": \"10.10.1.1\"}]"),
