@@ -50,6 +50,7 @@ struct nlw {
 	struct nl_cache *addrs;   /* owned by the manager */
 	struct nl_sock *req_sock; /* synchronous requests and resync dumps */
 	int ev_fd;                /* the manager's socket */
+	bool resyncing;           /* inside nl_cache_resync() */
 	bool registered;          /* ev_fd is in the loop */
 };
 
@@ -77,18 +78,49 @@ static bool link_is_up(struct rtnl_link *link)
 	return (flags & IFF_UP) && (flags & IFF_RUNNING);
 }
 
+/* libnl quirk: "route/link" also listens to RTNLGRP_IPV6_IFINFO (and
+ * AF_BRIDGE messages), and keeps those as separate cache objects keyed by
+ * (ifindex, family). They are per-family snapshots that RTM_DELLINK never
+ * removes, and rtnl_link_get()/rtnl_link_name2i() return whichever object
+ * comes first, so a stale IPv6 snapshot can answer "up" for a link that is
+ * down or gone. Only the AF_UNSPEC object is the link itself. */
+static bool is_link_object(struct rtnl_link *link)
+{
+	return rtnl_link_get_family(link) == AF_UNSPEC;
+}
+
+/* Drops the per-family snapshots of a deleted link so they neither leak
+ * nor answer lookups. Not during nl_cache_resync(), which walks the list
+ * itself (and removes them anyway, as they are absent from the dump). */
+static void purge_family_objects(struct nlw *n, int ifindex)
+{
+	struct nl_object *obj, *next;
+
+	if (n->resyncing)
+		return;
+	for (obj = nl_cache_get_first(n->links); obj; obj = next) {
+		next = nl_cache_get_next(obj);
+		if (rtnl_link_get_ifindex((struct rtnl_link *)obj) == ifindex)
+			nl_cache_remove(obj);
+	}
+}
+
 static void on_link_change(struct nl_cache *cache, struct nl_object *obj,
 			   int action, void *arg)
 {
 	struct nlw *n = arg;
 	struct rtnl_link *link = (struct rtnl_link *)obj;
 	const char *name = rtnl_link_get_name(link);
+	int ifindex = rtnl_link_get_ifindex(link);
 	bool up = action != NL_ACT_DEL && link_is_up(link);
 
 	(void)cache;
+	if (!is_link_object(link))
+		return;
+	if (action == NL_ACT_DEL)
+		purge_family_objects(n, ifindex);
 	if (n->cb.link_changed)
-		n->cb.link_changed(n->cb.arg, rtnl_link_get_ifindex(link),
-				   name ? name : "", up);
+		n->cb.link_changed(n->cb.arg, ifindex, name ? name : "", up);
 }
 
 static void on_addr_change(struct nl_cache *cache, struct nl_object *obj,
@@ -129,12 +161,14 @@ static void resync(struct nlw *n)
 	int err;
 
 	drain_events(n);
+	n->resyncing = true;
 	err = nl_cache_resync(n->req_sock, n->links, on_link_change, n);
 	if (err < 0)
 		log_err("netlink: link cache resync: %s", nl_geterror(err));
 	err = nl_cache_resync(n->req_sock, n->addrs, on_addr_change, n);
 	if (err < 0)
 		log_err("netlink: address cache resync: %s", nl_geterror(err));
+	n->resyncing = false;
 }
 
 static void on_event_fd(void *arg, uint32_t events)
@@ -260,47 +294,60 @@ void nlw_free(struct nlw *n)
 	free(n);
 }
 
-static struct rtnl_link *find_link(struct nlw *n, int ifindex)
+/* Linear scans rather than rtnl_link_get()/rtnl_link_name2i(), which may
+ * return a per-family snapshot (see is_link_object). No reference taken:
+ * the result is used before control returns to the loop. */
+static struct rtnl_link *find_link(struct nlw *n, int ifindex, const char *name)
 {
-	if (ifindex <= 0)
-		return NULL;
-	return rtnl_link_get(n->links, ifindex); /* takes a reference */
+	struct nl_object *obj;
+
+	for (obj = nl_cache_get_first(n->links); obj; obj = nl_cache_get_next(obj)) {
+		struct rtnl_link *link = (struct rtnl_link *)obj;
+		const char *lname;
+
+		if (!is_link_object(link))
+			continue;
+		if (name) {
+			lname = rtnl_link_get_name(link);
+			if (lname && strcmp(lname, name) == 0)
+				return link;
+		} else if (rtnl_link_get_ifindex(link) == ifindex) {
+			return link;
+		}
+	}
+	return NULL;
 }
 
 int nlw_ifindex(struct nlw *n, const char *ifname)
 {
-	if (!n || !ifname)
+	struct rtnl_link *link;
+
+	if (!n || !ifname || !(link = find_link(n, 0, ifname)))
 		return 0;
-	return rtnl_link_name2i(n->links, ifname);
+	return rtnl_link_get_ifindex(link);
 }
 
 bool nlw_link_up(struct nlw *n, int ifindex)
 {
 	struct rtnl_link *link;
-	bool up;
 
-	if (!n || !(link = find_link(n, ifindex)))
+	if (!n || ifindex <= 0 || !(link = find_link(n, ifindex, NULL)))
 		return false;
-	up = link_is_up(link);
-	rtnl_link_put(link);
-	return up;
+	return link_is_up(link);
 }
 
 int nlw_link_mac(struct nlw *n, int ifindex, uint8_t mac[6])
 {
 	struct rtnl_link *link;
 	struct nl_addr *lladdr;
-	int rc = -1;
 
-	if (!n || !(link = find_link(n, ifindex)))
+	if (!n || !mac || ifindex <= 0 || !(link = find_link(n, ifindex, NULL)))
 		return -1;
 	lladdr = rtnl_link_get_addr(link);
-	if (lladdr && nl_addr_get_len(lladdr) == 6) {
-		memcpy(mac, nl_addr_get_binary_addr(lladdr), 6);
-		rc = 0;
-	}
-	rtnl_link_put(link);
-	return rc;
+	if (!lladdr || nl_addr_get_len(lladdr) != 6)
+		return -1;
+	memcpy(mac, nl_addr_get_binary_addr(lladdr), 6);
+	return 0;
 }
 
 /* The local address of a cached address object as a vaddr; false if the
