@@ -107,15 +107,20 @@ static unsigned become_backup_fresh(struct vrrp_fsm *f, uint64_t now_us,
 	return change_state(f, VRRP_STATE_BACKUP, why);
 }
 
-/* RFC 5798 6.4.1 Initialize, shared by startup and link-up. The address
- * owner (priority 255) becomes Master at once; so does a router configured
- * "state MASTER" (keepalived): a better master's advert demotes it through
- * 6.4.3. The preempt delay is measured from here. */
+/* RFC 5798 6.4.1 Initialize, shared by startup and link-up: only the
+ * address owner (priority 255) becomes Master at once; everyone else enters
+ * Backup and becomes Master only if the Master_Down_Timer runs out. There is
+ * deliberately no "start as master" exception: keepalived 2.2.7 with
+ * "state MASTER" also logs "Entering BACKUP STATE (init)" and takes over on
+ * the master-down timeout, and a restarting lower-priority router that took
+ * over at once would add the VIPs and send gratuitous ARPs, pointing ARP
+ * caches at itself until the real master's next GARP. The preempt delay is
+ * measured from here. */
 static unsigned initialize(struct vrrp_fsm *f, uint64_t now_us,
 			   enum vrrp_reason why)
 {
 	f->preempt_after_us = now_us + (uint64_t)f->cfg.preempt_delay_ms * 1000u;
-	if (f->cfg.priority == 255 || f->cfg.start_as_master)
+	if (f->cfg.priority == 255)
 		return become_master(f, now_us, why);
 	return become_backup_fresh(f, now_us, why);
 }
@@ -303,7 +308,7 @@ unsigned vrrp_fsm_set_priority(struct vrrp_fsm *f, uint64_t now_us,
 	return 0;
 }
 
-/* Preempt, preempt delay, interval and the start hint change in place.
+/* Preempt, preempt delay and interval change in place.
  * The preempt-delay window stays anchored at the last startup. A master
  * restarts its Adver_Timer with a new interval; a backup keeps its timers
  * (the next advert recomputes them). */
@@ -322,7 +327,6 @@ unsigned vrrp_fsm_set_cfg(struct vrrp_fsm *f, uint64_t now_us,
 	f->cfg.preempt = cfg->preempt;
 	f->cfg.preempt_delay_ms = cfg->preempt_delay_ms;
 	f->cfg.adv_interval_cs = cfg->adv_interval_cs;
-	f->cfg.start_as_master = cfg->start_as_master;
 	if (f->state == VRRP_STATE_MASTER && cfg->adv_interval_cs != old_interval_cs) {
 		f->master_adver_interval_cs = cfg->adv_interval_cs;
 		f->adver_timer_us = deadline_us(now_us, adver_interval_us(f));

@@ -53,7 +53,9 @@ struct vrrp_fsm_cfg {
 	bool preempt;
 	uint32_t preempt_delay_ms;  /* no preemption this long after startup */
 	uint16_t adv_interval_cs;   /* configured Advertisement_Interval */
-	bool start_as_master;       /* keepalived "state MASTER" hint */
+	/* No "start as master" hint: RFC 5798 6.4.1 makes only the address
+	 * owner (priority 255) Master at startup; the config leaf
+	 * initial-state (keepalived "state") does not reach the machine. */
 };
 
 /* Decoded fields of a received advert the machine needs. The caller has
@@ -96,7 +98,10 @@ uint64_t vrrp_master_down_interval_us(const struct vrrp_fsm *f);
 
 void vrrp_fsm_init(struct vrrp_fsm *f, const struct vrrp_fsm_cfg *cfg);
 
-/* Startup event (RFC 5798 6.4.1). With link down, goes to Fault. */
+/* Startup event (RFC 5798 6.4.1): the address owner (priority 255) becomes
+ * Master at once; every other router enters Backup with the
+ * Master_Down_Timer at now + Master_Down_Interval. With link down, goes to
+ * Fault. */
 unsigned vrrp_fsm_startup(struct vrrp_fsm *f, uint64_t now_us, bool link_up);
 /* Shutdown event: master sends priority 0 and releases VIPs; -> Init. */
 unsigned vrrp_fsm_shutdown(struct vrrp_fsm *f, uint64_t now_us);
@@ -105,7 +110,8 @@ unsigned vrrp_fsm_on_advert(struct vrrp_fsm *f, uint64_t now_us,
 			    const struct vrrp_fsm_adv *adv);
 unsigned vrrp_fsm_on_master_down_timer(struct vrrp_fsm *f, uint64_t now_us);
 unsigned vrrp_fsm_on_adver_timer(struct vrrp_fsm *f, uint64_t now_us);
-/* Link state from netlink: down -> Fault, up -> Initialize again. */
+/* Link state from netlink: down -> Fault; up from Fault -> Initialize
+ * again, with the same 6.4.1 rule as startup. */
 unsigned vrrp_fsm_on_link(struct vrrp_fsm *f, uint64_t now_us, bool up);
 /* Configured priority changed; takes effect in the next advert. A backup
  * that now outranks the master preempts when its master-down timer fires
@@ -113,7 +119,7 @@ unsigned vrrp_fsm_on_link(struct vrrp_fsm *f, uint64_t now_us, bool up);
 unsigned vrrp_fsm_set_priority(struct vrrp_fsm *f, uint64_t now_us,
 			       uint8_t priority);
 /* Other configuration changes that don't need a restart (preempt,
- * preempt delay, interval). */
+ * preempt delay, interval); version and priority are not taken from cfg. */
 unsigned vrrp_fsm_set_cfg(struct vrrp_fsm *f, uint64_t now_us,
 			  const struct vrrp_fsm_cfg *cfg);
 /* Admin failover on a master: priority-0 advert, release VIPs, go Backup

@@ -28,7 +28,6 @@ static struct vrrp_fsm_cfg fsm_cfg_of(const struct instance_cfg *c)
 		.preempt = c->preempt,
 		.preempt_delay_ms = (uint32_t)c->preempt_delay_s * 1000u,
 		.adv_interval_cs = c->adv_interval_cs,
-		.start_as_master = c->start_as_master,
 	};
 	return f;
 }

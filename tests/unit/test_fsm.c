@@ -27,7 +27,6 @@ static struct vrrp_fsm_cfg cfg_of(uint8_t version, uint8_t prio)
 		.preempt = true,
 		.preempt_delay_ms = 0,
 		.adv_interval_cs = 100,
-		.start_as_master = false,
 	};
 	return c;
 }
@@ -64,15 +63,29 @@ static void backup_v2(struct vrrp_fsm *f, uint8_t prio)
 	assert_int_equal(f->state, VRRP_STATE_BACKUP);
 }
 
-/* A v2 master (priority prio, 10.0.0.2) via start_as_master at T0. */
+/* The only way a non-owner becomes master (RFC 5798 6.4.1 / 6.4.2): start
+ * as backup at at_us - Master_Down_Interval, hear nothing, and take over
+ * when the Master_Down_Timer fires at its deadline, exactly at_us. */
+static void master_at(struct vrrp_fsm *f, const struct vrrp_fsm_cfg *c,
+		      const char *primary, uint64_t at_us)
+{
+	mk(f, c, primary);
+	uint64_t start_us = at_us - vrrp_master_down_interval_us(f);
+	assert_int_equal(vrrp_fsm_startup(f, start_us, true), VRRP_ACT_STATE_CHANGED);
+	assert_int_equal(f->state, VRRP_STATE_BACKUP);
+	assert_int_equal(f->master_down_timer_us, at_us);
+	assert_int_equal(vrrp_fsm_on_master_down_timer(f, at_us), TAKEOVER);
+	assert_int_equal(f->state, VRRP_STATE_MASTER);
+	assert_int_equal(f->old_state, VRRP_STATE_BACKUP);
+	assert_int_equal(f->reason, VRRP_R_MASTER_DOWN);
+}
+
+/* A v2 master (priority prio, 10.0.0.2) since T0, via the master-down timer. */
 static void master_v2(struct vrrp_fsm *f, uint8_t prio)
 {
 	struct vrrp_fsm_cfg c = cfg_of(2, prio);
 
-	c.start_as_master = true;
-	mk(f, &c, "10.0.0.2");
-	assert_int_equal(vrrp_fsm_startup(f, T0, true), TAKEOVER);
-	assert_int_equal(f->state, VRRP_STATE_MASTER);
+	master_at(f, &c, "10.0.0.2", T0);
 }
 
 /* ---- arithmetic (RFC 3768 6.1, RFC 5798 6.1) ---- */
@@ -184,17 +197,77 @@ static void test_startup_owner(void **state)
 	assert_int_equal(f.master_prio, 255);
 }
 
-static void test_startup_as_master(void **state)
+/* RFC 5798 6.4.1: whatever the priority below 255 (and whatever keepalived
+ * "state" said), startup enters Backup with the Master_Down_Timer at
+ * now + Master_Down_Interval and touches no address; link-up from Fault
+ * does the same. */
+static void test_startup_non_owner_always_backup(void **state)
+{
+	static const struct {
+		uint8_t version, prio;
+		uint16_t interval_cs;
+		uint64_t mdi_us;
+	} cases[] = {
+		{ 2, 1, 100, 3 * S + 996093 },
+		{ 2, 100, 100, 3 * S + 609375 },
+		{ 2, 254, 100, 3 * S + 7812 },
+		{ 2, 254, 300, 9 * S + 7812 },
+		{ 3, 100, 100, 3 * S + 609375 },
+		{ 3, 254, 50, 1500000 + 3906 },   /* 2*50/256 cs */
+		{ 3, 1, 4095, 3 * 40950000ull + 40790039 },
+	};
+	(void)state;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct vrrp_fsm f;
+		struct vrrp_fsm_cfg c = cfg_of(cases[i].version, cases[i].prio);
+
+		c.adv_interval_cs = cases[i].interval_cs;
+		mk(&f, &c, "10.0.0.2");
+		assert_int_equal(vrrp_fsm_startup(&f, T0, true), VRRP_ACT_STATE_CHANGED);
+		assert_int_equal(f.state, VRRP_STATE_BACKUP);
+		assert_int_equal(f.old_state, VRRP_STATE_INIT);
+		assert_int_equal(f.reason, VRRP_R_STARTUP);
+		assert_int_equal(f.master_down_timer_us, T0 + cases[i].mdi_us);
+		assert_int_equal(f.adver_timer_us, 0);
+		assert_false(vaddr_is_set(&f.master_addr));
+
+		/* link-up from Fault (started with link down) */
+		mk(&f, &c, "10.0.0.2");
+		assert_int_equal(vrrp_fsm_startup(&f, T0, false), VRRP_ACT_STATE_CHANGED);
+		assert_int_equal(f.state, VRRP_STATE_FAULT);
+		assert_int_equal(vrrp_fsm_on_link(&f, T0 + 7 * S, true),
+				 VRRP_ACT_STATE_CHANGED);
+		assert_int_equal(f.state, VRRP_STATE_BACKUP);
+		assert_int_equal(f.old_state, VRRP_STATE_FAULT);
+		assert_int_equal(f.reason, VRRP_R_LINK_UP);
+		assert_int_equal(f.master_down_timer_us, T0 + 7 * S + cases[i].mdi_us);
+		assert_int_equal(f.adver_timer_us, 0);
+
+		/* link-up from Fault after having been master: Backup too */
+		master_at(&f, &c, "10.0.0.2", T0);
+		assert_int_equal(vrrp_fsm_on_link(&f, T0 + S, false),
+				 VRRP_ACT_DEL_VIPS | VRRP_ACT_STATE_CHANGED);
+		assert_int_equal(vrrp_fsm_on_link(&f, T0 + 2 * S, true),
+				 VRRP_ACT_STATE_CHANGED);
+		assert_int_equal(f.state, VRRP_STATE_BACKUP);
+		assert_int_equal(f.reason, VRRP_R_LINK_UP);
+		assert_int_equal(f.master_down_timer_us, T0 + 2 * S + cases[i].mdi_us);
+		assert_int_equal(f.adver_timer_us, 0);
+	}
+}
+
+/* A v3 master with its own interval, reached through the master-down timer:
+ * it sends at that interval with its priority, and a better master's
+ * advert demotes it (6.4.3). */
+static void test_master_v3_via_master_down(void **state)
 {
 	struct vrrp_fsm f;
 	struct vrrp_fsm_cfg c = cfg_of(3, 100);
 	(void)state;
 
-	c.start_as_master = true;
 	c.adv_interval_cs = 50;
-	mk(&f, &c, "10.0.0.2");
-	assert_int_equal(vrrp_fsm_startup(&f, T0, true), TAKEOVER);
-	assert_int_equal(f.state, VRRP_STATE_MASTER);
+	master_at(&f, &c, "10.0.0.2", T0);
 	assert_int_equal(f.adver_timer_us, T0 + S / 2);
 	assert_int_equal(f.master_prio, 100);
 	/* a better master's advert demotes it (6.4.3) */
@@ -432,9 +505,7 @@ static void test_master_v3_demoted_learns_mai(void **state)
 	struct vrrp_fsm_adv a = adv(200, 25, "10.0.0.1");
 	(void)state;
 
-	c.start_as_master = true;
-	mk(&f, &c, "10.0.0.2");
-	vrrp_fsm_startup(&f, T0, true);
+	master_at(&f, &c, "10.0.0.2", T0);
 	assert_int_equal(vrrp_fsm_on_advert(&f, T0, &a), DEMOTED);
 	assert_int_equal(f.master_adver_interval_cs, 25);
 	/* 3 * 250 ms + 156 * 25 / 256 cs */
@@ -478,9 +549,7 @@ static void test_master_tie_ipv6(void **state)
 	struct vrrp_fsm_adv hi = adv(100, 100, "fe80::1:0");
 	(void)state;
 
-	c.start_as_master = true;
-	mk(&f, &c, "fe80::2");
-	vrrp_fsm_startup(&f, T0, true);
+	master_at(&f, &c, "fe80::2", T0);
 	assert_int_equal(vrrp_fsm_on_advert(&f, T0 + 1, &lo), 0);
 	assert_int_equal(vrrp_fsm_on_advert(&f, T0 + 2, &hi), DEMOTED);
 }
@@ -605,8 +674,12 @@ static void test_shutdown_master(void **state)
 	assert_int_equal(f.adver_timer_us, 0);
 	assert_int_equal(f.master_down_timer_us, 0);
 	assert_int_equal(vrrp_fsm_shutdown(&f, T0 + S), 0);
-	/* can start again */
-	assert_int_equal(vrrp_fsm_startup(&f, T0 + 2 * S, true), TAKEOVER);
+	/* can start again, as Backup: a restarting non-owner must not grab
+	 * the addresses before hearing the current master (6.4.1) */
+	assert_int_equal(vrrp_fsm_startup(&f, T0 + 2 * S, true), VRRP_ACT_STATE_CHANGED);
+	assert_int_equal(f.state, VRRP_STATE_BACKUP);
+	assert_int_equal(f.master_down_timer_us, T0 + 2 * S + 3609375);
+	assert_int_equal(vrrp_fsm_on_master_down_timer(&f, T0 + 2 * S + 3609375), TAKEOVER);
 }
 
 static void test_shutdown_backup_and_fault(void **state)
@@ -647,13 +720,18 @@ static void test_link_down_master(void **state)
 	assert_false(f.link_up);
 	/* down again: nothing */
 	assert_int_equal(vrrp_fsm_on_link(&f, T0 + 2 * S, false), 0);
-	/* up: start_as_master hint -> master again */
-	assert_int_equal(vrrp_fsm_on_link(&f, T0 + 3 * S, true), TAKEOVER);
-	assert_int_equal(f.state, VRRP_STATE_MASTER);
+	/* up: initialize again (6.4.1); a non-owner waits as Backup ... */
+	assert_int_equal(vrrp_fsm_on_link(&f, T0 + 3 * S, true), VRRP_ACT_STATE_CHANGED);
+	assert_int_equal(f.state, VRRP_STATE_BACKUP);
 	assert_int_equal(f.old_state, VRRP_STATE_FAULT);
 	assert_int_equal(f.reason, VRRP_R_LINK_UP);
-	assert_int_equal(f.adver_timer_us, T0 + 4 * S);
+	assert_int_equal(f.adver_timer_us, 0);
+	assert_int_equal(f.master_down_timer_us, T0 + 3 * S + 3609375);
 	assert_true(f.link_up);
+	/* ... and is master again when nobody else speaks up */
+	assert_int_equal(vrrp_fsm_on_master_down_timer(&f, T0 + 3 * S + 3609375), TAKEOVER);
+	assert_int_equal(f.state, VRRP_STATE_MASTER);
+	assert_int_equal(f.adver_timer_us, T0 + 4 * S + 3609375);
 }
 
 static void test_link_down_backup_up_again(void **state)
@@ -878,10 +956,11 @@ static void test_set_cfg_preempt_delay(void **state)
 	vrrp_fsm_set_cfg(&f, T0 + 21 * S, &c);
 	assert_int_equal(f.preempt_after_us, T0 + 10 * S);
 	assert_int_equal(vrrp_fsm_on_advert(&f, T0 + 22 * S, &a), 0);
-	c.start_as_master = true;
-	vrrp_fsm_set_cfg(&f, T0 + 23 * S, &c);
-	assert_true(f.cfg.start_as_master);
+	/* a configuration change never changes the state by itself */
+	uint64_t mdt = f.master_down_timer_us;
+	assert_int_equal(vrrp_fsm_set_cfg(&f, T0 + 23 * S, &c), 0);
 	assert_int_equal(f.state, VRRP_STATE_BACKUP);
+	assert_int_equal(f.master_down_timer_us, mdt);
 }
 
 /* ---- admin failover ---- */
@@ -1343,7 +1422,8 @@ int main(void)
 		cmocka_unit_test(test_startup_backup),
 		cmocka_unit_test(test_startup_link_down_fault),
 		cmocka_unit_test(test_startup_owner),
-		cmocka_unit_test(test_startup_as_master),
+		cmocka_unit_test(test_startup_non_owner_always_backup),
+		cmocka_unit_test(test_master_v3_via_master_down),
 		cmocka_unit_test(test_startup_preempt_delay_anchor),
 		cmocka_unit_test(test_backup_accepts_higher),
 		cmocka_unit_test(test_backup_accepts_equal),
