@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "engine.h"
+#include "keepalived_conf.h"
 #include "log.h"
 #include "loop.h"
 #include "model.h"
@@ -100,19 +101,33 @@ static int load_config(struct model *m, const struct opts *o,
 
 	*tree = NULL;
 	if (o->keepalived_conf) {
-		fprintf(stderr, "vrrpd: --keepalived-conf: not available in this build\n");
-		return -1;
-	}
-	if (!o->config)
+		struct kaconf_opts ko = { .strict = o->strict };
+		struct kaconf_diag diag = { 0 };
+		char *json = NULL;
+		int r = kaconf_convert(o->keepalived_conf, &ko, &json, &diag);
+		kaconf_diag_print(&diag, stderr);
+		kaconf_diag_free(&diag);
+		if (r < 0) {
+			fprintf(stderr, "vrrpd: %s: not loaded\n", o->keepalived_conf);
+			return -1;
+		}
+		r = model_parse_json(m, json, tree, &me);
+		free(json);
+		if (r == 0)
+			return 0;
+		fprintf(stderr, "vrrpd: %s: converted configuration is invalid\n",
+			o->keepalived_conf);
+	} else if (!o->config) {
 		return 0;
-	if (model_parse_file(m, o->config, tree, &me) < 0) {
+	} else if (model_parse_file(m, o->config, tree, &me) == 0) {
+		return 0;
+	} else {
 		fprintf(stderr, "vrrpd: %s: invalid configuration\n", o->config);
-		if (me.path[0])
-			fprintf(stderr, "  path: %s\n", me.path);
-		fprintf(stderr, "  reason: %s\n", me.msg);
-		return -1;
 	}
-	return 0;
+	if (me.path[0])
+		fprintf(stderr, "  path: %s\n", me.path);
+	fprintf(stderr, "  reason: %s\n", me.msg);
+	return -1;
 }
 
 static int write_pidfile(const char *path)
