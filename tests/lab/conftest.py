@@ -42,7 +42,7 @@ def pytest_terminal_summary(terminalreporter):
         return
     terminalreporter.section("lab timings")
     for test, what, ms in _timings:
-        terminalreporter.write_line("%-55s %-38s %8.1f ms" % (test, what, ms))
+        terminalreporter.write_line("%-62s %-44s %8.1f ms" % (test, what, ms))
 
 
 @pytest.fixture(scope="session", autouse=True)

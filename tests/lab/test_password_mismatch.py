@@ -1,0 +1,31 @@
+"""Password mismatch: each side drops the other's adverts (auth-errors,
+logged at debug level), so neither defers to the other and both hold the
+VIP -- the failure an operator must be able to diagnose from the logs."""
+
+import lab as labmod
+import seed
+from steps import R1, R2, wait_quiet_s
+
+VIP = seed.VIP1
+
+
+def test_password_mismatch(lab, impl):
+    c2 = seed.tweak(seed.load("single-master-node2"),
+                    authentication={"type": "simple-password", "password": "wrongpw"})
+    d1 = lab.start("r1", impl, seed.load("single-master-node1"))
+    d2 = lab.start("r2", impl, c2)
+    lab.wait_holder(VIP, ["r1", "r2"], timeout=seed.master_down_s(98) + 2)
+    with lab.capture() as cap:
+        wait_quiet_s(2.2)
+    d1.wait_log("auth_drop", timeout=2)
+    d2.wait_log("auth_drop", timeout=2)
+    if impl == "vrrpd":
+        assert {m.group(1) for m in d2.grep("auth_drop")} == {R1}, d2.log()
+        assert {m.group(1) for m in d1.grep("auth_drop")} == {R2}, d1.log()
+    # Neither side took the other's adverts into account.
+    assert d2.count("higher_prio") == 0, d2.log()
+    assert d1.count("backup") <= 1 and d1.last_state() == "master", d1.log()
+    assert d2.last_state() == "master", d2.log()
+    pkts = cap.packets()
+    assert labmod.adverts(pkts, src=R1) and labmod.adverts(pkts, src=R2)
+    assert sorted(lab.who_has(VIP)) == ["r1", "r2"]
