@@ -57,13 +57,15 @@ static int finish_version(struct ka_ctx *cx, struct ka_instance *in)
 {
 	if (in->af == AF_INET6) {
 		if (in->version == 2) {
-			const char *fmt = "keyword 'vrrp_version': VRRP version 2 is IPv4 only (RFC 3768); %s";
+			const char *fmt = "keyword '%s': VRRP version 2 is IPv4 only (RFC 3768); %s";
+			const struct ka_loc *at = &in->version_at;
 			if (in->strict) {
-				ka_error(cx->r, in->version_at.file, in->version_at.line, fmt,
+				ka_error(cx->r, at->file, at->line, fmt,
+					 in->version_kw,
 					 "rejected with strict mode");
 				return -1;
 			}
-			ka_warn(cx->r, in->version_at.file, in->version_at.line, fmt,
+			ka_warn(cx->r, at->file, at->line, fmt, in->version_kw,
 				"using version 3 for this IPv6 instance");
 		}
 		in->version = 3;
@@ -77,14 +79,13 @@ static int finish_version(struct ka_ctx *cx, struct ka_instance *in)
  * no state means master only for the owner. */
 static int finish_priority_state(struct ka_ctx *cx, struct ka_instance *in)
 {
+	bool master = in->state == KA_STATE_MASTER;
 	if (in->priority == 0)
-		in->priority =
-			in->state == KA_STATE_MASTER ? PRIO_OWNER : PRIO_DEFAULT;
+		in->priority = master ? PRIO_OWNER : PRIO_DEFAULT;
+	bool owner = in->priority == PRIO_OWNER;
 	if (in->state == KA_STATE_UNSET)
-		in->state = in->priority == PRIO_OWNER ? KA_STATE_MASTER
-						       : KA_STATE_BACKUP;
-	else if (in->strict &&
-		 (in->state == KA_STATE_MASTER) != (in->priority == PRIO_OWNER)) {
+		in->state = owner ? KA_STATE_MASTER : KA_STATE_BACKUP;
+	else if (in->strict && master != owner) {
 		ka_error(cx->r, in->state_at.file, in->state_at.line,
 			 "keyword 'state': with %s, state MASTER must match being the address owner (priority 255)",
 			 strict_name(in));
@@ -134,8 +135,9 @@ static int finish_preempt(struct ka_ctx *cx, struct ka_instance *in)
 	}
 	if (!in->preempt_delay_s)
 		return 0;
+	const struct ka_loc *at = &in->preempt_delay_at;
 	if (in->strict) {
-		ka_error(cx->r, in->preempt_delay_at.file, in->preempt_delay_at.line,
+		ka_error(cx->r, at->file, at->line,
 			 "keyword 'preempt_delay': not allowed with %s",
 			 strict_name(in));
 		return -1;
@@ -145,7 +147,7 @@ static int finish_preempt(struct ka_ctx *cx, struct ka_instance *in)
 			  : in->nopreempt ? "has no meaning with nopreempt"
 					  : NULL;
 	if (why) {
-		ka_warn(cx->r, in->preempt_delay_at.file, in->preempt_delay_at.line,
+		ka_warn(cx->r, at->file, at->line,
 			"keyword 'preempt_delay': %s; reset to 0 as keepalived does",
 			why);
 		in->preempt_delay_s = 0;

@@ -276,6 +276,8 @@ static int inst_version(struct ka_ctx *cx, struct ka_instance *in,
 			const struct ka_stmt *s)
 {
 	in->version_at = ka_loc_of(s);
+	in->version_kw = strcmp(s->argv[0], "version") ? "vrrp_version"
+							: "version";
 	return ka_uint(cx, s, 2, 3, &in->version);
 }
 
@@ -316,12 +318,13 @@ static int inst_advert(struct ka_ctx *cx, struct ka_instance *in,
 	return 0;
 }
 
+/* nopreempt, and keepalived's backwards-compatible `preempt` undoing it. */
 static int inst_nopreempt(struct ka_ctx *cx, struct ka_instance *in,
 			  const struct ka_stmt *s)
 {
 	if (ka_no_block(cx, s) < 0 || ka_arg_count(cx, s, 0, 0, "nothing") < 0)
 		return -1;
-	in->nopreempt = true;
+	in->nopreempt = !strcmp(s->argv[0], "nopreempt");
 	in->nopreempt_at = ka_loc_of(s);
 	return 0;
 }
@@ -393,6 +396,7 @@ static const struct {
 	{"virtual_ipaddress", vip_block},
 	{"virtual_ipaddress_excluded", vip_excluded},
 	{"nopreempt", inst_nopreempt},
+	{"preempt", inst_nopreempt},
 	{"preempt_delay", inst_preempt_delay},
 	{"vrrp_version", inst_version},
 	{"version", inst_version},
@@ -406,6 +410,7 @@ static const struct {
 	{"unicast_ttl", inst_unsupported},
 	{"unicast_fault_no_peer", inst_unsupported},
 	{"check_unicast_src", inst_unsupported},
+	{"old_unicast_checksum", inst_unsupported},
 	{"track_interface", inst_unsupported},
 	{"track_script", inst_unsupported},
 	{"track_process", inst_unsupported},
@@ -499,7 +504,8 @@ int ka_instance_parse(struct ka_ctx *cx, const struct ka_stmt *s)
 			return -1;
 		}
 	}
-	struct ka_instance *ni = realloc(c->inst, (c->n_inst + 1) * sizeof(*ni));
+	struct ka_instance *ni =
+		realloc(c->inst, (c->n_inst + 1) * sizeof(*ni));
 	if (!ni) {
 		ka_error(cx->r, s->file, s->line, "out of memory");
 		return -1;

@@ -58,6 +58,7 @@ struct ka_instance {
 	struct ka_loc vrid_at;
 	unsigned version;                   /* 0: global default */
 	struct ka_loc version_at;
+	const char *version_kw;             /* "version" or "vrrp_version" */
 	unsigned priority;                  /* 0: not set */
 	struct ka_loc priority_at;
 	enum ka_state state;

@@ -741,6 +741,18 @@ static void test_instance_mapping(void **state)
 	json_object_put(root);
 	kaconf_diag_free(&d);
 
+	/* keepalived's instance keyword is `version` (vrrp_version also
+	 * read); `preempt` undoes an earlier nopreempt */
+	text = INSTANCE("    version 3\n    advert_int 0.25\n"
+			"    nopreempt\n    preempt\n");
+	assert_int_equal(convert(text, false, &d, &root), 0);
+	in = instance(root, 0);
+	assert_int_equal(jint(in, "version"), 3);
+	assert_int_equal(jint(in, "advertisement-interval"), 25);
+	assert_true(jbool(in, "preempt"));
+	json_object_put(root);
+	kaconf_diag_free(&d);
+
 	text = INSTANCE("    preempt_delay 30\n    accept\n");
 	assert_int_equal(convert(text, false, &d, &root), 0);
 	in = instance(root, 0);
