@@ -216,6 +216,20 @@ void engine_unsubscribe(struct engine *e, engine_state_cb cb, void *arg)
 	}
 }
 
+/* Adverts queued during this loop iteration leave together. */
+static void flush_sockets(void *arg)
+{
+	struct engine *e = arg;
+	for (struct vsock_ent *se = e->socks; se; se = se->next) {
+		if (!vsock_pending(se->vs))
+			continue;
+		int failed = vsock_flush(se->vs);
+		if (failed)
+			log_warn("sending adverts on ifindex %d: %d refused (%s)",
+				 se->ifindex, failed, strerror(errno));
+	}
+}
+
 /* ---- kernel events ---- */
 
 static void on_link(void *arg, int ifindex, const char *ifname, bool up)
@@ -249,6 +263,7 @@ struct engine *engine_new(struct loop *loop, struct model *model, char *err,
 	}
 	e->loop = loop;
 	e->model = model;
+	loop_set_idle(loop, flush_sockets, e);
 	struct nlw_callbacks cb = { .link_changed = on_link,
 				    .addr_changed = on_addr, .arg = e };
 	e->nl = nlw_new(loop, &cb, err, errlen);
@@ -270,6 +285,7 @@ void engine_free(struct engine *e)
 {
 	if (!e)
 		return;
+	loop_set_idle(e->loop, NULL, NULL);
 	for (size_t i = 0; i < e->ninst; i++) {
 		instance_stop(e->inst[i]);
 		instance_free(e->inst[i]);

@@ -31,6 +31,8 @@ struct loop {
 	/* Deleted entries may still sit in the current epoll_wait batch, so
 	 * they are parked here and freed after the batch. */
 	struct fd_entry *graveyard;
+	loop_timer_cb idle_cb;
+	void *idle_arg;
 };
 
 uint64_t loop_now_us(void)
@@ -273,6 +275,12 @@ static void run_timers(struct loop *l)
 	rearm_timerfd(l);
 }
 
+void loop_set_idle(struct loop *l, loop_timer_cb cb, void *arg)
+{
+	l->idle_cb = cb;
+	l->idle_arg = arg;
+}
+
 void loop_stop(struct loop *l)
 {
 	l->running = false;
@@ -303,6 +311,8 @@ int loop_run(struct loop *l)
 			l->graveyard = g->next;
 			free(g);
 		}
+		if (l->idle_cb)
+			l->idle_cb(l->idle_arg);
 	}
 	return 0;
 }

@@ -40,6 +40,10 @@ void loop_timer_at(struct loop *l, struct loop_timer *t, uint64_t deadline_us);
 void loop_timer_cancel(struct loop *l, struct loop_timer *t);
 bool loop_timer_armed(const struct loop_timer *t);
 
+/* Called once per loop iteration after all ready events and timers were
+ * handled, before the loop sleeps again: the place to flush batched output. */
+void loop_set_idle(struct loop *l, loop_timer_cb cb, void *arg);
+
 /* Run until loop_stop(). Returns 0, or -1 on a fatal epoll error. */
 int loop_run(struct loop *l);
 void loop_stop(struct loop *l);

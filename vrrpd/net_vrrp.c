@@ -17,11 +17,27 @@ struct group_ref {
 	unsigned refs;
 };
 
+/* One queued outgoing packet: adverts due in the same loop iteration leave
+ * with one sendmmsg() instead of one syscall each. */
+struct out_pkt {
+	uint8_t buf[sizeof(struct iphdr) + VSOCK_PKT_MAX];
+	size_t len;
+	struct sockaddr_storage to;
+	socklen_t tolen;
+	union {
+		uint8_t cbuf[CMSG_SPACE(sizeof(struct in6_pktinfo))];
+		struct cmsghdr align;
+	} cm;
+	bool has_cmsg;
+};
+
 struct vsock {
 	int fd;
 	int af;
 	int ifindex;
 	struct group_ref groups[MAX_GROUPS];
+	struct out_pkt out[VSOCK_BATCH];
+	int nout;
 	/* receive batch */
 	uint8_t bufs[VSOCK_BATCH][VSOCK_PKT_MAX];
 	uint8_t cbufs[VSOCK_BATCH][128];
@@ -102,6 +118,8 @@ void vsock_close(struct vsock *vs)
 {
 	if (!vs)
 		return;
+	if (vs->fd >= 0 && vs->nout)
+		vsock_flush(vs); /* priority-0 adverts queued at shutdown */
 	if (vs->fd >= 0)
 		close(vs->fd);
 	free(vs);
@@ -178,16 +196,61 @@ void vsock_leave(struct vsock *vs, const struct vaddr *group)
 	}
 }
 
+int vsock_flush(struct vsock *vs)
+{
+	struct mmsghdr msgs[VSOCK_BATCH];
+	struct iovec iov[VSOCK_BATCH];
+	int sent = 0, failed = 0;
+
+	for (int i = 0; i < vs->nout; i++) {
+		struct out_pkt *o = &vs->out[i];
+		iov[i].iov_base = o->buf;
+		iov[i].iov_len = o->len;
+		memset(&msgs[i], 0, sizeof(msgs[i]));
+		msgs[i].msg_hdr.msg_name = &o->to;
+		msgs[i].msg_hdr.msg_namelen = o->tolen;
+		msgs[i].msg_hdr.msg_iov = &iov[i];
+		msgs[i].msg_hdr.msg_iovlen = 1;
+		if (o->has_cmsg) {
+			msgs[i].msg_hdr.msg_control = o->cm.cbuf;
+			msgs[i].msg_hdr.msg_controllen = sizeof(o->cm.cbuf);
+		}
+	}
+	/* sendmmsg stops at the first failing message: skip it and go on, so
+	 * one bad packet never holds back the others. */
+	while (sent + failed < vs->nout) {
+		int n = sendmmsg(vs->fd, msgs + sent + failed,
+				 (unsigned)(vs->nout - sent - failed), 0);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			failed++;
+		} else {
+			sent += n;
+		}
+	}
+	vs->nout = 0;
+	return failed;
+}
+
+int vsock_pending(const struct vsock *vs)
+{
+	return vs->nout;
+}
+
 int vsock_send(struct vsock *vs, const struct vaddr *src,
 	       const struct vaddr *dst, const uint8_t *payload, size_t len)
 {
+	if (len > VSOCK_PKT_MAX) {
+		errno = EMSGSIZE;
+		return -1;
+	}
+	if (vs->nout == VSOCK_BATCH)
+		vsock_flush(vs);
+	struct out_pkt *o = &vs->out[vs->nout];
+	o->has_cmsg = false;
 	if (vs->af == AF_INET) {
-		uint8_t pkt[sizeof(struct iphdr) + VSOCK_PKT_MAX];
-		struct iphdr *ip = (struct iphdr *)pkt;
-		if (len > VSOCK_PKT_MAX) {
-			errno = EMSGSIZE;
-			return -1;
-		}
+		struct iphdr *ip = (struct iphdr *)o->buf;
 		memset(ip, 0, sizeof(*ip));
 		ip->version = 4;
 		ip->ihl = 5;
@@ -198,33 +261,36 @@ int vsock_send(struct vsock *vs, const struct vaddr *src,
 		ip->saddr = src->u.v4.s_addr;
 		ip->daddr = dst->u.v4.s_addr;
 		/* id and header checksum are filled in by the kernel */
-		memcpy(pkt + sizeof(*ip), payload, len);
-		struct sockaddr_in to = { .sin_family = AF_INET, .sin_addr = dst->u.v4 };
-		ssize_t n = sendto(vs->fd, pkt, sizeof(*ip) + len, 0,
-				   (struct sockaddr *)&to, sizeof(to));
-		return n < 0 ? -1 : 0;
+		memcpy(o->buf + sizeof(*ip), payload, len);
+		o->len = sizeof(*ip) + len;
+		struct sockaddr_in *to = (struct sockaddr_in *)&o->to;
+		memset(to, 0, sizeof(*to));
+		to->sin_family = AF_INET;
+		to->sin_addr = dst->u.v4;
+		o->tolen = sizeof(*to);
+	} else {
+		/* The source is pinned with IPV6_PKTINFO so it is the
+		 * link-local address the checksum was computed with. */
+		memcpy(o->buf, payload, len);
+		o->len = len;
+		struct sockaddr_in6 *to = (struct sockaddr_in6 *)&o->to;
+		memset(to, 0, sizeof(*to));
+		to->sin6_family = AF_INET6;
+		to->sin6_addr = dst->u.v6;
+		to->sin6_scope_id = (uint32_t)vs->ifindex;
+		o->tolen = sizeof(*to);
+		memset(&o->cm, 0, sizeof(o->cm));
+		struct cmsghdr *c = (struct cmsghdr *)o->cm.cbuf;
+		c->cmsg_level = IPPROTO_IPV6;
+		c->cmsg_type = IPV6_PKTINFO;
+		c->cmsg_len = CMSG_LEN(sizeof(struct in6_pktinfo));
+		struct in6_pktinfo pi = { .ipi6_addr = src->u.v6,
+					  .ipi6_ifindex = (unsigned)vs->ifindex };
+		memcpy(CMSG_DATA(c), &pi, sizeof(pi));
+		o->has_cmsg = true;
 	}
-	/* IPv6: the source is pinned with IPV6_PKTINFO so it is the
-	 * link-local address the checksum was computed with. */
-	struct sockaddr_in6 to = { .sin6_family = AF_INET6, .sin6_addr = dst->u.v6,
-				   .sin6_scope_id = (uint32_t)vs->ifindex };
-	struct iovec iov = { .iov_base = (void *)payload, .iov_len = len };
-	union {
-		uint8_t buf[CMSG_SPACE(sizeof(struct in6_pktinfo))];
-		struct cmsghdr align;
-	} cm;
-	memset(&cm, 0, sizeof(cm));
-	struct msghdr msg = { .msg_name = &to, .msg_namelen = sizeof(to),
-			      .msg_iov = &iov, .msg_iovlen = 1,
-			      .msg_control = cm.buf, .msg_controllen = sizeof(cm.buf) };
-	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
-	c->cmsg_level = IPPROTO_IPV6;
-	c->cmsg_type = IPV6_PKTINFO;
-	c->cmsg_len = CMSG_LEN(sizeof(struct in6_pktinfo));
-	struct in6_pktinfo pi = { .ipi6_addr = src->u.v6,
-				  .ipi6_ifindex = (unsigned)vs->ifindex };
-	memcpy(CMSG_DATA(c), &pi, sizeof(pi));
-	return sendmsg(vs->fd, &msg, 0) < 0 ? -1 : 0;
+	vs->nout++;
+	return 0;
 }
 
 /* IPv4 raw sockets deliver the IP header: check it before trusting the
