@@ -1,0 +1,114 @@
+/* The vrrpctl command table and everything driven by it: parsing with
+ * unique-prefix abbreviation, the candidates for the next word (Tab
+ * completion and `?`), and turning a parsed command into a JSON-RPC
+ * request. Nothing here does I/O: live values (instance names, interface
+ * names) come through struct cli_env, so this file is unit-tested as is
+ * (tests/unit/test_cli.c). */
+#ifndef VRRPCTL_COMMANDS_H
+#define VRRPCTL_COMMANDS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <json-c/json.h>
+
+enum cli_kind {
+	CLI_KW,        /* a keyword */
+	CLI_INSTANCE,  /* name of an existing instance */
+	CLI_NEWNAME,   /* name of a new instance */
+	CLI_IFNAME,    /* interface name */
+	CLI_UINT,      /* integer in [min, max] */
+	CLI_BOOL,      /* true|false (on|off, yes|no accepted) */
+	CLI_ENUM,      /* one of a space-separated list */
+	CLI_ADDR,      /* IP address, with /prefix where allowed */
+	CLI_WORD,      /* any text */
+	CLI_FILE,      /* a path */
+	CLI_OPTIONS,   /* keyword value pairs in any order, from an option table */
+};
+
+enum cli_cmd_id {
+	CMD_SHOW_INSTANCES, CMD_SHOW_INSTANCE, CMD_SHOW_STATISTICS,
+	CMD_SHOW_RUNNING, CMD_SHOW_DAEMON, CMD_CREATE, CMD_SET, CMD_DELETE,
+	CMD_FAILOVER, CMD_SAVE, CMD_MONITOR, CMD_CONVERT, CMD_HELP, CMD_QUIT,
+};
+
+/* One option: "KEYWORD VALUE". */
+struct cli_opt {
+	const char *kw;
+	const char *member;    /* JSON member it sets, e.g. "priority" */
+	enum cli_kind kind;
+	const char *hint;      /* "<1-255>" */
+	const char *const *values; /* CLI_ENUM/CLI_BOOL: NULL-terminated */
+	long min, max;         /* CLI_UINT */
+	bool repeat;           /* may be given several times (address) */
+	const char *help;
+};
+
+struct cli_tok {
+	enum cli_kind kind;
+	const char *word;      /* CLI_KW: the keyword; else the hint "NAME" */
+	const char *help;
+	bool optional;         /* may be left out (only at the end) */
+	const struct cli_opt *opts; /* CLI_OPTIONS */
+};
+
+#define CLI_MAX_TOKS 4
+
+struct cli_cmd {
+	enum cli_cmd_id id;
+	struct cli_tok toks[CLI_MAX_TOKS];
+	const char *help;
+	const char *const *required; /* options that must be given (create) */
+};
+
+const struct cli_cmd *cli_commands(size_t *n);
+
+/* Live values for completion and checks. Callbacks may be NULL. */
+struct cli_env {
+	void *arg;
+	/* Fill up to max names; return how many. */
+	size_t (*instances)(void *arg, char (*names)[64], size_t max);
+	size_t (*ifnames)(void *arg, char (*names)[64], size_t max);
+};
+
+#define CLI_MAX_WORDS 64
+#define CLI_MAX_OPTS 32
+
+struct cli_parsed {
+	const struct cli_cmd *cmd;
+	const char *arg;                 /* the one positional argument, if any */
+	size_t n_opts;
+	struct {
+		const struct cli_opt *opt;
+		const char *value;
+	} opts[CLI_MAX_OPTS];
+};
+
+/* Split a line into words (whitespace; "double quotes" group). Words point
+ * into buf (modified). Returns the count, or -1 with err set. A trailing
+ * '#' comment is dropped. */
+int cli_split(char *buf, char **words, size_t max, char *err, size_t errlen);
+
+/* Parse words into a command. Returns 0, or -1 with a one-line message in
+ * err ("ambiguous ...", "expected ..."). */
+int cli_parse(char **words, size_t n, struct cli_parsed *out, char *err,
+	      size_t errlen);
+
+/* Candidates for the word after words[0..n) that start with partial. */
+struct cli_cand {
+	char text[96];
+	const char *help;
+	bool hint;     /* a placeholder such as <1-255>, not insertable text */
+};
+size_t cli_candidates(const struct cli_env *env, char **words, size_t n,
+		      const char *partial, struct cli_cand *out, size_t max);
+
+/* The JSON-RPC request for a parsed command (CMD_MONITOR: the subscribe;
+ * local commands: returns -1 without err). *params is a new object. */
+int cli_request(const struct cli_parsed *p, const char **method,
+		json_object **params, char *err, size_t errlen);
+
+/* "show instance <NAME>" style syntax of a command. */
+void cli_syntax(const struct cli_cmd *c, char *buf, size_t len);
+
+#endif

@@ -1,0 +1,149 @@
+/* Tab completion and `?` help for interactive vrrpctl (see complete.h). */
+#include "complete.h"
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <readline/readline.h>
+
+#define MAX_CANDS 300
+
+static struct cli_env env;
+
+size_t complete_ifnames(void *arg, char (*names)[64], size_t max)
+{
+	DIR *d = opendir("/sys/class/net");
+	struct dirent *de;
+	size_t n = 0;
+
+	(void)arg;
+	if (!d)
+		return 0;
+	while (n < max && (de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(names[n++], 64, "%.63s", de->d_name);
+	}
+	closedir(d);
+	return n;
+}
+
+/* Asked from the daemon each time, so names created a moment ago by
+ * another operator complete too. Silent on failure: completion must never
+ * print errors into the line being edited. */
+size_t complete_instances(void *arg, char (*names)[64], size_t max)
+{
+	struct ctl_conn *conn = arg;
+	json_object *res = NULL;
+	char err[256];
+	size_t n = 0;
+
+	if (!conn || ctl_connect(conn, err, sizeof(err)) < 0)
+		return 0;
+	if (ctl_call(conn, "instance.list", NULL, &res, err, sizeof(err), NULL, NULL) !=
+	    CTL_OK) {
+		json_object_put(res);
+		return 0;
+	}
+	for (size_t i = 0; i < json_object_array_length(res) && n < max; i++) {
+		json_object *v;
+
+		if (json_object_object_get_ex(json_object_array_get_idx(res, i), "name", &v))
+			snprintf(names[n++], 64, "%s", json_object_get_string(v));
+	}
+	json_object_put(res);
+	return n;
+}
+
+void complete_env_init(struct cli_env *e, struct ctl_conn *conn)
+{
+	memset(e, 0, sizeof(*e));
+	e->arg = conn;
+	e->instances = complete_instances;
+	e->ifnames = complete_ifnames;
+}
+
+/* Words of the line before offset end; returns the count. */
+static size_t words_before(int end, char *buf, size_t buflen, char **words)
+{
+	char err[64];
+	int n;
+
+	snprintf(buf, buflen, "%.*s", end, rl_line_buffer);
+	n = cli_split(buf, words, CLI_MAX_WORDS, err, sizeof(err));
+	return n < 0 ? 0 : (size_t)n;
+}
+
+static struct cli_cand cands[MAX_CANDS];
+static size_t n_cands, next_cand;
+
+static char *generator(const char *text, int state)
+{
+	(void)text;
+	if (state == 0)
+		next_cand = 0;
+	while (next_cand < n_cands) {
+		struct cli_cand *c = &cands[next_cand++];
+
+		if (!c->hint)
+			return strdup(c->text);
+	}
+	return NULL;
+}
+
+static char **attempt(const char *text, int start, int end)
+{
+	char buf[4096], *words[CLI_MAX_WORDS];
+	size_t nw = words_before(start, buf, sizeof(buf), words);
+	bool file = false;
+
+	(void)end;
+	rl_attempted_completion_over = 1;
+	n_cands = cli_candidates(&env, words, nw, text, cands, MAX_CANDS);
+	for (size_t i = 0; i < n_cands; i++)
+		file = file || (cands[i].hint && strcmp(cands[i].text, "<FILE>") == 0);
+	if (file) {
+		/* A path: readline's own file name completion. */
+		rl_attempted_completion_over = 0;
+		return NULL;
+	}
+	return rl_completion_matches(text, generator);
+}
+
+/* `?`: list what may come next, with one-line help, then redraw the line. */
+static int help_key(int count, int key)
+{
+	char buf[4096], *words[CLI_MAX_WORDS];
+	const char *partial = "";
+	size_t nw;
+	int start = rl_point;
+
+	(void)count;
+	(void)key;
+	/* The word under the cursor is the partial one. */
+	while (start > 0 && rl_line_buffer[start - 1] != ' ')
+		start--;
+	nw = words_before(start, buf, sizeof(buf), words);
+	snprintf(buf + 2048, 2048, "%.*s", rl_point - start, rl_line_buffer + start);
+	partial = buf + 2048;
+	n_cands = cli_candidates(&env, words, nw, partial, cands, MAX_CANDS);
+	putchar('\n');
+	if (n_cands == 0)
+		printf("  %% no completions: the line so far is not a command\n");
+	for (size_t i = 0; i < n_cands; i++)
+		printf("  %-24s %s\n", cands[i].text, cands[i].help ? cands[i].help : "");
+	fflush(stdout);
+	rl_on_new_line();
+	return 0;
+}
+
+void complete_install(struct ctl_conn *conn)
+{
+	complete_env_init(&env, conn);
+	rl_readline_name = "vrrpctl";
+	rl_attempted_completion_function = attempt;
+	rl_completer_word_break_characters = " \t";
+	rl_bind_key('?', help_key);
+}
