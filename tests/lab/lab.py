@@ -175,7 +175,9 @@ class Daemon:
         else:
             path = os.path.join(self.lab.dir, "%s-keepalived.conf" % self.router)
             with open(path, "w") as f:
-                f.write(render_keepalived(self.config))
+                # A str is a keepalived.conf used verbatim (the seed's own files).
+                f.write(self.config if isinstance(self.config, str)
+                        else render_keepalived(self.config))
         return path
 
     def command(self, conf):

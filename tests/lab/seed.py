@@ -1,13 +1,12 @@
 """The seed's configurations as vrrpd JSON, for the lab scenarios.
 
-The canonical copies are tests/data/<name>.json (the keepalived seeds of
-../shared/seed-configs translated to our YANG model, interface "eth0" as a
-placeholder).  When a file is not there yet the equivalent built-in below is
-used, so the lab never depends on ../shared.  Scenarios take a deep copy and
-tweak it (priority, preempt, password, version) with the helpers here.
+They live in tests/data/<name>.json (the keepalived seeds of
+../shared/seed-configs translated to our YANG model, canonical form, interface
+"eth0" as a placeholder); the keepalived originals are kept verbatim in
+tests/data/keepalived/.  Scenarios load a fresh copy and tweak it (priority,
+preempt, password, version) with the helpers here.
 """
 
-import copy
 import json
 import os
 
@@ -17,42 +16,17 @@ VIP1 = "10.10.1.1"
 VIP2 = "10.10.1.2"
 
 
-def _inst(name, vrid, prio, state, password, vip):
-    return {"name": name, "interface": "eth0", "vrid": vrid, "version": 2, "priority": prio,
-            "advertisement-interval": 100, "initial-state": state,
-            "authentication": {"type": "simple-password", "password": password},
-            "virtual-address": [{"address": vip, "prefix-length": 16, "device": "eth0"}]}
-
-
-def _cfg(router_id, instances):
-    return {"vrrpd:vrrpd": {"global": {"router-id": router_id, "multicast-group-v4": GROUP},
-                            "instance": instances}}
-
-
-BUILTIN = {
-    "single-master-node1": _cfg("10.10.10.101", [
-        _inst("VI_1", 11, 100, "master", "11112222", VIP1)]),
-    "single-master-node2": _cfg("10.10.10.102", [
-        _inst("VI_1", 11, 98, "backup", "11112222", VIP1)]),
-    "dual-master-node1": _cfg("10.10.10.101", [
-        _inst("VI_1", 11, 100, "master", "11112222", VIP1),
-        _inst("VI_2", 21, 98, "backup", "22221111", VIP2)]),
-    "dual-master-node2": _cfg("10.10.10.102", [
-        _inst("VI_1", 11, 98, "backup", "11112222", VIP1),
-        _inst("VI_22", 21, 100, "master", "22221111", VIP2)]),
-}
-
-
 def load(name, ifname="eth0"):
     """The seed config `name` (e.g. single-master-node1) with its interface
     placeholder replaced by ifname."""
-    path = os.path.join(DATA_DIR, name + ".json")
-    if os.path.exists(path):
-        with open(path) as f:
-            cfg = json.load(f)
-    else:
-        cfg = copy.deepcopy(BUILTIN[name])
-    return set_interface(cfg, ifname)
+    with open(os.path.join(DATA_DIR, name + ".json")) as f:
+        return set_interface(json.load(f), ifname)
+
+
+def keepalived_original(name, ifname="eth0"):
+    """The seed's keepalived.conf text, verbatim but for the interface (ens33)."""
+    with open(os.path.join(DATA_DIR, "keepalived", name + ".conf")) as f:
+        return f.read().replace("ens33", ifname)
 
 
 def set_interface(cfg, ifname):

@@ -15,12 +15,12 @@ R1, R2, R3 = "10.10.10.101", "10.10.10.102", "10.10.10.103"
 MARGIN_S = 0.1      # the issue's tolerance on top of skew / master-down
 
 
-def start_pair(lab, impl1, cfg1, impl2, cfg2, vip=seed.VIP1, timeout=12.0):
+def start_pair(lab, impl1, cfg1, impl2, cfg2, vip=seed.VIP1, instance="VI_1", timeout=12.0):
     """Start r1 (master-to-be) and r2, wait until only r1 holds vip and r2 is backup."""
     d1 = lab.start("r1", impl1, cfg1)
     d2 = lab.start("r2", impl2, cfg2)
     lab.wait_holder(vip, ["r1"], timeout)
-    d2.wait_log("backup", seed.instance(cfg2)["name"], timeout=5)
+    d2.wait_log("backup", instance, timeout=5)
     return d1, d2
 
 

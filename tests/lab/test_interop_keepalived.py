@@ -32,6 +32,12 @@ def test_interop_failover_both_ways(lab, request, roles, version, timing):
     c1, c2 = seed.load("single-master-node1"), seed.load("single-master-node2")
     if version == 3:
         c1, c2 = seed.as_v3(c1), seed.as_v3(c2)
+    else:
+        # keepalived runs the seed's own file, odd indentation and all.
+        if kind1 == "keepalived":
+            c1 = seed.keepalived_original("single-master-node1")
+        if kind2 == "keepalived":
+            c2 = seed.keepalived_original("single-master-node2")
 
     d1, d2 = start_pair(lab, kind1, c1, kind2, c2)
     with lab.capture() as cap:
