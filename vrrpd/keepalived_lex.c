@@ -119,8 +119,12 @@ static int push_frame(struct ka_lexer *lx, const char *name, char *buf,
 		return -1;
 	}
 	lx->stack = s;
+	/* Editors on some systems start files with a UTF-8 byte order mark;
+	 * it would otherwise glue onto the first keyword. */
+	size_t pos = len >= 3 && !memcmp(buf, "\xef\xbb\xbf", 3) ? 3 : 0;
 	s[lx->n_frames++] = (struct ka_frame){
-		.buf = buf, .len = len, .line = 1, .depth = depth, .file = file,
+		.buf = buf, .len = len, .pos = pos, .line = 1, .depth = depth,
+		.file = file,
 	};
 	lx->total_bytes += len;
 	return 0;

@@ -431,6 +431,12 @@ static void test_quoted_strings(void **state)
 
 	expect_error("global_defs {\n  router_id \"open\n}\n", false,
 		     "t.conf:2: unterminated quoted string");
+
+	/* a byte order mark does not glue onto the first keyword */
+	assert_int_equal(convert("\xef\xbb\xbf" INSTANCE(""), false, &d, NULL),
+			 0);
+	assert_int_equal(d.n_msgs, 0);
+	kaconf_diag_free(&d);
 }
 
 static void test_include_glob(void **state)
