@@ -24,10 +24,9 @@ struct out_pkt {
 	size_t len;
 	struct sockaddr_storage to;
 	socklen_t tolen;
-	union {
+	struct {
 		uint8_t cbuf[CMSG_SPACE(sizeof(struct in6_pktinfo))];
-		struct cmsghdr align;
-	} cm;
+	} __attribute__((aligned(__alignof__(struct cmsghdr)))) cm;
 	bool has_cmsg;
 };
 
