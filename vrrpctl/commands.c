@@ -124,6 +124,27 @@ static bool is_prefix(const char *w, const char *full)
 	return *w && strncmp(w, full, strlen(w)) == 0;
 }
 
+/* A word typed in full that is a keyword at this position in some command
+ * selects that keyword: "show instance" is not "show instances". */
+static bool exact_elsewhere(size_t k, const char *w)
+{
+	for (size_t i = 0; i < N_COMMANDS; i++) {
+		const struct cli_tok *t = &commands[i].toks[k];
+
+		if (k < CLI_MAX_TOKS && t->word && t->kind == CLI_KW &&
+		    strcmp(t->word, w) == 0)
+			return true;
+	}
+	return false;
+}
+
+static bool kw_matches(size_t k, const char *w, const char *kw)
+{
+	if (strcmp(w, kw) == 0)
+		return true;
+	return is_prefix(w, kw) && !exact_elsewhere(k, w);
+}
+
 /* ---- splitting ---------------------------------------------------------- */
 
 int cli_split(char *buf, char **words, size_t max, char *err, size_t errlen)
@@ -348,7 +369,7 @@ static int try_cmd(const struct cli_cmd *c, char **w, size_t n, struct attempt *
 			return -1;
 		}
 		if (t->kind == CLI_KW) {
-			if (!is_prefix(w[i], t->word)) {
+			if (!kw_matches(k, w[i], t->word)) {
 				snprintf(a->err, sizeof(a->err), "unknown word \"%s\"", w[i]);
 				return -1;
 			}
@@ -454,6 +475,9 @@ static void add(struct cands *cs, const char *text, const char *help, bool hint)
 {
 	if (!hint && !is_prefix(cs->partial, text) && *cs->partial)
 		return;
+	/* Half a word typed: the line is not complete as it stands. */
+	if (hint && *cs->partial && strcmp(text, "<cr>") == 0)
+		return;
 	for (size_t i = 0; i < cs->n; i++)
 		if (strcmp(cs->out[i].text, text) == 0)
 			return;
@@ -553,7 +577,7 @@ static void cands_for_cmd(struct cands *cs, const struct cli_env *env,
 				add(cs, "<cr>", "Run the command", true);
 			return;
 		}
-		if (t->kind == CLI_KW && !is_prefix(w[i], t->word))
+		if (t->kind == CLI_KW && !kw_matches(k, w[i], t->word))
 			return;
 		if (k == 0 && strcmp(w[i], t->word) != 0) {
 			/* The verb must be unambiguous (see resolve_verb). */

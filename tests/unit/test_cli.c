@@ -1,0 +1,247 @@
+/* vrrpctl's command table: splitting, parsing with abbreviation, errors,
+ * candidates for `?` and Tab, and the JSON-RPC requests built. The file
+ * under test is included: vrrpctl objects are not in a library. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <string.h>
+
+#include "../../vrrpctl/commands.c"
+
+static size_t fake_instances(void *arg, char (*names)[64], size_t max)
+{
+	(void)arg;
+	(void)max;
+	snprintf(names[0], 64, "VI_1");
+	snprintf(names[1], 64, "VI_2");
+	snprintf(names[2], 64, "web");
+	return 3;
+}
+
+static size_t fake_ifnames(void *arg, char (*names)[64], size_t max)
+{
+	(void)arg;
+	(void)max;
+	snprintf(names[0], 64, "eth0");
+	snprintf(names[1], 64, "lo");
+	return 2;
+}
+
+static const struct cli_env env = { NULL, fake_instances, fake_ifnames };
+
+/* Parse a line; returns the command id or -1 (err in last_err). */
+static char last_err[256];
+static struct cli_parsed last;
+static char linebuf[512];
+
+static int parse(const char *line)
+{
+	char *w[CLI_MAX_WORDS];
+	int n;
+
+	snprintf(linebuf, sizeof(linebuf), "%s", line);
+	n = cli_split(linebuf, w, CLI_MAX_WORDS, last_err, sizeof(last_err));
+	if (n < 0)
+		return -1;
+	if (cli_parse(w, (size_t)n, &last, last_err, sizeof(last_err)) < 0)
+		return -1;
+	return (int)last.cmd->id;
+}
+
+static void test_split(void **state)
+{
+	char buf[128] = "  set instance \"my VI\" password \"a b\"  # comment";
+	char *w[8], err[64];
+	(void)state;
+
+	assert_int_equal(cli_split(buf, w, 8, err, sizeof(err)), 5);
+	assert_string_equal(w[2], "my VI");
+	assert_string_equal(w[4], "a b");
+	snprintf(buf, sizeof(buf), "show \"x");
+	assert_int_equal(cli_split(buf, w, 8, err, sizeof(err)), -1);
+}
+
+static void test_parse_abbreviations(void **state)
+{
+	(void)state;
+	assert_int_equal(parse("show instances"), CMD_SHOW_INSTANCES);
+	/* "inst" could be instance or instances: what parses decides. */
+	assert_int_equal(parse("sh inst VI_1"), CMD_SHOW_INSTANCE);
+	assert_string_equal(last.arg, "VI_1");
+	assert_int_equal(parse("sh inst"), CMD_SHOW_INSTANCES);
+	assert_int_equal(parse("sh stat"), CMD_SHOW_STATISTICS);
+	assert_null(last.arg);
+	assert_int_equal(parse("sh stat VI_1"), CMD_SHOW_STATISTICS);
+	assert_int_equal(parse("sh run"), CMD_SHOW_RUNNING);
+	assert_int_equal(parse("fail VI_1 h 10"), CMD_FAILOVER);
+	assert_int_equal(last.n_opts, 1);
+	assert_string_equal(last.opts[0].value, "10");
+	assert_int_equal(parse("mon"), CMD_MONITOR);
+	assert_int_equal(parse("sa"), CMD_SAVE);
+	assert_int_equal(parse("sa /tmp/x.json"), CMD_SAVE);
+	assert_int_equal(parse("q"), CMD_QUIT);
+}
+
+static void test_parse_errors(void **state)
+{
+	(void)state;
+	/* A verb must be unambiguous: "s" is save, set or show. */
+	assert_int_equal(parse("s instances"), -1);
+	assert_non_null(strstr(last_err, "ambiguous"));
+	assert_non_null(strstr(last_err, "save"));
+	assert_int_equal(parse("frobnicate"), -1);
+	assert_non_null(strstr(last_err, "unknown command"));
+	/* Typed in full, "instance" is not an abbreviation of "instances". */
+	assert_int_equal(parse("show instance"), -1);
+	assert_non_null(strstr(last_err, "<NAME>"));
+	assert_int_equal(parse("delete instance"), -1);
+	assert_non_null(strstr(last_err, "<NAME>"));
+	assert_int_equal(parse("set instance VI_1"), -1);
+	assert_int_equal(parse("set instance VI_1 priority 0"), -1);
+	assert_non_null(strstr(last_err, "1-255"));
+	assert_int_equal(parse("set instance VI_1 priority"), -1);
+	assert_non_null(strstr(last_err, "missing value"));
+	assert_int_equal(parse("set instance VI_1 pre true"), -1);
+	assert_non_null(strstr(last_err, "ambiguous"));
+	assert_int_equal(parse("set instance VI_1 priority 10 priority 20"), -1);
+	assert_int_equal(parse("create instance X interface eth0 vrid 5"), -1);
+	assert_non_null(strstr(last_err, "missing address"));
+	assert_int_equal(parse("create instance X interface eth0 vrid 5 address 300.1.1.1/8"), -1);
+	assert_int_equal(parse("show instances extra"), -1);
+	assert_non_null(strstr(last_err, "unexpected"));
+}
+
+static void test_request(void **state)
+{
+	const char *method;
+	json_object *params, *v;
+	char err[64];
+	(void)state;
+
+	assert_int_equal(parse("create instance VI_9 int eth0 vrid 9 pri 120 "
+			       "address 10.0.0.1/24 address 10.0.0.2 preempt off "
+			       "auth simple-password password secret"), CMD_CREATE);
+	assert_int_equal(cli_request(&last, &method, &params, err, sizeof(err)), 0);
+	assert_string_equal(method, "instance.create");
+	assert_string_equal(json_object_to_json_string_ext(params, JSON_C_TO_STRING_PLAIN |
+							   JSON_C_TO_STRING_NOSLASHESCAPE),
+			    "{\"name\":\"VI_9\",\"interface\":\"eth0\",\"vrid\":9,"
+			    "\"priority\":120,\"virtual-address\":[\"10.0.0.1/24\",\"10.0.0.2\"],"
+			    "\"preempt\":false,\"authentication/type\":\"simple-password\","
+			    "\"authentication/password\":\"secret\"}");
+	json_object_put(params);
+
+	assert_int_equal(parse("set instance VI_1 priority 200"), CMD_SET);
+	assert_int_equal(cli_request(&last, &method, &params, err, sizeof(err)), 0);
+	assert_string_equal(method, "instance.set");
+	assert_true(json_object_object_get_ex(params, "priority", &v));
+	assert_true(json_object_is_type(v, json_type_int));
+	json_object_put(params);
+
+	assert_int_equal(parse("save /etc/vrrpd.json"), CMD_SAVE);
+	assert_int_equal(cli_request(&last, &method, &params, err, sizeof(err)), 0);
+	assert_true(json_object_object_get_ex(params, "path", &v));
+	json_object_put(params);
+
+	assert_int_equal(parse("convert /etc/keepalived/keepalived.conf"), CMD_CONVERT);
+	assert_int_equal(cli_request(&last, &method, &params, err, sizeof(err)), -1);
+}
+
+/* Candidates for the line (last word partial unless the line ends in a
+ * space); returns them joined by spaces. */
+static char joined[2048];
+static const char *cands(const char *line)
+{
+	char buf[512], *w[CLI_MAX_WORDS], err[64];
+	const char *partial = "";
+	struct cli_cand c[300];
+	size_t len = strlen(line), n;
+	int nw;
+
+	snprintf(buf, sizeof(buf), "%s", line);
+	if (len > 0 && line[len - 1] != ' ') {
+		char *sp = strrchr(buf, ' ');
+		partial = sp ? sp + 1 : buf;
+		if (sp)
+			*sp = '\0';
+		else
+			buf[0] = '\0';
+		partial = line + (size_t)(partial - buf);
+	}
+	nw = cli_split(buf, w, CLI_MAX_WORDS, err, sizeof(err));
+	n = cli_candidates(&env, w, (size_t)nw, partial, c, 300);
+	joined[0] = '\0';
+	for (size_t i = 0; i < n; i++)
+		snprintf(joined + strlen(joined), sizeof(joined) - strlen(joined), "%s%s",
+			 i ? " " : "", c[i].text);
+	return joined;
+}
+
+static void test_candidates(void **state)
+{
+	(void)state;
+	assert_string_equal(cands("s"), "show set save");
+	assert_string_equal(cands("sh"), "show");
+	assert_string_equal(cands("show "), "instances instance statistics running-config daemon");
+	assert_string_equal(cands("show inst"), "instances instance");
+	/* Live instance names from the daemon. */
+	assert_string_equal(cands("show instance "), "VI_1 VI_2 web <NAME>");
+	assert_string_equal(cands("show instance V"), "VI_1 VI_2 <NAME>");
+	assert_string_equal(cands("sh inst V"), "VI_1 VI_2 <NAME>");
+	assert_string_equal(cands("show statistics "), "VI_1 VI_2 web <NAME> <cr>");
+	assert_string_equal(cands("set instance VI_1 pri"), "priority");
+	assert_string_equal(cands("set instance VI_1 pre"), "preempt preempt-delay");
+	assert_string_equal(cands("set instance VI_1 preempt "), "true false");
+	assert_string_equal(cands("set instance VI_1 priority "), "<1-255>");
+	/* After one setting, the others (not the same again) and <cr>. */
+	assert_non_null(strstr(cands("set instance VI_1 priority 5 "), "vrid"));
+	assert_null(strstr(cands("set instance VI_1 priority 5 "), "priority"));
+	assert_non_null(strstr(cands("set instance VI_1 priority 5 "), "<cr>"));
+	/* Interface names from the system. */
+	assert_string_equal(cands("create instance X interface "), "eth0 lo <IFNAME>");
+	assert_string_equal(cands("create instance X interface e"), "eth0 <IFNAME>");
+	/* "address" repeats. */
+	assert_non_null(strstr(cands("create instance X address 1.1.1.1 "), "address"));
+	/* <cr> only once every required setting is there. */
+	assert_null(strstr(cands("create instance X interface eth0 vrid 5 "), "<cr>"));
+	assert_non_null(strstr(cands("create instance X interface eth0 vrid 5 address 1.1.1.1 "),
+			       "<cr>"));
+	assert_string_equal(cands("failover VI_1 "), "hold <cr>");
+	assert_string_equal(cands("bogus "), "");
+	/* A verb that is ambiguous gives nothing further. */
+	assert_string_equal(cands("s "), "");
+}
+
+static void test_help_syntax(void **state)
+{
+	size_t n;
+	const struct cli_cmd *cmds = cli_commands(&n);
+	char buf[256];
+	(void)state;
+
+	for (size_t i = 0; i < n; i++) {
+		assert_non_null(cmds[i].help);
+		cli_syntax(&cmds[i], buf, sizeof(buf));
+		assert_true(strlen(buf) > 0);
+		if (cmds[i].id == CMD_CREATE)
+			assert_non_null(strstr(buf, "create instance <NAME> interface <IFNAME>"));
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_split),
+		cmocka_unit_test(test_parse_abbreviations),
+		cmocka_unit_test(test_parse_errors),
+		cmocka_unit_test(test_request),
+		cmocka_unit_test(test_candidates),
+		cmocka_unit_test(test_help_syntax),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
