@@ -72,8 +72,9 @@ def macvlan_name(vrid, family="ipv4"):
 class FrrRouter:
     """zebra + vrrpd of FRR in the namespace of lab router `router`."""
 
-    def __init__(self, lab, router, debug=True):
+    def __init__(self, lab, router, debug=True, arp_ignore=True):
         self.lab, self.router = lab, router
+        self.arp_ignore = arp_ignore
         self.ns = lab.ns(router)
         self.debug = debug
         # Inside the lab directory so a failed test keeps FRR's logs with the
@@ -106,6 +107,15 @@ class FrrRouter:
                 args.append("nodad")   # a backup's copy must not fail DAD
             lab.ip(self.router, *args)
         lab.ip(self.router, "link", "set", "dev", name, "up")
+        if family == "ipv4" and self.arp_ignore:
+            # A Backup's VIP stays on the (protodown) macvlan, so it is still
+            # a local address: with the default arp_ignore=0 the parent
+            # answers ARP for it with its own MAC and the Backup draws the
+            # VIP's traffic.  1 = answer only for addresses of the
+            # receiving interface (the Master's macvlan gets the request
+            # too, in bridge mode).
+            lab.exec(self.router, "sysctl", "-q", "-w",
+                     "net.ipv4.conf.%s.arp_ignore=1" % labmod.IFNAME)
         self.macvlans.append(name)
         return name
 

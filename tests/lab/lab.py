@@ -26,6 +26,7 @@ import time
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 VRRPD_BIN = os.environ.get("VRRPD_BIN", os.path.join(ROOT, "vrrpd", "vrrpd"))
+VRRPCTL_BIN = os.environ.get("VRRPCTL_BIN", os.path.join(ROOT, "vrrpctl", "vrrpctl"))
 KEEPALIVED_BIN = os.environ.get("KEEPALIVED_BIN", "/usr/sbin/keepalived")
 
 LAN_PREFIX = "10.10.10"
@@ -251,6 +252,15 @@ class Daemon:
             self.logfile.close()
             self.logfile = None
 
+    def ctl(self, *words, timeout=5):
+        """vrrpctl --json against this vrrpd's control socket -> parsed JSON."""
+        r = subprocess.run([VRRPCTL_BIN, "--socket", self.socket, "--json"] + list(words),
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                           timeout=timeout)
+        if r.returncode != 0:
+            raise LabError("vrrpctl %s: %s" % (" ".join(words), r.stderr.strip()))
+        return json.loads(r.stdout)
+
     def log(self):
         try:
             with open(self.log_path, errors="replace") as f:
@@ -420,6 +430,20 @@ def parse_pcap(path):
 def _auth_bytes(v):
     """The 8 authentication bytes of a v2 packet (scapy keeps them as ints)."""
     return (v.auth1 or 0).to_bytes(4, "big") + (v.auth2 or 0).to_bytes(4, "big")
+
+
+def find_key(obj, key):
+    """All values of `key` anywhere in a nested JSON value."""
+    found = []
+    if isinstance(obj, dict):
+        for k, v in obj.items():
+            if k == key:
+                found.append(v)
+            found.extend(find_key(v, key))
+    elif isinstance(obj, list):
+        for v in obj:
+            found.extend(find_key(v, key))
+    return found
 
 
 def adverts(pkts, src=None, vrid=None, prio=None):

@@ -29,3 +29,24 @@ def test_password_mismatch(lab, impl):
     pkts = cap.packets()
     assert labmod.adverts(pkts, src=R1) and labmod.adverts(pkts, src=R2)
     assert sorted(lab.who_has(VIP)) == ["r1", "r2"]
+
+
+def test_password_mismatch_counted(lab, impl):
+    """The drops are counted under auth-errors (RFC 8347 name), visible with
+    vrrpctl."""
+    import os
+    import pytest
+    if impl != "vrrpd":
+        pytest.skip("counters are read through vrrpd's control socket")
+    c2 = seed.tweak(seed.load("single-master-node2"),
+                    authentication={"type": "simple-password", "password": "wrongpw"})
+    d1 = lab.start("r1", impl, seed.load("single-master-node1"))
+    d2 = lab.start("r2", impl, c2)
+    lab.wait_holder(VIP, ["r1", "r2"], timeout=seed.master_down_s(98) + 2)
+    wait_quiet_s(1.1)
+    if not os.path.exists(d2.socket) or not os.access(labmod.VRRPCTL_BIN, os.X_OK):
+        pytest.skip("vrrpd does not serve its control socket yet (issue 3)")
+    for d in (d1, d2):
+        stats = d.ctl("show", "statistics", "VI_1")
+        auth = labmod.find_key(stats, "auth-errors")
+        assert auth and max(auth) >= 1, stats
