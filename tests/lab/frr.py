@@ -111,11 +111,15 @@ class FrrRouter:
             # A Backup's VIP stays on the (protodown) macvlan, so it is still
             # a local address: with the default arp_ignore=0 the parent
             # answers ARP for it with its own MAC and the Backup draws the
-            # VIP's traffic.  1 = answer only for addresses of the
+            # VIP's traffic.  arp_ignore=1: answer only for addresses of the
             # receiving interface (the Master's macvlan gets the request
-            # too, in bridge mode).
-            lab.exec(self.router, "sysctl", "-q", "-w",
-                     "net.ipv4.conf.%s.arp_ignore=1" % labmod.IFNAME)
+            # too, in bridge mode).  arp_announce=2: the Master's own ARP
+            # requests (e.g. to reply to a ping of the VIP) leave the parent
+            # with its own address as sender, not the VIP, or every
+            # neighbour would relearn the VIP at the parent's MAC.
+            for knob in ("arp_ignore=1", "arp_announce=2"):
+                lab.exec(self.router, "sysctl", "-q", "-w",
+                         "net.ipv4.conf.%s.%s" % (labmod.IFNAME, knob))
         self.macvlans.append(name)
         return name
 
