@@ -176,9 +176,11 @@ static const char *cands(const char *line)
 	nw = cli_split(buf, w, CLI_MAX_WORDS, err, sizeof(err));
 	n = cli_candidates(&env, w, (size_t)nw, partial, c, 300);
 	joined[0] = '\0';
-	for (size_t i = 0; i < n; i++)
-		snprintf(joined + strlen(joined), sizeof(joined) - strlen(joined), "%s%s",
-			 i ? " " : "", c[i].text);
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			strncat(joined, " ", sizeof(joined) - strlen(joined) - 1);
+		strncat(joined, c[i].text, sizeof(joined) - strlen(joined) - 1);
+	}
 	return joined;
 }
 
