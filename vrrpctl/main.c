@@ -220,6 +220,8 @@ static int run_script(struct ctl *c)
 
 static struct ctl *the_ctl;
 static char history_path[4096];
+/* Our own copy: readline frees rl_prompt when a handler is installed. */
+static char prompt[300];
 
 static void on_line(char *line)
 {
@@ -236,12 +238,12 @@ static void on_line(char *line)
 	run_line(the_ctl, line);
 	free(line);
 	if (!the_ctl->quit)
-		rl_callback_handler_install(rl_prompt, on_line);
+		rl_callback_handler_install(prompt, on_line);
 }
 
 static int run_interactive(struct ctl *c)
 {
-	char host[256] = "vrrpd", prompt[300];
+	char host[256] = "vrrpd";
 	const char *home = getenv("HOME");
 
 	the_ctl = c;
