@@ -132,6 +132,7 @@ static int run_words(struct ctl *c, char **words, size_t n)
 	const char *method;
 	char err[512];
 	enum ctl_rc rc;
+	bool reused, read_only;
 
 	if (n == 0)
 		return 0;
@@ -151,6 +152,10 @@ static int run_words(struct ctl *c, char **words, size_t n)
 	default:
 		break;
 	}
+	/* The shell keeps its connection; a daemon restarted meanwhile shows
+	 * as a failed call on the old one. Reads are retried once on a fresh
+	 * connection; changes are not (the old daemon may have applied it). */
+	reused = ctl_connected(&c->conn);
 	if (ctl_connect(&c->conn, err, sizeof(err)) < 0) {
 		fprintf(stderr, "vrrpctl: %s\n", err);
 		return EXIT_UNREACHABLE;
@@ -161,7 +166,18 @@ static int run_words(struct ctl *c, char **words, size_t n)
 		fprintf(stderr, "vrrpctl: cannot run this command here\n");
 		return EXIT_USAGE;
 	}
-	rc = ctl_call(&c->conn, method, params, &out, err, sizeof(err), NULL, NULL);
+	read_only = strcmp(method, "instance.list") == 0 ||
+		    strcmp(method, "instance.get") == 0 || strcmp(method, "statistics.get") == 0 ||
+		    strcmp(method, "config.get") == 0 || strcmp(method, "daemon.info") == 0;
+	rc = ctl_call(&c->conn, method, reused && read_only ? json_object_get(params) : params,
+		      &out, err, sizeof(err), NULL, NULL);
+	if (rc == CTL_ERR_TRANSPORT && reused && read_only &&
+	    ctl_connect(&c->conn, err, sizeof(err)) == 0) {
+		rc = ctl_call(&c->conn, method, params, &out, err, sizeof(err), NULL, NULL);
+		params = NULL;
+	} else if (reused && read_only) {
+		json_object_put(params);
+	}
 	if (rc == CTL_ERR_TRANSPORT) {
 		fprintf(stderr, "vrrpctl: %s\n", err);
 		return EXIT_UNREACHABLE;

@@ -176,11 +176,11 @@ static void statistics(FILE *fp, json_object *r)
 		fprintf(fp, "%s:\n", title);
 		json_object_object_foreach(in, k, v) {
 			if (strcmp(k, "name") != 0)
-				fprintf(fp, "    %-30s %s\n", k, json_object_get_string(v));
+				fprintf(fp, "  %-30s %s\n", k, json_object_get_string(v));
 		}
 	}
 	kv_block(fp, "Daemon-wide drops (no instance claimed the packet)",
-		 member(r, "global"), "", 4);
+		 member(r, "global"), "", 2);
 }
 
 static void done(FILE *fp, const struct cli_parsed *p, json_object *r)
