@@ -89,11 +89,18 @@ def make_lab(request):
     yield factory
     failed = any(getattr(request.node, "rep_" + w, None) is not None and
                  getattr(request.node, "rep_" + w).failed for w in ("setup", "call"))
+    sanitized = []
     for lab in labs:
-        lab.keep = failed
-        lab.close()
-        if failed:
+        lab.keep = True
+        lab.close()     # daemons stop first: LeakSanitizer reports at exit
+        bad = lab.sanitizer_reports()
+        if failed or bad:
             print("\nlab artifacts kept in %s" % lab.dir)
+            sanitized += [os.path.join(lab.dir, b) for b in bad]
+        else:
+            shutil.rmtree(lab.dir, ignore_errors=True)
+    if sanitized:
+        pytest.fail("sanitizer report in %s" % ", ".join(sanitized))
 
 
 @pytest.fixture

@@ -412,8 +412,10 @@ def parse_pcap(path):
             ip = p[IP]
             rec = {"t": t, "kind": "vrrp", "src": ip.src, "dst": ip.dst, "ttl": ip.ttl,
                    "ethsrc": p[Ether].src}
-            raw = bytes(ip.payload)
+            raw = bytes(ip.payload)[:max(0, ip.len - ip.ihl * 4)]
             rec["version"] = raw[0] >> 4 if raw else None
+            rec["length"] = len(raw)
+            rec["cksum_ok"] = _vrrp_cksum_ok(ip, raw)
             if p.haslayer(VRRPv3):
                 v = p[VRRPv3]
                 rec.update(type=v.type, vrid=v.vrid, prio=v.priority, ipcount=v.ipcount,
@@ -425,6 +427,28 @@ def parse_pcap(path):
                            auth=_auth_bytes(v))
             out.append(rec)
     return out
+
+
+def _inet_sum(data):
+    if len(data) % 2:
+        data += b"\0"
+    s = sum(int.from_bytes(data[i:i + 2], "big") for i in range(0, len(data), 2))
+    while s >> 16:
+        s = (s & 0xFFFF) + (s >> 16)
+    return s
+
+
+def _vrrp_cksum_ok(ip, raw):
+    """RFC 3768 5.3.8: sum over the VRRP message; RFC 5798 5.2.8: v3 adds the
+    IPv4 pseudo-header.  A correct packet sums to 0xFFFF."""
+    import socket
+    if not raw:
+        return False
+    data = raw
+    if raw[0] >> 4 == 3:
+        data = (socket.inet_aton(ip.src) + socket.inet_aton(ip.dst) +
+                bytes([0, 112]) + len(raw).to_bytes(2, "big") + raw)
+    return _inet_sum(data) == 0xFFFF
 
 
 def _auth_bytes(v):
@@ -621,6 +645,17 @@ class Lab:
             _live_labs.remove(self)
         if self._own_dir and not self.keep:
             shutil.rmtree(self.dir, ignore_errors=True)
+
+    def sanitizer_reports(self):
+        """ASan/UBSan/LSan reports in any daemon log (lab run with an ASan vrrpd)."""
+        bad = []
+        for fn in sorted(os.listdir(self.dir)) if os.path.isdir(self.dir) else []:
+            if fn.endswith(".log"):
+                with open(os.path.join(self.dir, fn), errors="replace") as f:
+                    text = f.read()
+                if re.search(r"AddressSanitizer|LeakSanitizer|runtime error:", text):
+                    bad.append(fn)
+        return bad
 
     def _pid_in_lab(self, pid):
         try:

@@ -53,6 +53,8 @@ def assert_seed_advert(p, src, vrid=11, prio=100, version=2, password="11112222"
     """What the write-up's tcpdump showed: VRRPv2, Advertisement, vrid 11,
     prio 100, authtype simple, intvl 1s, to 224.0.122.22, TTL 255."""
     assert p["src"] == src and p["dst"] == group, p
+    assert p["cksum_ok"], "bad VRRP checksum: %s" % p
+    assert p["length"] == 8 + 4 * len(addrs) + (8 if version == 2 else 0), p
     assert p["ttl"] == 255, p                   # RFC 3768 5.2.3 / RFC 5798 5.1.1.3
     assert p["version"] == version and p["type"] == 1, p
     assert p["vrid"] == vrid and p["prio"] == prio, p

@@ -1,8 +1,9 @@
 """The write-up's dual-master pair (seed dual-master-node1/2), scenario 4 of
 ../shared/README.md: each node is master for one VIP."""
 
+import lab as labmod
 import seed
-from steps import MARGIN_S
+from steps import MARGIN_S, R1, R2, wait_quiet_s
 
 VIP1, VIP2 = seed.VIP1, seed.VIP2
 
@@ -22,6 +23,11 @@ def test_dual_master_three_steps(lab, impl):
     assert d1.count("master", "VI_2") == 0, d1.log()
     m = d2.grep("higher_prio", "VI_1")
     assert m and (m[-1].group(1), m[-1].group(2)) == ("100", "98"), d2.log()
+
+    with lab.capture() as cap:
+        wait_quiet_s(1.1)
+    ads = labmod.adverts(cap.packets())
+    assert {(p["src"], p["vrid"], p["prio"]) for p in ads} == {(R1, 11, 100), (R2, 21, 100)}, ads
 
     # Step 3: node2 stops; node1 holds both.
     d2.stop()

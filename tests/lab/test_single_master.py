@@ -62,8 +62,12 @@ def test_graceful_stop_skew_takeover(lab, impl, timing):
     skew = seed.skew_s(98)
     timing("prio0 -> backup advert (skew %.3f)" % skew, delay * 1000)
     assert skew - MARGIN_S <= delay <= skew + MARGIN_S, delay
-    assert garps_after(lab, pkts, VIP, "r2", p0["t"]), "no gratuitous ARP from r2"
+    burst = [g for g in garps_after(lab, pkts, VIP, "r2", p0["t"]) if g["t"] - first["t"] < 0.1]
+    assert len(burst) == 5, "expected 5 gratuitous ARPs at once (garp-master-repeat): %s" % burst
+    d1.wait_log("prio0_sent", timeout=1)
+    d2.wait_log("prio0_rcvd", timeout=1)
     d2.wait_log("master", timeout=1)
+    d2.wait_log("adding_vips", timeout=1)
     outage = probe.outage_ms(since=t_stop)
     timing("client outage after graceful stop", outage)
     assert outage is not None and outage <= (skew + 2 * MARGIN_S) * 1000, outage
