@@ -28,7 +28,6 @@ import re
 import shutil
 import signal
 import subprocess
-import time
 
 import lab as labmod
 
