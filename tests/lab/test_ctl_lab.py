@@ -87,6 +87,21 @@ def test_failover_moves_vip_and_holds(lab, impl, timing):
     lab.wait_holder(VIP, ["r1"], timeout=hold_s + seed.master_down_s(100) + 2)
 
 
+def test_failover_alone_comes_back(make_lab, impl, timing):
+    """With no other router, a failed-over master is master again after the
+    master-down interval despite the hold: the VIP is never unowned long."""
+    lab = make_lab(1)
+    d1 = lab.start("r1", impl, seed.load("single-master-node1"))
+    wait_socket(d1)
+    lab.wait_holder(VIP, ["r1"], timeout=seed.master_down_s(100) + 2)
+    t0 = time.time()
+    ctl(d1, "failover", "VI_1", "hold", "60", check=0)
+    lab.wait_holder(VIP, [], timeout=1)
+    lab.wait_holder(VIP, ["r1"], timeout=seed.master_down_s(100) + 1)
+    timing("failover alone: VIP back", (time.time() - t0) * 1000)
+    assert time.time() - t0 <= seed.master_down_s(100) + MARGIN_S + 0.2
+
+
 def test_failover_on_backup_names_master(lab, impl):
     d1, d2 = start_pair(lab, impl, seed.load("single-master-node1"),
                         impl, seed.load("single-master-node2"))
