@@ -110,9 +110,12 @@ bench: deps
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/share/man/man8 \
+		$(DESTDIR)$(PREFIX)/share/man/man5 $(DESTDIR)$(PREFIX)/share/man/man7 \
 		$(DESTDIR)$(PREFIX)/share/vrrpd/yang
 	install -m 0755 vrrpd/vrrpd vrrpctl/vrrpctl $(DESTDIR)$(PREFIX)/sbin/
 	install -m 0644 man/*.8 $(DESTDIR)$(PREFIX)/share/man/man8/
+	install -m 0644 man/*.5 $(DESTDIR)$(PREFIX)/share/man/man5/
+	install -m 0644 man/*.7 $(DESTDIR)$(PREFIX)/share/man/man7/
 	install -m 0644 yang/vrrpd.yang $(DESTDIR)$(PREFIX)/share/vrrpd/yang/
 
 clean:

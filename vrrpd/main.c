@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "ctl_server.h"
 #include "engine.h"
 #include "keepalived_conf.h"
 #include "log.h"
@@ -27,6 +28,8 @@ struct opts {
 	const char *keepalived_conf;
 	const char *socket_path;
 	const char *pidfile;
+	const char *socket_group;
+	const char *admin_group;
 	bool strict;
 	bool check;
 	bool foreground;
@@ -37,7 +40,8 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: vrrpd [--config FILE.json | --keepalived-conf FILE [--strict]] [--check]\n"
-		"             [--socket PATH] [--pidfile PATH] [--foreground]\n"
+		"             [--socket PATH] [--socket-group GROUP] [--admin-group GROUP]\n"
+		"             [--pidfile PATH] [--foreground]\n"
 		"             [--log-level error|warning|info|debug] [--version]\n");
 }
 
@@ -50,6 +54,8 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		{ "check", no_argument, NULL, 't' },
 		{ "socket", required_argument, NULL, 's' },
 		{ "pidfile", required_argument, NULL, 'p' },
+		{ "socket-group", required_argument, NULL, 'g' },
+		{ "admin-group", required_argument, NULL, 'a' },
 		{ "foreground", no_argument, NULL, 'f' },
 		{ "log-level", required_argument, NULL, 'l' },
 		{ "version", no_argument, NULL, 'V' },
@@ -60,7 +66,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 
 	memset(o, 0, sizeof(*o));
 	o->log_level = LOG_LVL_INFO;
-	while ((c = getopt_long(argc, argv, "c:k:Sts:p:fl:Vh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:k:Sts:p:g:a:fl:Vh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'c': o->config = optarg; break;
 		case 'k': o->keepalived_conf = optarg; break;
@@ -68,6 +74,8 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		case 't': o->check = true; break;
 		case 's': o->socket_path = optarg; break;
 		case 'p': o->pidfile = optarg; break;
+		case 'g': o->socket_group = optarg; break;
+		case 'a': o->admin_group = optarg; break;
 		case 'f': o->foreground = true; break;
 		case 'l':
 			o->log_level = log_level_parse(optarg);
@@ -262,7 +270,19 @@ int main(int argc, char **argv)
 		model_tree_free(tree);
 		goto out;
 	}
+	/* config.save writes JSON: never over a keepalived file. */
+	struct ctl_server_opts co = { .path = o.socket_path,
+				      .group = o.socket_group,
+				      .admin_group = o.admin_group,
+				      .config_path = o.config };
+	struct ctl_server *cs = ctl_server_new(loop, e, m, &co, err, sizeof(err));
+	if (!cs) {
+		log_err("control socket: %s", err);
+		goto out;
+	}
 	rc = loop_run(loop) < 0 ? 1 : 0;
+	/* clients hold engine subscriptions: close them first */
+	ctl_server_free(cs);
 out:
 	engine_free(e);
 	if (o.pidfile)
