@@ -52,6 +52,9 @@ def _require_root():
     for tool in ("ip", "tcpdump", "ping"):
         if not shutil.which(tool):
             pytest.skip("missing tool: %s" % tool)
+    swept = labmod.sweep_stale()
+    if swept:
+        print("\nremoved namespaces left by killed lab runs: %s" % " ".join(swept))
 
 
 @pytest.fixture(autouse=True)

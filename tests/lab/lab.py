@@ -35,6 +35,9 @@ CLIENT_ADDR = "10.10.10.200"
 IFNAME = "eth0"
 
 CMD_TIMEOUT_S = 10
+# One marker file per live lab: "<owner pid> <owner start time>".  A run that
+# was SIGKILLed cannot clean up; the next session sweeps its namespaces.
+MARKER_DIR = "/run/vrrplab"
 
 _live_labs = []
 
@@ -73,6 +76,48 @@ def wait_for(pred, timeout, interval=0.02, what="condition"):
 def _unique_prefix():
     rnd = "".join(random.choice(string.ascii_lowercase + string.digits) for _ in range(4))
     return "vl%d%s" % (os.getpid() % 100000, rnd)
+
+
+def _proc_start_time(pid):
+    """Start time of a live process (None if gone or a zombie): pid + this
+    identifies a process even when the pid number is reused."""
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+    return None if fields[0] in ("Z", "X") else fields[19]
+
+
+def sweep_stale():
+    """Remove namespaces of labs whose owning process is gone; returns their prefixes."""
+    swept = []
+    try:
+        markers = os.listdir(MARKER_DIR)
+    except OSError:
+        return swept
+    for prefix in markers:
+        path = os.path.join(MARKER_DIR, prefix)
+        try:
+            with open(path) as f:
+                pid_s, start = f.read().split()
+            pid = int(pid_s)
+        except (OSError, ValueError):
+            continue
+        if _proc_start_time(pid) == start:
+            continue            # its owner still runs
+        for name in run(["ip", "netns", "list"], check=False).split("\n"):
+            name = name.split(" ")[0]
+            if name.startswith(prefix + "-"):
+                for tok in run(["ip", "netns", "pids", name], check=False).split():
+                    try:
+                        os.kill(int(tok), signal.SIGKILL)
+                    except (ValueError, ProcessLookupError):
+                        pass
+                run(["ip", "netns", "del", name], check=False)
+        os.unlink(path)
+        swept.append(prefix)
+    return swept
 
 
 def _stop_proc(p, sig=signal.SIGTERM, timeout=5.0):
@@ -597,6 +642,10 @@ class Lab:
         self.ip(node, "link", "set", "lo", "up")
 
     def _build(self):
+        os.makedirs(MARKER_DIR, exist_ok=True)
+        self.marker = os.path.join(MARKER_DIR, self.prefix)
+        with open(self.marker, "w") as f:
+            f.write("%d %s\n" % (os.getpid(), _proc_start_time(os.getpid())))
         self._add_ns("sw")
         # STP off and no multicast snooping: the bridge floods adverts to every
         # port at once, like the unmanaged switch of the write-up.
@@ -641,6 +690,8 @@ class Lab:
         for name in reversed(self._namespaces):
             self._kill_ns_pids(name)
             run(["ip", "netns", "del", name], check=False)
+        if getattr(self, "marker", None) and os.path.exists(self.marker):
+            os.unlink(self.marker)
         if self in _live_labs:
             _live_labs.remove(self)
         if self._own_dir and not self.keep:
