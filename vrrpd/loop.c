@@ -12,6 +12,11 @@
 
 #define HEAP_NONE ((size_t)-1)
 
+struct heap_ent {
+	uint64_t key;           /* <= t->deadline_us */
+	struct loop_timer *t;
+};
+
 struct fd_entry {
 	int fd;
 	loop_fd_cb cb;
@@ -23,7 +28,7 @@ struct loop {
 	int epfd;
 	int tfd;
 	bool running;
-	struct loop_timer **heap;
+	struct heap_ent *heap;
 	size_t nheap, capheap;
 	uint64_t tfd_armed_us; /* deadline the timerfd is set to; 0 = none */
 	/* fd registrations: a small hash so deletion during dispatch is safe */
@@ -142,39 +147,45 @@ void loop_del_fd(struct loop *l, int fd)
 
 /* ---- timer heap ---- */
 
-static void heap_swap(struct loop *l, size_t a, size_t b)
+/* Heap entries carry their own key, so sifting touches only the heap
+ * array, not the timers' owners (a thousand instances = a thousand cache
+ * lines otherwise). The key may be earlier than the timer's deadline: a
+ * timer pushed later (a backup's master-down timer on every advert) keeps
+ * its place and is re-inserted when its old key comes up. */
+static void heap_set(struct loop *l, size_t i, struct heap_ent e)
 {
-	struct loop_timer *t = l->heap[a];
-	l->heap[a] = l->heap[b];
-	l->heap[b] = t;
-	l->heap[a]->heap_idx = a;
-	l->heap[b]->heap_idx = b;
+	l->heap[i] = e;
+	e.t->heap_idx = i;
 }
 
 static void heap_up(struct loop *l, size_t i)
 {
+	struct heap_ent e = l->heap[i];
 	while (i > 0) {
 		size_t p = (i - 1) / 2;
-		if (l->heap[p]->deadline_us <= l->heap[i]->deadline_us)
+		if (l->heap[p].key <= e.key)
 			break;
-		heap_swap(l, p, i);
+		heap_set(l, i, l->heap[p]);
 		i = p;
 	}
+	heap_set(l, i, e);
 }
 
 static void heap_down(struct loop *l, size_t i)
 {
+	struct heap_ent e = l->heap[i];
 	for (;;) {
-		size_t c = 2 * i + 1, m = i;
-		if (c < l->nheap && l->heap[c]->deadline_us < l->heap[m]->deadline_us)
-			m = c;
-		if (c + 1 < l->nheap && l->heap[c + 1]->deadline_us < l->heap[m]->deadline_us)
-			m = c + 1;
-		if (m == i)
-			return;
-		heap_swap(l, i, m);
-		i = m;
+		size_t c = 2 * i + 1;
+		if (c >= l->nheap)
+			break;
+		if (c + 1 < l->nheap && l->heap[c + 1].key < l->heap[c].key)
+			c++;
+		if (e.key <= l->heap[c].key)
+			break;
+		heap_set(l, i, l->heap[c]);
+		i = c;
 	}
+	heap_set(l, i, e);
 }
 
 static void heap_remove(struct loop *l, struct loop_timer *t)
@@ -182,9 +193,10 @@ static void heap_remove(struct loop *l, struct loop_timer *t)
 	size_t i = t->heap_idx;
 	size_t last = --l->nheap;
 	if (i != last) {
-		heap_swap(l, i, last);
+		struct heap_ent moved = l->heap[last];
+		heap_set(l, i, moved);
 		heap_down(l, i);
-		heap_up(l, i);
+		heap_up(l, moved.t->heap_idx);
 	}
 	t->heap_idx = HEAP_NONE;
 }
@@ -192,7 +204,7 @@ static void heap_remove(struct loop *l, struct loop_timer *t)
 /* Keep the timerfd pointing at the earliest deadline. */
 static void rearm_timerfd(struct loop *l)
 {
-	uint64_t next = l->nheap ? l->heap[0]->deadline_us : 0;
+	uint64_t next = l->nheap ? l->heap[0].key : 0;
 	if (next == l->tfd_armed_us)
 		return;
 	struct itimerspec its = { 0 };
@@ -225,30 +237,30 @@ void loop_timer_at(struct loop *l, struct loop_timer *t, uint64_t deadline_us)
 {
 	if (deadline_us == 0)
 		deadline_us = 1;
+	t->deadline_us = deadline_us;
 	if (loop_timer_armed(t)) {
-		uint64_t old = t->deadline_us;
-		t->deadline_us = deadline_us;
-		if (deadline_us < old)
-			heap_up(l, t->heap_idx);
-		else
-			heap_down(l, t->heap_idx);
-	} else {
-		if (l->nheap == l->capheap) {
-			size_t cap = l->capheap ? l->capheap * 2 : 64;
-			struct loop_timer **h = realloc(l->heap, cap * sizeof(*h));
-			if (!h) {
-				log_err("loop: out of memory for timers");
-				return;
-			}
-			l->heap = h;
-			l->capheap = cap;
+		size_t i = t->heap_idx;
+		/* later: keep the early key, run_timers re-inserts (lazy) */
+		if (deadline_us < l->heap[i].key) {
+			l->heap[i].key = deadline_us;
+			heap_up(l, i);
 		}
-		t->deadline_us = deadline_us;
-		t->heap_idx = l->nheap;
-		l->heap[l->nheap++] = t;
-		heap_up(l, t->heap_idx);
+		return;
 	}
-	rearm_timerfd(l);
+	if (l->nheap == l->capheap) {
+		size_t cap = l->capheap ? l->capheap * 2 : 64;
+		struct heap_ent *h = realloc(l->heap, cap * sizeof(*h));
+		if (!h) {
+			log_err("loop: out of memory for timers");
+			return;
+		}
+		l->heap = h;
+		l->capheap = cap;
+	}
+	l->heap[l->nheap] = (struct heap_ent){ .key = deadline_us, .t = t };
+	t->heap_idx = l->nheap++;
+	heap_up(l, t->heap_idx);
+	/* the timerfd follows the heap once per loop iteration (loop_run) */
 }
 
 void loop_timer_cancel(struct loop *l, struct loop_timer *t)
@@ -256,7 +268,6 @@ void loop_timer_cancel(struct loop *l, struct loop_timer *t)
 	if (!loop_timer_armed(t))
 		return;
 	heap_remove(l, t);
-	rearm_timerfd(l);
 }
 
 static void run_timers(struct loop *l)
@@ -267,12 +278,17 @@ static void run_timers(struct loop *l)
 		log_err("loop: timerfd read: %s", strerror(errno));
 	l->tfd_armed_us = 0; /* fired: force rearm */
 	uint64_t now = loop_now_us();
-	while (l->nheap && l->heap[0]->deadline_us <= now) {
-		struct loop_timer *t = l->heap[0];
+	while (l->nheap && l->heap[0].key <= now) {
+		struct loop_timer *t = l->heap[0].t;
+		if (t->deadline_us > l->heap[0].key) {
+			/* postponed since it was keyed: move it to its deadline */
+			l->heap[0].key = t->deadline_us;
+			heap_down(l, 0);
+			continue;
+		}
 		heap_remove(l, t);
 		t->cb(t->arg);
 	}
-	rearm_timerfd(l);
 }
 
 void loop_set_idle(struct loop *l, loop_timer_cb cb, void *arg)
@@ -292,6 +308,9 @@ int loop_run(struct loop *l)
 
 	l->running = true;
 	while (l->running) {
+		/* One timerfd_settime per iteration at most, not one per timer
+		 * change: with a thousand instances that was a third of our CPU. */
+		rearm_timerfd(l);
 		int n = epoll_wait(l->epfd, evs, 64, -1);
 		if (n < 0) {
 			if (errno == EINTR)
