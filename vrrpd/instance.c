@@ -275,6 +275,10 @@ static void sync_timer(struct instance *in, struct loop_timer *t, uint64_t when)
 
 static void apply(struct instance *in, unsigned acts)
 {
+	/* Logged first, as keepalived does: the lines that follow (VIPs,
+	 * gratuitous ARP) read as consequences of the transition. */
+	if (acts & VRRP_ACT_STATE_CHANGED)
+		ILOG(info, in, "Entering %s STATE", vrrp_state_name(in->fsm.state));
 	if (acts & VRRP_ACT_SEND_PRIO0) {
 		send_advert(in, 0);
 		ILOG(info, in, "sent priority 0 advert");
@@ -286,13 +290,14 @@ static void apply(struct instance *in, unsigned acts)
 	if (acts & VRRP_ACT_ADD_VIPS)
 		vips_add(in);
 	if (acts & VRRP_ACT_SEND_GARP) {
+		/* RFC 5798 6.4.2: the advert goes out before the ARPs */
+		if (in->vs)
+			vsock_flush(in->vs);
 		garp_burst(in);
 		garp_schedule(in, true);
 	}
 	if (acts & VRRP_ACT_STATE_CHANGED) {
-		enum vrrp_state s = in->fsm.state;
-		ILOG(info, in, "Entering %s STATE", vrrp_state_name(s));
-		if (s == VRRP_STATE_MASTER)
+		if (in->fsm.state == VRRP_STATE_MASTER)
 			in->stats.master_transitions++;
 		else
 			loop_timer_cancel(engine_loop(in->e), &in->garp_t);
