@@ -101,9 +101,10 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 }
 
 /* Load and validate the startup configuration; nothing runs unless the
- * whole file is valid. */
+ * whole file is valid. Messages (file, YANG path, reason, keepalived
+ * warnings) go to out. */
 static int load_config(struct model *m, const struct opts *o,
-		       struct lyd_node **tree)
+		       struct lyd_node **tree, FILE *out)
 {
 	struct model_error me;
 
@@ -113,28 +114,28 @@ static int load_config(struct model *m, const struct opts *o,
 		struct kaconf_diag diag = { 0 };
 		char *json = NULL;
 		int r = kaconf_convert(o->keepalived_conf, &ko, &json, &diag);
-		kaconf_diag_print(&diag, stderr);
+		kaconf_diag_print(&diag, out);
 		kaconf_diag_free(&diag);
 		if (r < 0) {
-			fprintf(stderr, "vrrpd: %s: not loaded\n", o->keepalived_conf);
+			fprintf(out, "vrrpd: %s: not loaded\n", o->keepalived_conf);
 			return -1;
 		}
 		r = model_parse_json(m, json, tree, &me);
 		free(json);
 		if (r == 0)
 			return 0;
-		fprintf(stderr, "vrrpd: %s: converted configuration is invalid\n",
+		fprintf(out, "vrrpd: %s: converted configuration is invalid\n",
 			o->keepalived_conf);
 	} else if (!o->config) {
 		return 0;
 	} else if (model_parse_file(m, o->config, tree, &me) == 0) {
 		return 0;
 	} else {
-		fprintf(stderr, "vrrpd: %s: invalid configuration\n", o->config);
+		fprintf(out, "vrrpd: %s: invalid configuration\n", o->config);
 	}
 	if (me.path[0])
-		fprintf(stderr, "  path: %s\n", me.path);
-	fprintf(stderr, "  reason: %s\n", me.msg);
+		fprintf(out, "  path: %s\n", me.path);
+	fprintf(out, "  reason: %s\n", me.msg);
 	return -1;
 }
 
@@ -181,8 +182,45 @@ static int daemonize(void)
 struct sigctx {
 	int fd;
 	struct loop *loop;
-	bool reload;
+	const struct opts *o;
+	struct model *m;
+	struct engine *e;
 };
+
+/* SIGHUP: read the startup file again; a valid one replaces the running
+ * configuration (unchanged instances are not touched), an invalid one is
+ * logged and changes nothing. */
+static void reload(struct sigctx *sc)
+{
+	struct lyd_node *tree;
+	struct model_error me;
+
+	if (!sc->o->config && !sc->o->keepalived_conf) {
+		log_info("SIGHUP: no configuration file to reload");
+		return;
+	}
+	log_info("SIGHUP: reloading %s",
+		 sc->o->config ? sc->o->config : sc->o->keepalived_conf);
+	char *msgs = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&msgs, &len);
+	int r = load_config(sc->m, sc->o, &tree, out ? out : stderr);
+	if (out)
+		fclose(out);
+	/* the importer's warnings matter on success too */
+	for (char *line = msgs ? strtok(msgs, "\n") : NULL; line;
+	     line = strtok(NULL, "\n"))
+		log_warn("reload: %s", line);
+	free(msgs);
+	if (r < 0) {
+		log_err("reload failed: configuration rejected, nothing changed");
+		return;
+	}
+	if (engine_apply_tree(sc->e, tree, &me) < 0) {
+		log_err("reload failed: %s%s%s", me.path, me.path[0] ? ": " : "", me.msg);
+		model_tree_free(tree);
+	}
+}
 
 static void on_signal(void *arg, uint32_t events)
 {
@@ -192,8 +230,8 @@ static void on_signal(void *arg, uint32_t events)
 
 	while (read(sc->fd, &si, sizeof(si)) == sizeof(si)) {
 		if (si.ssi_signo == SIGHUP) {
-			sc->reload = true;
-			log_info("SIGHUP: reload is not supported yet; use the control socket");
+			if (sc->e)
+				reload(sc);
 			continue;
 		}
 		log_info("Stopping on signal %u", si.ssi_signo);
@@ -216,7 +254,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	struct lyd_node *tree = NULL;
-	if (load_config(m, &o, &tree) < 0) {
+	if (load_config(m, &o, &tree, stderr) < 0) {
 		model_free(m);
 		return 1;
 	}
@@ -251,7 +289,7 @@ int main(int argc, char **argv)
 
 	struct loop *loop = loop_new();
 	struct sigctx sc = { .fd = signalfd(-1, &ss, SFD_NONBLOCK | SFD_CLOEXEC),
-			     .loop = loop };
+			     .loop = loop, .o = &o, .m = m };
 	if (!loop || sc.fd < 0 || loop_add_fd(loop, sc.fd, EPOLLIN, on_signal, &sc) < 0) {
 		log_err("cannot set up the event loop: %s", strerror(errno));
 		return 1;
@@ -261,6 +299,7 @@ int main(int argc, char **argv)
 		log_err("cannot start: %s", err);
 		return 1;
 	}
+	sc.e = e;
 	if (o.pidfile && write_pidfile(o.pidfile) < 0)
 		log_warn("cannot write pidfile %s: %s", o.pidfile, strerror(errno));
 	log_info("vrrpd %s starting (pid %ld)", VRRPD_VERSION, (long)getpid());
