@@ -117,10 +117,12 @@ echo "--- ip addr on node1 (the VIP is a secondary address):"
 ip -n $R1 -4 addr show dev eth0
 echo "--- ip addr on node2:"
 ip -n $R2 -4 addr show dev eth0
-if [ -x "$VRRPCTL" ]; then
-	echo "--- vrrpctl show instances (node1):"
-	timeout 5 "$VRRPCTL" --socket "$WORK/node1.sock" show instances 2>/dev/null || echo "(vrrpctl not available)"
-fi
+ctl_show() { # ctl_show NODE: the operator's view through the control socket
+	[ -x "$VRRPCTL" ] || return 0
+	echo "--- vrrpctl show instances ($1):"
+	timeout 5 "$VRRPCTL" --socket "$WORK/$1.sock" show instances 2>&1 || true
+}
+ctl_show node1
 
 say "The client pings $VIP every 5 ms; tcpdump watches the LAN"
 ip netns exec $C ping -n -D -i 0.005 $VIP >"$WORK/ping.txt" 2>&1 &
@@ -148,6 +150,7 @@ tail -n +"$((WIRE_FROM + 1))" "$WORK/wire.txt" | grep -v "tell 10.10.10.200\|is-
 echo "--- node2's log:"
 grep -E "VI_1\) (Received advert with priority 0|Entering|Sending gratuitous ARP)" "$WORK/node2.log" \
 	| tail -n 5
+ctl_show node2
 echo "takeover seen ${TAKEOVER_MS} ms after SIGTERM (skew time (256-98)/256 s = 617 ms)"
 echo "client lost $VIP for ${OUTAGE_MS} ms"
 
