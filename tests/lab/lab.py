@@ -765,6 +765,14 @@ class Lab:
     def link_up(self, node):
         self.ip("sw", "link", "set", node, "up")
 
+    def partition(self, node):
+        """Unplug node's port from the bridge but keep its carrier: the node is
+        alone on a live link (split brain), unlike link_down()."""
+        self.ip("sw", "link", "set", node, "nomaster")
+
+    def heal(self, node):
+        self.ip("sw", "link", "set", node, "master", "br0")
+
     def capture(self, node="c", **kw):
         return Capture(self, node, **kw)
 
