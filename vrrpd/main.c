@@ -100,6 +100,30 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 	return 0;
 }
 
+/* A daemon runs from "/": every path the operator gave relative to where
+ * vrrpd was started must be made absolute first, or SIGHUP and
+ * config.save would use /<path>. */
+static char *abs_paths[4];
+
+static void free_abs_paths(void)
+{
+	for (size_t i = 0; i < 4; i++)
+		free(abs_paths[i]);
+}
+
+static const char *absolute(const char *path, char **keep)
+{
+	char cwd[4096];
+
+	if (!path || path[0] == '/' || !getcwd(cwd, sizeof(cwd)))
+		return path;
+	if (asprintf(keep, "%s/%s", cwd, path) < 0) {
+		*keep = NULL;
+		return path;
+	}
+	return *keep;
+}
+
 /* Load and validate the startup configuration; nothing runs unless the
  * whole file is valid. Messages (file, YANG path, reason, keepalived
  * warnings) go to out. */
@@ -248,6 +272,11 @@ int main(int argc, char **argv)
 
 	if (parse_opts(argc, argv, &o) < 0)
 		return 2;
+	atexit(free_abs_paths);
+	o.config = absolute(o.config, &abs_paths[0]);
+	o.keepalived_conf = absolute(o.keepalived_conf, &abs_paths[1]);
+	o.socket_path = absolute(o.socket_path, &abs_paths[2]);
+	o.pidfile = absolute(o.pidfile, &abs_paths[3]);
 	struct model *m = model_new(&me);
 	if (!m) {
 		fprintf(stderr, "vrrpd: cannot load the YANG model: %s\n", me.msg);
