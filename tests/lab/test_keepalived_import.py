@@ -370,18 +370,17 @@ def test_sighup_reloads_the_keepalived_conf(lab, timing):
     assert d2.ctl("show", "instances")[0]["priority"] == 120
 
 
-@pytest.mark.xfail(reason="bug: a daemonized vrrpd keeps --keepalived-conf/--config relative "
-                          "after chdir('/'), so SIGHUP opens /<path> (and save writes there)",
-                   strict=False)
 def test_sighup_relative_path_daemonized(lab, tmp_path):
-    """vrrpd started in the background from the config's directory with a
-    relative --keepalived-conf: SIGHUP must re-read that same file."""
+    """vrrpd started in the background from the config's directory with
+    relative --keepalived-conf, --pidfile and --socket: they stay in that
+    directory after daemonizing (chdir /), and SIGHUP re-reads that same file
+    (regression: fc98510)."""
     ns = lab.ns("r1")
     conf = tmp_path / "single-master-node1.conf"
     conf.write_text(ka.seed_text("single-master-node1"))
     pidfile, sock = str(tmp_path / "vrrpd.pid"), str(tmp_path / "vrrpd.sock")
     r = subprocess.run(["ip", "netns", "exec", ns, labmod.VRRPD_BIN, "--keepalived-conf",
-                        conf.name, "--pidfile", pidfile, "--socket", sock],
+                        conf.name, "--pidfile", "vrrpd.pid", "--socket", "vrrpd.sock"],
                        cwd=str(tmp_path), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                        stderr=subprocess.PIPE, text=True, timeout=10)
     assert r.returncode == 0, r.stderr
