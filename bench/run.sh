@@ -1,0 +1,25 @@
+#!/bin/sh
+# make bench -> bench/run.sh [--quick] [--runs N] [--only failover,scale,ctl]
+# Runs vrrpd and keepalived on identical namespace labs and writes
+# bench/RESULTS.md.  Needs root (namespaces, raw sockets, tcpdump).
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+if [ "$(id -u)" != 0 ]; then
+	echo "bench/run.sh: must run as root (network namespaces)" >&2
+	exit 1
+fi
+for bin in "$here/../vrrpd/vrrpd" "$here/../vrrpctl/vrrpctl" /usr/sbin/keepalived; do
+	if [ ! -x "$bin" ]; then
+		echo "bench/run.sh: $bin missing (run 'make all'; keepalived: apt-get install keepalived)" >&2
+		exit 1
+	fi
+done
+for tool in tcpdump ping ip; do
+	command -v "$tool" >/dev/null || { echo "bench/run.sh: $tool missing" >&2; exit 1; }
+done
+# The harness cleans up its namespaces and daemons on exit, Ctrl-C and
+# SIGTERM (context managers + atexit); forward those signals to it.
+/usr/bin/python3 "$here/bench.py" "$@" &
+pid=$!
+trap 'kill -TERM $pid 2>/dev/null; wait $pid; exit 130' INT TERM HUP
+wait $pid
