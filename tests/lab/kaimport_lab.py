@@ -35,8 +35,8 @@ class KeepalivedConfDaemon(labmod.Daemon):
     kind stays "vrrpd" so the log patterns, the control socket and the pid
     file handling of lab.Daemon apply unchanged."""
 
-    def __init__(self, lab, router, name):
-        super().__init__(lab, router, "vrrpd", seed_text(name))
+    def __init__(self, lab, router, name, text=None):
+        super().__init__(lab, router, "vrrpd", seed_text(name) if text is None else text)
         self.seed_name = name
 
     @property
@@ -55,13 +55,29 @@ class KeepalivedConfDaemon(labmod.Daemon):
         return cmd
 
 
-def start(lab, router, impl, name, wait_ready=True):
-    """Start `impl` ("vrrpd" or "keepalived") on router with seed config `name`."""
+def start(lab, router, impl, name, wait_ready=True, edit=None):
+    """Start `impl` ("vrrpd" or "keepalived") on router with seed config
+    `name`, optionally passed through edit(text) first (the same edit for
+    both implementations keeps their files identical)."""
+    text = seed_text(name)
+    if edit is not None:
+        text = edit(text)
     if impl == "vrrpd":
-        d = KeepalivedConfDaemon(lab, router, name)
+        d = KeepalivedConfDaemon(lab, router, name, text)
         lab.daemons[router] = d
         return d.start(wait_ready)
-    return lab.start(router, "keepalived", seed_text(name), wait_ready)
+    return lab.start(router, "keepalived", text, wait_ready)
+
+
+def as_v3_half_second(text):
+    """The seed as VRRPv3 at advert_int 0.5 (keepalived's fractional
+    interval, 50 cs on the wire): vrrp_version 3 in global_defs, and no
+    authentication block, which RFC 5798 removed."""
+    text = re.sub(r"(?m)^(\s*vrrp_mcast_group4 .*)$", r"\1\n     vrrp_version 3", text, count=1)
+    text = re.sub(r"(?m)^(\s*advert_int) 1$", r"\1 0.5", text)
+    text = re.sub(r"(?ms)^\s*authentication \{.*?\}\n", "", text)
+    assert "vrrp_version 3" in text and "advert_int 0.5" in text and "auth_pass" not in text
+    return text
 
 
 def vrrpctl(*args, socket=None, timeout=10):

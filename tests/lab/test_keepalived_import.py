@@ -3,8 +3,9 @@ unchanged on `vrrpd --keepalived-conf`, beside real keepalived running the
 very same file (and vrrpd on both routers), and the routers behave as the
 write-up observed (../shared/README.md scenarios 1-4).  Also: instances
 loaded from a keepalived.conf are ordinary instances on the control socket,
-`vrrpctl convert` prints the checked-in JSON, and a malformed keepalived.conf
-is refused with file:line and the reason before anything runs.
+`vrrpctl convert` prints the checked-in JSON, a malformed keepalived.conf
+is refused with file:line and the reason before anything runs, SIGHUP
+re-reads the file, and the seed as VRRPv3 with advert_int 0.5 interoperates.
 
 Timings come from pcap timestamps at the client, as in steps.py."""
 
@@ -176,6 +177,40 @@ def test_dual_master_seed(lab, roles, timing):
     assert not labmod.adverts(pkts, src=R2, vrid=11, prio=0)
     assert lab.who_has(VIP1) == ["r1"]
     assert d1.last_state("VI_1") == "master" and d1.last_state("VI_2") == "master"
+
+
+@pytest.mark.parametrize("roles", ROLES[:2], ids=ROLE_IDS[:2])
+def test_single_master_v3_fractional_interval(lab, roles, timing):
+    """The seed turned VRRPv3 with advert_int 0.5 (the same edited file on
+    both routers): 50 cs on the wire from both implementations, the backup
+    stays quiet, and the skew takeover scales with the interval."""
+    impl1, impl2 = roles
+    skew = seed.skew_s(98, 50)
+    with lab.capture() as cap:
+        d2 = ka.start(lab, "r2", impl2, "single-master-node2", edit=ka.as_v3_half_second)
+        lab.wait_holder(VIP1, ["r2"], timeout=seed.master_down_s(98, 50) + 2)
+        d1 = ka.start(lab, "r1", impl1, "single-master-node1", edit=ka.as_v3_half_second)
+        lab.wait_holder(VIP1, ["r1"], timeout=seed.master_down_s(100, 50) + 1.5)
+        d2.wait_log("backup", timeout=2)
+        wait_quiet_s(0.3)
+        t_obs = time.time()
+        wait_quiet_s(1.1)
+        t_stop = time.time()
+        assert d1.stop() == 0, d1.log()
+        lab.wait_holder(VIP1, ["r2"], timeout=skew + 1)
+        wait_quiet_s(0.2)
+    pkts = cap.packets()
+    ads = labmod.adverts(pkts)
+    assert {(p["version"], p["intvl_cs"], p["cksum_ok"]) for p in ads} == {(3, 50, True)}, ads
+    steady = [p for p in ads if t_obs <= p["t"] <= t_stop]
+    assert {p["src"] for p in steady} == {R1} and 2 <= len(steady) <= 3, steady
+    gaps = [b["t"] - a["t"] for a, b in zip(steady, steady[1:])]
+    assert all(0.45 <= g <= 0.55 for g in gaps), gaps
+    p0, first, delay = _takeover(pkts, R1, R2, 11, t_stop - 0.05)
+    timing("v3 0.5s %s->%s prio0 -> takeover (skew %.1f)" % (impl1, impl2, skew * 1000),
+           delay * 1000)
+    assert skew - MARGIN_S <= delay <= skew + MARGIN_S, delay
+    assert len(_garp_burst(lab, pkts, VIP1, "r2", first)) == GARP_REPEAT
 
 
 def _expected(name, ifname=None):
