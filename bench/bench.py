@@ -257,7 +257,17 @@ def main():
     ap.add_argument("--runs", type=int, default=None)
     ap.add_argument("--only", default="failover,scale,ctl")
     ap.add_argument("--out", default=os.path.join(HERE, "RESULTS.md"))
+    ap.add_argument("--report-only", metavar="RESULTS_JSON",
+                    help="rewrite the report from a saved results.json (e.g. after "
+                    "editing analysis.md); runs nothing")
     args = ap.parse_args()
+    if args.report_only:
+        with open(args.report_only) as f:
+            raw = json.load(f)
+        fo = {tuple(k.split("|")): v for k, v in raw["failover"].items()}
+        write_report(args.out, raw["meta"], fo, raw["scale"], raw["ctl"], raw["notes"],
+                     raw["meta"].get("argv", []))
+        return
     # SIGTERM/SIGHUP -> SystemExit, so every lab's context manager and the
     # atexit hook of tests/lab tear down daemons and namespaces.
     for s in (signal.SIGTERM, signal.SIGHUP):
@@ -272,6 +282,7 @@ def main():
     meta["date"] = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     meta["mode"] = "quick" if args.quick else "full"
     meta["runs"] = runs
+    meta["argv"] = sys.argv[1:]
     log("machine: %s" % meta)
 
     # Bounded waiting for a quiet machine: per measurement and in total.
