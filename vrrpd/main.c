@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -178,13 +179,73 @@ static int write_pidfile(const char *path)
 	return 0;
 }
 
+/* Write end of the pipe the starting shell's vrrpd waits on: a daemon
+ * that fails after forking must still fail the command that started it. */
+static int ready_fd = -1;
+
+/* Tell the waiting parent we are up (msg NULL) or why we are not. */
+static void report_start(const char *msg)
+{
+	if (ready_fd < 0)
+		return;
+	if (!msg)
+		msg = "";
+	ssize_t n = write(ready_fd, msg, strlen(msg) + 1);
+	(void)n;
+	close(ready_fd);
+	ready_fd = -1;
+}
+
+static void start_failed(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void start_failed(const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	log_err("%s", msg);
+	report_start(msg);
+}
+
+/* The first process waits until the daemon reports; its exit status is
+ * the daemon's start-up result. */
+static void wait_for_daemon(int fd)
+{
+	char buf[1024];
+	size_t n = 0;
+	ssize_t r;
+
+	while (n < sizeof(buf) - 1 && (r = read(fd, buf + n, sizeof(buf) - 1 - n)) != 0) {
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		n += (size_t)r;
+	}
+	buf[n] = '\0';
+	if (n > 0 && buf[0] == '\0')
+		_exit(0);
+	fprintf(stderr, "vrrpd: %s\n", n ? buf : "exited during start-up");
+	_exit(1);
+}
+
 static int daemonize(void)
 {
+	int p[2];
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return -1;
 	pid_t pid = fork();
 	if (pid < 0)
 		return -1;
-	if (pid > 0)
-		_exit(0);
+	if (pid > 0) {
+		close(p[1]);
+		wait_for_daemon(p[0]);
+	}
+	close(p[0]);
+	ready_fd = p[1];
 	if (setsid() < 0)
 		return -1;
 	pid = fork();
@@ -320,34 +381,39 @@ int main(int argc, char **argv)
 	struct sigctx sc = { .fd = signalfd(-1, &ss, SFD_NONBLOCK | SFD_CLOEXEC),
 			     .loop = loop, .o = &o, .m = m };
 	if (!loop || sc.fd < 0 || loop_add_fd(loop, sc.fd, EPOLLIN, on_signal, &sc) < 0) {
-		log_err("cannot set up the event loop: %s", strerror(errno));
+		start_failed("cannot set up the event loop: %s", strerror(errno));
 		return 1;
 	}
 	struct engine *e = engine_new(loop, m, err, sizeof(err));
 	if (!e) {
-		log_err("cannot start: %s", err);
+		start_failed("cannot start: %s", err);
 		return 1;
 	}
 	sc.e = e;
 	if (o.pidfile && write_pidfile(o.pidfile) < 0)
 		log_warn("cannot write pidfile %s: %s", o.pidfile, strerror(errno));
 	log_info("vrrpd %s starting (pid %ld)", VRRPD_VERSION, (long)getpid());
-	if (engine_apply_tree(e, tree, &me) < 0) {
-		log_err("configuration rejected: %s%s%s", me.path[0] ? me.path : "",
-			me.path[0] ? ": " : "", me.msg);
-		model_tree_free(tree);
-		goto out;
-	}
-	/* config.save writes JSON: never over a keepalived file. */
+	/* The socket comes first: if it can't be had, nothing has touched
+	 * the network yet. config.save writes JSON: never over a keepalived
+	 * file. */
 	struct ctl_server_opts co = { .path = o.socket_path,
 				      .group = o.socket_group,
 				      .admin_group = o.admin_group,
 				      .config_path = o.config };
 	struct ctl_server *cs = ctl_server_new(loop, e, m, &co, err, sizeof(err));
 	if (!cs) {
-		log_err("control socket: %s", err);
+		start_failed("control socket: %s", err);
+		model_tree_free(tree);
 		goto out;
 	}
+	if (engine_apply_tree(e, tree, &me) < 0) {
+		start_failed("configuration rejected: %s%s%s", me.path,
+			     me.path[0] ? ": " : "", me.msg);
+		model_tree_free(tree);
+		ctl_server_free(cs);
+		goto out;
+	}
+	report_start(NULL);
 	rc = loop_run(loop) < 0 ? 1 : 0;
 	/* clients hold engine subscriptions: close them first */
 	ctl_server_free(cs);

@@ -434,9 +434,6 @@ def test_sighup_relative_path_daemonized(lab, tmp_path):
         labmod.wait_for(lambda: not labmod.pid_alive(pid), 5, what="vrrpd exit")
 
 
-@pytest.mark.xfail(reason="bug: a daemonized vrrpd that fails after fork (here: the control "
-                          "socket) leaves the invoker with exit status 0 and no message",
-                   strict=False)
 def test_daemonized_startup_failure_is_reported(lab, tmp_path):
     """Without --foreground the invoker must still learn that nothing runs:
     a control socket that cannot be created gives a non-zero exit status."""
