@@ -227,7 +227,8 @@ def write_report(path, meta, fo, sc, ctl, notes, argv):
              "- Versions: %s (git %s); %s" % (meta["vrrpd"], meta["git"], meta["keepalived"]),
              "- Command: `make bench` (= `make all && sh bench/run.sh`), here `bench/run.sh %s`; "
              "mode %s, %d failover runs per case; total %.0f s" % (
-                 " ".join(argv), meta["mode"], meta["runs"], meta["elapsed_s"]),
+                 " ".join(argv), meta["mode"], meta["runs"], meta["elapsed_s"]) +
+             ("; %s" % meta["reused"] if meta.get("reused") else ""),
              "- Daemons: `vrrpd --config F.json --foreground --log-level info`; "
              "`keepalived -n -l -G --vrrp -f F.conf` (config from tests/lab's JSON→keepalived "
              "translator: `vrrp_version` per instance via `version 3`, `advert_int` fractions, no "
@@ -257,6 +258,9 @@ def main():
     ap.add_argument("--runs", type=int, default=None)
     ap.add_argument("--only", default="failover,scale,ctl")
     ap.add_argument("--out", default=os.path.join(HERE, "RESULTS.md"))
+    ap.add_argument("--reuse", metavar="RESULTS_JSON",
+                    help="take the sections not in --only from a saved results.json "
+                    "(the report says so)")
     ap.add_argument("--report-only", metavar="RESULTS_JSON",
                     help="rewrite the report from a saved results.json (e.g. after "
                     "editing analysis.md); runs nothing")
@@ -305,6 +309,23 @@ def main():
         ctl, n = ctlplane.run_all(args.quick, log, quiet)
         notes += n
     meta["elapsed_s"] = time.time() - T0
+    if args.reuse:
+        with open(args.reuse) as f:
+            old = json.load(f)
+        reused = []
+        if "failover" not in only:
+            fo = {tuple(k.split("|")): v for k, v in old["failover"].items()}
+            reused.append("failover")
+        if "scale" not in only:
+            sc = old["scale"]
+            reused.append("scale")
+        if "ctl" not in only:
+            ctl = old["ctl"]
+            reused.append("ctl")
+        notes = old["notes"] + notes
+        meta["reused"] = "%s from the run of %s (%s, %.0f s), same binaries" % (
+            ", ".join(reused), old["meta"]["date"], old["meta"]["mode"],
+            old["meta"]["elapsed_s"])
     raw = {"meta": meta, "notes": notes, "scale": sc, "ctl": ctl,
            "failover": {"|".join(k): v for k, v in fo.items()}}
     with open(os.path.splitext(args.out)[0].replace("RESULTS", "results") + ".json", "w") as f:
