@@ -46,6 +46,34 @@ static int copy_cfg(struct instance_cfg *dst, const struct instance_cfg *src)
 	return 0;
 }
 
+/* RFC 5798 5.2.9 / RFC 3768 5.3.9: the advert lists the virtual addresses
+ * of the instance's family; receivers compare against the same list. */
+static int derive_expect(struct instance *in)
+{
+	const struct instance_cfg *c = &in->cfg;
+	struct vaddr *a = calloc(c->n_vips ? c->n_vips : 1, sizeof(*a));
+	size_t n = 0;
+
+	if (!a)
+		return -1;
+	for (size_t i = 0; i < c->n_vips && n < VRRP_MAX_ADDRS; i++)
+		if (c->vips[i].addr.af == c->af)
+			a[n++] = c->vips[i].addr;
+	free(in->adv_addrs);
+	in->adv_addrs = a;
+	memset(&in->expect, 0, sizeof(in->expect));
+	in->expect.version = c->version;
+	in->expect.interval_cs = c->adv_interval_cs;
+	in->expect.addrs = a;
+	in->expect.naddr = n;
+	if (c->auth == AUTH_CFG_SIMPLE) {
+		in->expect.auth_type = VRRP_AUTH_SIMPLE;
+		memcpy(in->expect.auth_data, c->auth_pass,
+		       strnlen(c->auth_pass, VRRP_AUTH_LEN));
+	}
+	return 0;
+}
+
 struct instance *instance_new(struct engine *e, const struct instance_cfg *cfg)
 {
 	struct instance *in = calloc(1, sizeof(*in));
@@ -54,6 +82,11 @@ struct instance *instance_new(struct engine *e, const struct instance_cfg *cfg)
 		return NULL;
 	}
 	in->e = e;
+	if (derive_expect(in) < 0) {
+		free(in->cfg.vips);
+		free(in);
+		return NULL;
+	}
 	struct vrrp_fsm_cfg fc = fsm_cfg_of(cfg);
 	vrrp_fsm_init(&in->fsm, &fc);
 	loop_timer_init(&in->adver_t, adver_expired, in);
@@ -75,6 +108,7 @@ void instance_free(struct instance *in)
 	if (in->vs)
 		engine_detach(in->e, in);
 	free(in->cfg.vips);
+	free(in->adv_addrs);
 	free(in);
 }
 
@@ -233,9 +267,8 @@ static int encode_advert(struct instance *in, uint8_t prio)
 		memcpy(adv.auth_data, in->cfg.auth_pass,
 		       strnlen(in->cfg.auth_pass, VRRP_AUTH_LEN));
 	}
-	for (size_t i = 0; i < in->cfg.n_vips && n < VRRP_MAX_ADDRS; i++)
-		if (in->cfg.vips[i].addr.af == in->cfg.af)
-			adv.addrs[n++] = in->cfg.vips[i].addr;
+	for (n = 0; n < in->expect.naddr; n++)
+		adv.addrs[n] = in->adv_addrs[n];
 	adv.naddr = (uint8_t)n;
 	in->pkt_len = vrrp_encode(in->pkt, sizeof(in->pkt), &adv,
 				  &in->fsm.primary, &in->cfg.group);
@@ -436,6 +469,8 @@ void instance_update(struct instance *in, const struct instance_cfg *cfg)
 	free(in->cfg.vips);
 	in->cfg = nc;
 	in->pkt_prio = -1;
+	if (derive_expect(in) < 0)
+		ILOG(err, in, "out of memory applying configuration");
 
 	struct vrrp_fsm_cfg fc = fsm_cfg_of(&nc);
 	unsigned acts = 0;
@@ -462,30 +497,11 @@ void instance_count_drop(struct instance *in, enum vrrp_drop d,
 void instance_on_packet(struct instance *in, const struct vrrp_adv *adv,
 			const struct vrrp_rx_meta *meta)
 {
-	const struct global_cfg *g = engine_global(in->e);
-	struct vaddr addrs[VRRP_MAX_ADDRS];
-	size_t n = 0;
-
 	/* Our own adverts can come back through another socket on a bridge. */
 	if (vaddr_cmp(&meta->src, &in->fsm.primary) == 0)
 		return;
-	struct vrrp_expect exp = {
-		.version = in->cfg.version,
-		.auth_type = in->cfg.auth == AUTH_CFG_SIMPLE ? VRRP_AUTH_SIMPLE
-							     : VRRP_AUTH_NONE,
-		.interval_cs = in->cfg.adv_interval_cs,
-		.check_addrs = g->check_adv_addrs,
-	};
-	if (in->cfg.auth == AUTH_CFG_SIMPLE)
-		memcpy(exp.auth_data, in->cfg.auth_pass,
-		       strnlen(in->cfg.auth_pass, VRRP_AUTH_LEN));
-	for (size_t i = 0; i < in->cfg.n_vips && n < VRRP_MAX_ADDRS; i++)
-		if (in->cfg.vips[i].addr.af == in->cfg.af)
-			addrs[n++] = in->cfg.vips[i].addr;
-	exp.addrs = addrs;
-	exp.naddr = n;
-
-	enum vrrp_drop d = vrrp_check_expected(adv, &exp);
+	in->expect.check_addrs = engine_global(in->e)->check_adv_addrs;
+	enum vrrp_drop d = vrrp_check_expected(adv, &in->expect);
 	if (d != VRRP_OK) {
 		instance_count_drop(in, d, &meta->src);
 		return;

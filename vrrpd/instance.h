@@ -24,6 +24,10 @@ struct instance {
 	struct instance_stats stats;
 	struct timespec last_transition;
 	enum vrrp_reason last_reason;
+	/* What received adverts must match, derived from cfg once per
+	 * configuration change instead of once per packet. */
+	struct vrrp_expect expect;
+	struct vaddr *adv_addrs;   /* the VIPs of our family, advert order */
 	/* The advert only changes with priority or configuration, so it is
 	 * encoded once and re-sent. */
 	uint8_t pkt[VSOCK_PKT_MAX];
