@@ -129,7 +129,29 @@ def group_failover(res):
     return list(groups.items())
 
 
+def startup_rows(res):
+    st = next((r["startup"] for r in res if "startup" in r), None)
+    if not st:
+        return []
+    out = ["### Start-up: backup started right after the master converged", "",
+           "%d instances at %d ms; the master starts alone, the backup the moment the "
+           "master's last instance logged MASTER. Take-overs = backup instances that went "
+           "MASTER although the master was up (each one moves a VIP away and back). "
+           "Stable = backup start → last state change on either side." % (
+               st["n"], st["adv_cs"] * 10), "",
+           "| impl | trials | take-overs per trial | stable after s |", "|---|---|---|---|"]
+    for impl, trials in st["trials"].items():
+        ok = [t for t in trials if "takeovers" in t]
+        out.append("| %s | %d | %s | %s |" % (
+            impl, len(ok), ", ".join(str(t["takeovers"]) for t in ok),
+            ", ".join("%.2f%s" % (t["stable_s"], "" if t["stable"] else " (not stable)")
+                      for t in ok)))
+    return out + [""]
+
+
 def scale_section(res):
+    extra = startup_rows(res)
+    res = [r for r in res if "startup" not in r]
     out = ["## Scale", "",
            "VRRPv3, one /32 VIP per instance, VRIDs 1..250 per interface (eth0..eth3), "
            "master priority 100, backup 98. CPU = utime+stime of all the daemon's processes "
@@ -155,7 +177,8 @@ def scale_section(res):
             f1(r["conv_master_s"], 2), f1(r["conv_backup_s"], 2),
             r["false_master"], r["false_backup"], r["startup_takeovers"], jit,
             r.get("note", "")))
-    out += ["", "### Ratios vrrpd / keepalived (same run)", "",
+    out += [""] + extra
+    out += ["### Ratios vrrpd / keepalived (same run)", "",
             "| n | interval | CPU master | CPU backup | CPU per instance (M+B) | RSS master | "
             "RSS backup | targets: CPU ≤ 0.5, RSS ≤ 1, jitter p99 < 1 ms |",
             "|---|---|---|---|---|---|---|---|"]
@@ -305,6 +328,10 @@ def main():
     if "scale" in only:
         sc, n = scale.run_all(args.quick, log, quiet)
         notes += n
+    if "scale" in only:
+        st = scale.run_startup(args.quick, log, quiet)
+        if sc:
+            sc.append({"startup": st})
     if "ctl" in only:
         ctl, n = ctlplane.run_all(args.quick, log, quiet)
         notes += n
@@ -322,7 +349,9 @@ def main():
         if "ctl" not in only:
             ctl = old["ctl"]
             reused.append("ctl")
-        notes = old["notes"] + notes
+        prefix = {"failover": "failover", "scale": "scale", "ctl": "control plane"}
+        notes = [n for n in old["notes"]
+                 if any(n.startswith(prefix[r]) for r in reused)] + notes
         meta["reused"] = "%s from the run of %s (%s, %.0f s), same binaries" % (
             ", ".join(reused), old["meta"]["date"], old["meta"]["mode"],
             old["meta"]["elapsed_s"])

@@ -175,3 +175,47 @@ def summarize(r):
 
 
 _ = spread  # re-exported for bench.py
+
+
+def startup_trial(impl, n, adv_cs):
+    """Master alone until all MASTER, then the backup at once: how many
+    backup instances take over although the master is up, and how long
+    until both sides are stable."""
+    names = ["VI_%d" % (i + 1) for i in range(n)]
+    with BenchLab(routers=2, client=False, n_if=n_ifs_for(n)) as lab:
+        dm = BenchDaemon(lab, "r1", impl, scale_config(n, adv_cs, 100)).start()
+        if dm.wait_all(names, "master", 30) is None:
+            raise LabError("master did not converge")
+        db = BenchDaemon(lab, "r2", impl, scale_config(n, adv_cs, 98)).start()
+        stab = max(1.0, 2 * master_down_s(98, adv_cs))
+        deadline = db.t_start + 30
+        while time.time() < deadline:
+            last = max([x[0] for x in db.transitions_since(db.t_start)] +
+                       [x[0] for x in dm.transitions_since(db.t_start)] + [db.t_start])
+            if time.time() - last >= stab and db.count_in(names, "backup") == n:
+                break
+            time.sleep(0.05)
+        took = sum(1 for x in db.transitions_since(db.t_start) if x[2] == "master")
+        res = {"takeovers": took, "stable_s": last - db.t_start,
+               "stable": time.time() < deadline}
+        for d in (db, dm):
+            try:
+                d.kill9()
+            except (ProcessLookupError, OSError):
+                pass
+    return res
+
+
+def run_startup(quick, log, quiet):
+    n, adv_cs, trials = 1000, 10, (2 if quick else 4)
+    out = {}
+    for i in range(trials):
+        for impl in ("vrrpd", "keepalived"):
+            quiet("startup %s" % impl)
+            try:
+                r = startup_trial(impl, n, adv_cs)
+            except (LabError, labmod.LabTimeout) as e:
+                r = {"error": str(e)[:200]}
+            log("startup %-10s trial %d: %s" % (impl, i + 1, r))
+            out.setdefault(impl, []).append(r)
+    return {"n": n, "adv_cs": adv_cs, "trials": out}
