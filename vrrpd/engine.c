@@ -43,6 +43,7 @@ struct engine {
 	struct subscriber subs[MAX_SUBSCRIBERS];
 	size_t nsubs;
 	uint64_t drops[VRRP_DROP__MAX];
+	uint64_t generation;
 };
 
 /* ---- services for instances ---- */
@@ -80,7 +81,9 @@ static void vsock_readable(void *arg, uint32_t events)
 	static struct vrrp_adv adv; /* large; the loop is single threaded */
 	(void)events;
 
-	for (int round = 0; round < 8; round++) {
+	/* Drain what is queued (bounded), so the timers that run after this
+	 * see every advert that arrived before them. */
+	for (int round = 0; round < 64; round++) {
 		int n = vsock_recv(se->vs, pkts);
 		for (int i = 0; i < n; i++) {
 			struct vsock_pkt *p = &pkts[i];
@@ -379,7 +382,13 @@ int engine_apply_tree(struct engine *e, struct lyd_node *tree,
 	e->cfg = nc;
 	model_tree_free(e->tree);
 	e->tree = tree;
+	e->generation++;
 	return 0;
+}
+
+uint64_t engine_config_generation(const struct engine *e)
+{
+	return e->generation;
 }
 
 const struct lyd_node *engine_running_tree(const struct engine *e)

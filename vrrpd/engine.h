@@ -65,6 +65,9 @@ int engine_apply_tree(struct engine *e, struct lyd_node *tree,
 /* The running configuration tree (never NULL after engine_new). */
 const struct lyd_node *engine_running_tree(const struct engine *e);
 const struct vrrpd_config *engine_running_config(const struct engine *e);
+/* Bumped by every successful engine_apply_tree(): readers cache views of
+ * the running configuration against it. */
+uint64_t engine_config_generation(const struct engine *e);
 
 size_t engine_instance_count(const struct engine *e);
 /* Status by index (0..count-1, configuration order) or by name;

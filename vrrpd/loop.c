@@ -318,13 +318,19 @@ int loop_run(struct loop *l)
 			log_err("loop: epoll_wait: %s", strerror(errno));
 			return -1;
 		}
+		/* Input first, timers last: an advert that arrived before a
+		 * master-down deadline must be seen before that timer fires,
+		 * or a busy moment turns into a false takeover. */
+		bool timers_due = false;
 		for (int i = 0; i < n && l->running; i++) {
 			struct fd_entry *e = evs[i].data.ptr;
 			if (!e)
-				run_timers(l);
+				timers_due = true;
 			else if (e->cb)
 				e->cb(e->arg, evs[i].events);
 		}
+		if (timers_due && l->running)
+			run_timers(l);
 		while (l->graveyard) {
 			struct fd_entry *g = l->graveyard;
 			l->graveyard = g->next;

@@ -72,6 +72,7 @@ void rpc_free(struct rpc *r)
 {
 	if (!r)
 		return;
+	json_object_put(r->wd_cache);
 	free(r->config_path);
 	free(r->socket_path);
 	free(r);
@@ -324,6 +325,11 @@ static const uint64_t *eng_global_drops(void *arg)
 	return engine_global_drops(arg);
 }
 
+static uint64_t eng_config_generation(void *arg)
+{
+	return engine_config_generation(arg);
+}
+
 void rpc_backend_engine(struct rpc_backend *b, struct engine *e,
 			struct model *m)
 {
@@ -337,4 +343,5 @@ void rpc_backend_engine(struct rpc_backend *b, struct engine *e,
 	b->status = eng_status;
 	b->failover = eng_failover;
 	b->global_drops = eng_global_drops;
+	b->config_generation = eng_config_generation;
 }

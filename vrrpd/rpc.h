@@ -38,6 +38,9 @@ struct rpc_backend {
 	int (*failover)(void *arg, const char *name, unsigned hold_s, char *err,
 			size_t errlen);
 	const uint64_t *(*global_drops)(void *arg);
+	/* Changes whenever the running configuration does; NULL = unknown
+	 * (then nothing is cached). */
+	uint64_t (*config_generation)(void *arg);
 };
 
 /* The real engine behind the interface. */

@@ -61,7 +61,11 @@ json_object *rpc_running_json(struct rpc *r, bool with_defaults,
 	const struct lyd_node *tree = r->b.running_tree(r->b.arg);
 	json_object *config = NULL;
 	char *text = NULL;
+	bool cacheable = with_defaults && r->b.config_generation;
+	uint64_t gen = cacheable ? r->b.config_generation(r->b.arg) : 0;
 
+	if (cacheable && r->wd_cache && r->wd_gen == gen)
+		return json_object_get(r->wd_cache);
 	if (!tree) {
 		text = strdup("{}");
 	} else if (with_defaults) {
@@ -85,6 +89,11 @@ json_object *rpc_running_json(struct rpc *r, bool with_defaults,
 	}
 	if (!json_object_object_get_ex(config, TOP, NULL))
 		json_object_object_add(config, TOP, json_object_new_object());
+	if (cacheable) {
+		json_object_put(r->wd_cache);
+		r->wd_cache = json_object_get(config);
+		r->wd_gen = gen;
+	}
 	return config;
 }
 

@@ -15,6 +15,11 @@ struct rpc {
 	char *socket_path;
 	struct timespec started;     /* realtime, for daemon.info */
 	struct timespec started_mono;
+	/* The running configuration with defaults, as JSON, for readers
+	 * (instance.get): printing 1000 instances per request cost 25 ms.
+	 * Shared read-only; valid while wd_gen is the engine's generation. */
+	json_object *wd_cache;
+	uint64_t wd_gen;
 };
 
 typedef json_object *(*rpc_handler)(struct rpc *r, struct rpc_caller *c,
