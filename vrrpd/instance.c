@@ -297,6 +297,42 @@ static void send_advert(struct instance *in, uint8_t prio)
 
 /* ---- applying what the state machine decided ---- */
 
+/* Every VRRP interval is a whole number of centiseconds. A master's advert
+ * timer is put on a fixed phase of its interval, on the 10 ms grid of the
+ * monotonic clock, and the exact cadence keeps it there. The adverts of
+ * many instances then fall due together, a few per grid slot: one wakeup
+ * and one sendmmsg() for each slot instead of a wakeup per advert, while
+ * spreading instances over the slots (by creation order) keeps each burst
+ * short, so the spacing each router sees stays even. Only the first
+ * interval changes: it lies between half and one and a half intervals,
+ * far inside the backups' master-down interval of three. */
+#define ADVERT_GRID_US 10000u
+
+static uint64_t advert_interval_us(const struct instance *in)
+{
+	return (uint64_t)in->cfg.adv_interval_cs * 10000u;
+}
+
+static uint64_t advert_phase_us(const struct instance *in)
+{
+	uint64_t slots = advert_interval_us(in) / ADVERT_GRID_US;
+
+	return (in->adver_t.seq % (slots ? slots : 1)) * ADVERT_GRID_US;
+}
+
+static uint64_t on_advert_phase(const struct instance *in, uint64_t now_us,
+				uint64_t when_us)
+{
+	uint64_t iv = advert_interval_us(in);
+	uint64_t t = when_us - when_us % iv + advert_phase_us(in);
+
+	if (t > when_us)
+		t -= iv;
+	if (t < now_us || (t - now_us) * 2 < iv)
+		t += iv;
+	return t;
+}
+
 static void sync_timer(struct instance *in, struct loop_timer *t, uint64_t when)
 {
 	struct loop *l = engine_loop(in->e);
@@ -338,6 +374,10 @@ static void apply(struct instance *in, unsigned acts)
 		in->last_reason = in->fsm.reason;
 		engine_publish(in->e, in, in->fsm.old_state);
 	}
+	if (in->fsm.adver_timer_us &&
+	    in->fsm.adver_timer_us % advert_interval_us(in) != advert_phase_us(in))
+		in->fsm.adver_timer_us = on_advert_phase(in, loop_now_us(),
+							  in->fsm.adver_timer_us);
 	sync_timer(in, &in->adver_t, in->fsm.adver_timer_us);
 	sync_timer(in, &in->mdown_t, in->fsm.master_down_timer_us);
 }

@@ -152,6 +152,14 @@ void loop_del_fd(struct loop *l, int fd)
  * lines otherwise). The key may be earlier than the timer's deadline: a
  * timer pushed later (a backup's master-down timer on every advert) keeps
  * its place and is re-inserted when its old key comes up. */
+/* Equal deadlines pop in the order the timers were created, so a batch of
+ * adverts due together always leaves in the same order (stable spacing on
+ * the wire for each instance). */
+static bool ent_before(const struct heap_ent *a, const struct heap_ent *b)
+{
+	return a->key < b->key || (a->key == b->key && a->t->seq < b->t->seq);
+}
+
 static void heap_set(struct loop *l, size_t i, struct heap_ent e)
 {
 	l->heap[i] = e;
@@ -163,7 +171,7 @@ static void heap_up(struct loop *l, size_t i)
 	struct heap_ent e = l->heap[i];
 	while (i > 0) {
 		size_t p = (i - 1) / 2;
-		if (l->heap[p].key <= e.key)
+		if (!ent_before(&e, &l->heap[p]))
 			break;
 		heap_set(l, i, l->heap[p]);
 		i = p;
@@ -178,9 +186,9 @@ static void heap_down(struct loop *l, size_t i)
 		size_t c = 2 * i + 1;
 		if (c >= l->nheap)
 			break;
-		if (c + 1 < l->nheap && l->heap[c + 1].key < l->heap[c].key)
+		if (c + 1 < l->nheap && ent_before(&l->heap[c + 1], &l->heap[c]))
 			c++;
-		if (e.key <= l->heap[c].key)
+		if (!ent_before(&l->heap[c], &e))
 			break;
 		heap_set(l, i, l->heap[c]);
 		i = c;
@@ -222,8 +230,11 @@ static void rearm_timerfd(struct loop *l)
 
 void loop_timer_init(struct loop_timer *t, loop_timer_cb cb, void *arg)
 {
+	static uint64_t next_seq;
+
 	t->deadline_us = 0;
 	t->heap_idx = HEAP_NONE;
+	t->seq = ++next_seq;
 	t->cb = cb;
 	t->arg = arg;
 }

@@ -19,6 +19,7 @@ typedef void (*loop_timer_cb)(void *arg);
 struct loop_timer {
 	uint64_t deadline_us;
 	size_t heap_idx;         /* (size_t)-1 when not armed */
+	uint64_t seq;            /* creation order: tie-break of equal deadlines */
 	loop_timer_cb cb;
 	void *arg;
 };
