@@ -43,6 +43,21 @@ def sh(cmd):
         return "?"
 
 
+def binary_id(path):
+    """sha256 prefix and mtime of the binary measured (run.sh runs a private
+    copy; VRRPD_BENCH_SRC_BIN names where it came from)."""
+    import hashlib
+    src = os.environ.get("VRRPD_BENCH_SRC_BIN", path)
+    try:
+        with open(path, "rb") as f:
+            digest = hashlib.sha256(f.read()).hexdigest()[:12]
+        mtime = datetime.datetime.fromtimestamp(os.stat(src).st_mtime, datetime.timezone.utc)
+        return "%s sha256 %s, built %s" % (os.path.relpath(src, os.path.join(HERE, "..")),
+                                           digest, mtime.strftime("%H:%M:%S UTC"))
+    except OSError:
+        return "?"
+
+
 def machine():
     model = "?"
     with open("/proc/cpuinfo") as f:
@@ -57,7 +72,11 @@ def machine():
         "mem_gib": round(mem_kb / 1048576, 1),
         "vrrpd": sh([benchlab.VRRPD_BIN, "--version"]).splitlines()[0],
         "keepalived": sh([benchlab.KEEPALIVED_BIN, "--version"]).splitlines()[0],
-        "git": sh(["git", "-C", HERE, "rev-parse", "--short", "HEAD"]),
+        "git": sh(["git", "-C", HERE, "rev-parse", "--short", "HEAD"]) +
+        (" + uncommitted changes" if sh(["git", "-C", HERE, "status", "--porcelain",
+                                         "--untracked-files=no", "--", "../vrrpd", "../lib"])
+         else ""),
+        "vrrpd_bin": binary_id(benchlab.VRRPD_BIN),
         "os": sh(["sh", "-c", ". /etc/os-release; echo $PRETTY_NAME"]),
     }
 
@@ -247,7 +266,8 @@ def write_report(path, meta, fo, sc, ctl, notes, argv):
              "- Date: %s" % meta["date"],
              "- Machine: %d cores (%s), %s GiB RAM, kernel %s, %s" % (
                  meta["cores"], meta["cpu"], meta["mem_gib"], meta["kernel"], meta["os"]),
-             "- Versions: %s (git %s); %s" % (meta["vrrpd"], meta["git"], meta["keepalived"]),
+             "- Versions: %s (git %s; binary %s); %s" % (
+                 meta["vrrpd"], meta["git"], meta.get("vrrpd_bin", "?"), meta["keepalived"]),
              "- Command: `make bench` (= `make all && sh bench/run.sh`), here `bench/run.sh %s`; "
              "mode %s, %d failover runs per case; total %.0f s" % (
                  " ".join(argv), meta["mode"], meta["runs"], meta["elapsed_s"]) +

@@ -17,9 +17,17 @@ done
 for tool in tcpdump ping ip; do
 	command -v "$tool" >/dev/null || { echo "bench/run.sh: $tool missing" >&2; exit 1; }
 done
+# Run private copies: others may rebuild vrrpd/vrrpd while we measure.
+bindir=$(mktemp -d /tmp/vrrpd-bench-bin.XXXXXX)
+cp "$here/../vrrpd/vrrpd" "$here/../vrrpctl/vrrpctl" "$bindir/"
+export VRRPD_BIN="$bindir/vrrpd" VRRPCTL_BIN="$bindir/vrrpctl"
+export VRRPD_BENCH_SRC_BIN="$here/../vrrpd/vrrpd"
 # The harness cleans up its namespaces and daemons on exit, Ctrl-C and
 # SIGTERM (context managers + atexit); forward those signals to it.
 /usr/bin/python3 "$here/bench.py" "$@" &
 pid=$!
-trap 'kill -TERM $pid 2>/dev/null; wait $pid; exit 130' INT TERM HUP
-wait $pid
+trap 'kill -TERM $pid 2>/dev/null; wait $pid; rm -rf "$bindir"; exit 130' INT TERM HUP
+rc=0
+wait $pid || rc=$?
+rm -rf "$bindir"
+exit $rc
