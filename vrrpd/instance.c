@@ -304,8 +304,8 @@ static void send_advert(struct instance *in, uint8_t prio)
  * and one sendmmsg() for each slot instead of a wakeup per advert, while
  * spreading instances over the slots (by creation order) keeps each burst
  * short, so the spacing each router sees stays even. Only the first
- * interval changes: it lies between half and one and a half intervals,
- * far inside the backups' master-down interval of three. */
+ * interval after becoming master is shortened to reach the phase, which
+ * is safe: only sooner than the RFC's deadline, never later. */
 #define ADVERT_GRID_US 10000u
 
 static uint64_t advert_interval_us(const struct instance *in)
@@ -324,11 +324,12 @@ static uint64_t on_advert_phase(const struct instance *in, uint64_t now_us,
 				uint64_t when_us)
 {
 	uint64_t iv = advert_interval_us(in);
-	uint64_t t = when_us - when_us % iv + advert_phase_us(in);
+	uint64_t ph = advert_phase_us(in);
+	/* the last point of our phase not after when: never later than the
+	 * RFC's deadline, at most one interval early */
+	uint64_t t = when_us - (when_us + iv - ph) % iv;
 
-	if (t > when_us)
-		t -= iv;
-	if (t < now_us || (t - now_us) * 2 < iv)
+	if (t <= now_us)
 		t += iv;
 	return t;
 }
