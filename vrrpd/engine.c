@@ -23,6 +23,7 @@ struct vsock_ent {
 	int af;
 	unsigned users;
 	struct instance *by_vrid[256];
+	bool addr_dirty;
 	struct vsock_ent *next;
 };
 
@@ -45,6 +46,10 @@ struct engine {
 	uint64_t drops[VRRP_DROP__MAX];
 	uint64_t generation;
 };
+
+/* Address events only mark the interface; the idle hook recomputes its
+ * primary address once for all instances on it. Per event and instance,
+ * a mass transition of 1000 VIPs cost O(n^2) and stalled the loop. */
 
 /* ---- services for instances ---- */
 
@@ -175,19 +180,27 @@ void engine_detach(struct engine *e, struct instance *in)
 	}
 }
 
-size_t engine_vips_on(struct engine *e, int ifindex, int af, struct vaddr *out,
-		      size_t max)
+int engine_primary(struct engine *e, int ifindex, int af, struct vaddr *out)
 {
-	size_t n = 0;
+	size_t n = 0, cap = 0;
+
+	for (size_t i = 0; i < e->ninst; i++)
+		if (e->inst[i]->ifindex == ifindex)
+			cap += e->inst[i]->cfg.n_vips;
+	struct vaddr *excl = calloc(cap ? cap : 1, sizeof(*excl));
+	if (!excl)
+		return -1;
 	for (size_t i = 0; i < e->ninst; i++) {
 		struct instance *in = e->inst[i];
 		if (in->ifindex != ifindex)
 			continue;
-		for (size_t k = 0; k < in->cfg.n_vips && n < max; k++)
+		for (size_t k = 0; k < in->cfg.n_vips; k++)
 			if (in->cfg.vips[k].addr.af == af)
-				out[n++] = in->cfg.vips[k].addr;
+				excl[n++] = in->cfg.vips[k].addr;
 	}
-	return n;
+	int r = nlw_primary_addr(e->nl, ifindex, af, excl, n, out);
+	free(excl);
+	return r;
 }
 
 void engine_publish(struct engine *e, struct instance *in,
@@ -220,9 +233,37 @@ void engine_unsubscribe(struct engine *e, engine_state_cb cb, void *arg)
 }
 
 /* Adverts queued during this loop iteration leave together. */
+static void refresh_addresses(struct engine *e)
+{
+	for (struct vsock_ent *se = e->socks; se; se = se->next) {
+		if (!se->addr_dirty)
+			continue;
+		se->addr_dirty = false;
+		struct vaddr p;
+		bool has = engine_primary(e, se->ifindex, se->af, &p) == 0;
+		/* instance_on_addr may detach and free this entry */
+		struct instance *list[256];
+		size_t n = 0;
+		for (int v = 1; v < 256; v++)
+			if (se->by_vrid[v])
+				list[n++] = se->by_vrid[v];
+		for (size_t i = 0; i < n; i++)
+			instance_on_addr(list[i], has ? &p : NULL);
+		break; /* the list may have changed: next iteration does the rest */
+	}
+}
+
 static void flush_sockets(void *arg)
 {
 	struct engine *e = arg;
+	bool more;
+	do {
+		more = false;
+		for (struct vsock_ent *se = e->socks; se; se = se->next)
+			more |= se->addr_dirty;
+		if (more)
+			refresh_addresses(e);
+	} while (more);
 	for (struct vsock_ent *se = e->socks; se; se = se->next) {
 		if (!vsock_pending(se->vs))
 			continue;
@@ -249,9 +290,9 @@ static void on_link(void *arg, int ifindex, const char *ifname, bool up)
 static void on_addr(void *arg, int ifindex)
 {
 	struct engine *e = arg;
-	for (size_t i = 0; i < e->ninst; i++)
-		if (e->inst[i]->ifindex == ifindex)
-			instance_on_addr(e->inst[i]);
+	for (struct vsock_ent *se = e->socks; se; se = se->next)
+		if (se->ifindex == ifindex)
+			se->addr_dirty = true;
 }
 
 /* ---- lifecycle and configuration ---- */

@@ -136,22 +136,26 @@ static const char *vip_ifname(const struct instance *in, const struct vip_cfg *v
 
 /* RFC 5798 5.1.2.1 / 5.1.1.1: the source is our primary address on the
  * interface, never one of the virtual addresses. */
-static bool refresh_primary(struct instance *in)
+static bool set_primary(struct instance *in, const struct vaddr *p)
 {
-	struct vaddr excl[64], p;
-	size_t n = engine_vips_on(in->e, in->ifindex, in->cfg.af, excl, 64);
-
-	if (!in->ifindex ||
-	    nlw_primary_addr(engine_nlw(in->e), in->ifindex, in->cfg.af, excl,
-			     n, &p) < 0) {
+	if (!p) {
 		memset(&in->fsm.primary, 0, sizeof(in->fsm.primary));
 		return false;
 	}
-	if (vaddr_cmp(&p, &in->fsm.primary) != 0) {
-		in->fsm.primary = p;
+	if (vaddr_cmp(p, &in->fsm.primary) != 0) {
+		in->fsm.primary = *p;
 		in->pkt_prio = -1;
 	}
 	return true;
+}
+
+static bool refresh_primary(struct instance *in)
+{
+	struct vaddr p;
+
+	return set_primary(in, in->ifindex &&
+			   engine_primary(in->e, in->ifindex, in->cfg.af, &p) == 0
+			   ? &p : NULL);
 }
 
 static bool link_usable(struct instance *in)
@@ -566,12 +570,9 @@ void instance_on_packet(struct instance *in, const struct vrrp_adv *adv,
 	apply(in, acts);
 }
 
-void instance_on_link(struct instance *in, int ifindex, bool up)
+/* Usable or not, as just found: enter or leave Fault if that changed. */
+static void usable_now(struct instance *in, bool ok)
 {
-	(void)ifindex;
-	if (!in->vs && up)
-		attach(in);
-	bool ok = up && link_usable(in);
 	bool was_ok = in->fsm.state != VRRP_STATE_FAULT &&
 		      in->fsm.state != VRRP_STATE_INIT;
 	if (ok == was_ok)
@@ -585,11 +586,20 @@ void instance_on_link(struct instance *in, int ifindex, bool up)
 		detach(in); /* the interface is gone, not just down */
 }
 
-void instance_on_addr(struct instance *in)
+void instance_on_link(struct instance *in, int ifindex, bool up)
 {
-	if (!in->ifindex)
+	(void)ifindex;
+	if (!in->vs && up)
+		attach(in);
+	usable_now(in, up && link_usable(in));
+}
+
+void instance_on_addr(struct instance *in, const struct vaddr *primary)
+{
+	if (!in->ifindex || !in->vs)
 		return;
-	instance_on_link(in, in->ifindex, nlw_link_up(engine_nlw(in->e), in->ifindex));
+	bool has = set_primary(in, primary);
+	usable_now(in, has && nlw_link_up(engine_nlw(in->e), in->ifindex));
 }
 
 int instance_failover(struct instance *in, uint64_t hold_us, char *err,

@@ -52,7 +52,9 @@ void instance_on_packet(struct instance *in, const struct vrrp_adv *adv,
 void instance_count_drop(struct instance *in, enum vrrp_drop d,
 			 const struct vaddr *src);
 void instance_on_link(struct instance *in, int ifindex, bool up);
-void instance_on_addr(struct instance *in);
+/* The interface's addresses changed; primary is its new primary address
+ * for our family (NULL: none), computed once for every instance on it. */
+void instance_on_addr(struct instance *in, const struct vaddr *primary);
 int instance_failover(struct instance *in, uint64_t hold_us, char *err,
 		      size_t errlen);
 void instance_status(const struct instance *in, struct instance_status *st);
@@ -65,9 +67,9 @@ const struct global_cfg *engine_global(const struct engine *e);
 struct vsock *engine_attach(struct engine *e, struct instance *in, char *err,
 			    size_t errlen);
 void engine_detach(struct engine *e, struct instance *in);
-/* Every VIP configured on ifindex by any instance (for primary selection). */
-size_t engine_vips_on(struct engine *e, int ifindex, int af,
-		      struct vaddr *out, size_t max);
+/* Our source address on ifindex for af: the primary address that is not a
+ * VIP of any instance. Returns 0 or -1 (none). */
+int engine_primary(struct engine *e, int ifindex, int af, struct vaddr *out);
 void engine_publish(struct engine *e, struct instance *in,
 		    enum vrrp_state old_state);
 
