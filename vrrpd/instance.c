@@ -76,11 +76,13 @@ static int derive_expect(struct instance *in)
 
 struct instance *instance_new(struct engine *e, const struct instance_cfg *cfg)
 {
+	static uint64_t serials;
 	struct instance *in = calloc(1, sizeof(*in));
 	if (!in || copy_cfg(&in->cfg, cfg) < 0) {
 		free(in);
 		return NULL;
 	}
+	in->serial = serials++;
 	in->e = e;
 	if (derive_expect(in) < 0) {
 		free(in->cfg.vips);
@@ -311,6 +313,10 @@ static void send_advert(struct instance *in, uint8_t prio)
  * interval after becoming master is shortened to reach the phase, which
  * is safe: only sooner than the RFC's deadline, never later. */
 #define ADVERT_GRID_US 10000u
+/* Instances created one after another share a slot in groups of this
+ * size: a wakeup then carries a full sendmmsg() batch, and a hundred
+ * instances need four wakeups per interval, not a hundred. */
+#define ADVERT_SLOT_SHARE 32u
 
 static uint64_t advert_interval_us(const struct instance *in)
 {
@@ -321,7 +327,7 @@ static uint64_t advert_phase_us(const struct instance *in)
 {
 	uint64_t slots = advert_interval_us(in) / ADVERT_GRID_US;
 
-	return (in->adver_t.seq % (slots ? slots : 1)) * ADVERT_GRID_US;
+	return ((in->serial / ADVERT_SLOT_SHARE) % (slots ? slots : 1)) * ADVERT_GRID_US;
 }
 
 static uint64_t on_advert_phase(const struct instance *in, uint64_t now_us,
@@ -359,14 +365,15 @@ static void apply(struct instance *in, unsigned acts)
 	}
 	if (acts & VRRP_ACT_SEND_ADVERT)
 		send_advert(in, in->fsm.cfg.priority);
+	/* RFC 5798 6.4.2 / 6.4.3 put the advert first: on a transition it
+	 * leaves now, not after the synchronous netlink work below. */
+	if ((acts & (VRRP_ACT_ADD_VIPS | VRRP_ACT_DEL_VIPS)) && in->vs)
+		vsock_flush(in->vs);
 	if ((acts & VRRP_ACT_DEL_VIPS) && in->vips_on)
 		vips_del(in);
 	if (acts & VRRP_ACT_ADD_VIPS)
 		vips_add(in);
 	if (acts & VRRP_ACT_SEND_GARP) {
-		/* RFC 5798 6.4.2: the advert goes out before the ARPs */
-		if (in->vs)
-			vsock_flush(in->vs);
 		garp_burst(in);
 		garp_schedule(in, true);
 	}

@@ -13,6 +13,7 @@
 
 struct instance {
 	struct engine *e;
+	uint64_t serial;           /* creation order (advert slot) */
 	struct instance_cfg cfg;   /* own deep copy */
 	struct vrrp_fsm fsm;
 	int ifindex;               /* 0 while the interface is missing */
