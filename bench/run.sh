@@ -26,7 +26,8 @@ export VRRPD_BENCH_SRC_BIN="$here/../vrrpd/vrrpd"
 # SIGTERM (context managers + atexit); forward those signals to it.
 /usr/bin/python3 "$here/bench.py" "$@" &
 pid=$!
-trap 'kill -TERM $pid 2>/dev/null; wait $pid; rm -rf "$bindir"; exit 130' INT TERM HUP
+# (set -e: a failing kill/wait inside the trap must not skip the cleanup)
+trap 'kill -TERM $pid 2>/dev/null || true; wait $pid || true; rm -rf "$bindir"; exit 130' INT TERM HUP
 rc=0
 wait $pid || rc=$?
 rm -rf "$bindir"
