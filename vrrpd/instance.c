@@ -233,10 +233,8 @@ static void garp_schedule(struct instance *in, bool first)
 	struct loop *l = engine_loop(in->e);
 	unsigned delay_s = 0;
 
-	in->garp_second_pending = false;
 	if (first && g->garp_delay_s) {
 		delay_s = g->garp_delay_s;
-		in->garp_second_pending = true;
 	} else if (g->garp_refresh_s) {
 		delay_s = g->garp_refresh_s;
 	}

@@ -21,7 +21,6 @@ struct instance {
 	bool joined;
 	bool vips_on;
 	struct loop_timer adver_t, mdown_t, garp_t;
-	bool garp_second_pending;
 	struct instance_stats stats;
 	struct timespec last_transition;
 	enum vrrp_reason last_reason;
