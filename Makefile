@@ -12,25 +12,32 @@ PKGS    := libyang libnl-3.0 libnl-route-3.0 json-c
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
+CTL_LIBS   := $(shell pkg-config --libs json-c 2>/dev/null)
 
 WARN    := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-format-nonliteral
 CFLAGS  ?= -O2 -g
+# Folders that hold headers: lib/ (shared by every program), kaconf/ (the
+# keepalived importer), and the daemon's vrrpd/ with its parts.
+INCLUDES := -Ilib -Ikaconf -Ivrrpd -Ivrrpd/vrrp -Ivrrpd/net -Ivrrpd/ctl
 ALL_CFLAGS := -std=gnu11 $(WARN) $(CFLAGS) $(EXTRA_CFLAGS) -D_GNU_SOURCE \
-	-Ilib -Ivrrpd -I$(BUILD) $(PKG_CFLAGS) -MMD -MP
+	$(INCLUDES) -I$(BUILD) $(PKG_CFLAGS) -MMD -MP
 LDFLAGS ?=
 ALL_LDFLAGS := $(LDFLAGS) $(EXTRA_LDFLAGS)
 
 LIB_SRC     := $(wildcard lib/*.c)
-VRRPD_SRC   := $(filter-out vrrpd/main.c,$(wildcard vrrpd/*.c))
+KACONF_SRC  := $(wildcard kaconf/*.c)
+VRRPD_SRC   := $(filter-out vrrpd/main.c,$(wildcard vrrpd/*.c vrrpd/*/*.c))
 VRRPCTL_SRC := $(wildcard vrrpctl/*.c)
 UNIT_SRC    := $(wildcard tests/unit/test_*.c)
 
 LIB_OBJ     := $(LIB_SRC:%.c=$(BUILD)/%.o)
+KACONF_OBJ  := $(KACONF_SRC:%.c=$(BUILD)/%.o)
 VRRPD_OBJ   := $(VRRPD_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/yang_module.o
 VRRPCTL_OBJ := $(VRRPCTL_SRC:%.c=$(BUILD)/%.o)
 UNIT_BIN    := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
 LIBVRRP  := $(BUILD)/libvrrp.a
+LIBKACONF := $(BUILD)/libkaconf.a
 LIBVRRPD := $(BUILD)/libvrrpd.a
 DAEMON   := $(BUILD)/bin/vrrpd
 CTL      := $(BUILD)/bin/vrrpctl
@@ -58,19 +65,25 @@ $(LIBVRRP): $(LIB_OBJ)
 	@mkdir -p $(dir $@)
 	rm -f $@; ar rcs $@ $^
 
+$(LIBKACONF): $(KACONF_OBJ)
+	@mkdir -p $(dir $@)
+	rm -f $@; ar rcs $@ $^
+
 $(LIBVRRPD): $(VRRPD_OBJ)
 	@mkdir -p $(dir $@)
 	rm -f $@; ar rcs $@ $^
 
-$(DAEMON): $(BUILD)/vrrpd/main.o $(LIBVRRPD) $(LIBVRRP)
+$(DAEMON): $(BUILD)/vrrpd/main.o $(LIBVRRPD) $(LIBKACONF) $(LIBVRRP)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(ALL_LDFLAGS) $(PKG_LIBS)
 
-$(CTL): $(VRRPCTL_OBJ) $(LIBVRRPD) $(LIBVRRP)
+# vrrpctl speaks only the socket (BIRD's rule): it links lib/ and the
+# importer (for `convert`), nothing of the daemon.
+$(CTL): $(VRRPCTL_OBJ) $(LIBKACONF) $(LIBVRRP)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -o $@ $^ $(ALL_LDFLAGS) $(PKG_LIBS) -lreadline
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(ALL_LDFLAGS) $(CTL_LIBS) -lreadline
 
-$(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(LIBVRRPD) $(LIBVRRP)
+$(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(LIBVRRPD) $(LIBKACONF) $(LIBVRRP)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(ALL_LDFLAGS) $(PKG_LIBS) $(CMOCKA_LIBS)
 

@@ -29,8 +29,14 @@ if [ ! -e "$policy" ]; then
 	chmod 755 "$policy"
 	own_policy=1
 fi
-cleanup() { [ "$own_policy" = 1 ] && rm -f "$policy"; }
-trap cleanup EXIT INT TERM
+# The trap must not change the exit status: a bare `[ ... ] && rm` as its
+# last command made the script fail whenever a policy-rc.d already existed.
+cleanup() {
+	if [ "$own_policy" = 1 ]; then rm -f "$policy"; fi
+	return 0
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 # shellcheck disable=SC2086

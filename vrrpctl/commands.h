@@ -3,7 +3,7 @@
  * completion and `?`), and turning a parsed command into a JSON-RPC
  * request. Nothing here does I/O: live values (instance names, interface
  * names) come through struct cli_env, so this file is unit-tested as is
- * (tests/unit/test_cli.c). */
+ * (tests/unit/test_commands.c). */
 #ifndef VRRPCTL_COMMANDS_H
 #define VRRPCTL_COMMANDS_H
 

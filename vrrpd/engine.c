@@ -9,7 +9,7 @@
 #include "instance.h"
 #include "log.h"
 #include "loop.h"
-#include "net_vrrp.h"
+#include "vsock.h"
 #include "netlink.h"
 
 #define MAX_SUBSCRIBERS 64

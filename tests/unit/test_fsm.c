@@ -1,4 +1,4 @@
-/* Unit tests for the VRRP state machine (vrrpd/fsm.c). The clock is the
+/* Unit tests for the VRRP state machine (vrrpd/vrrp/fsm.c). The clock is the
  * now_us argument and the returned action bits are the fake transport; the
  * last group steps several machines against each other on a shared clock. */
 #include <setjmp.h>

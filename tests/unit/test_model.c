@@ -1,5 +1,5 @@
-/* Unit tests for the YANG model (vrrpd/model.c, model_decode.c) and the
- * config helpers (vrrpd/config.c): good configurations decode to the right
+/* Unit tests for the YANG model (vrrpd/ctl/model.c, model_decode.c) and the
+ * config helpers (vrrpd/ctl/config.c): good configurations decode to the right
  * C values, bad ones are rejected with the offending node's data path and a
  * reason, and trees survive a print/parse round trip. */
 #include <setjmp.h>

@@ -1,4 +1,4 @@
-/* Unit tests for vrrpd/netlink.c against the real kernel. The binary moves
+/* Unit tests for vrrpd/net/netlink.c against the real kernel. The binary moves
  * itself into a fresh network namespace (unshare(CLONE_NEWNET)) before any
  * test runs, so the host's interfaces are never seen or touched; it builds
  * its own veth links there with libnl. Without root (or without

@@ -1,4 +1,4 @@
-#include "net_vrrp.h"
+#include "vsock.h"
 
 #include <errno.h>
 #include <netinet/in.h>

@@ -24,8 +24,8 @@ static char data_dir[1024];
 
 static void init_data_dir(void)
 {
-	const char *src = __FILE__; /* .../tests/unit/test_keepalived_conf.c */
-	const char *cut = strstr(src, "unit/test_keepalived_conf.c");
+	const char *src = __FILE__; /* .../tests/unit/test_kaconf.c */
+	const char *cut = strstr(src, "unit/test_kaconf.c");
 	int n = cut ? (int)(cut - src) : 0;
 	snprintf(data_dir, sizeof(data_dir), "%.*sdata/keepalived", n, src);
 	if (!cut)

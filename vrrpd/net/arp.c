@@ -12,7 +12,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "net_vrrp.h"
+#include "vsock.h"
 
 /* Send-only sockets (protocol 0 / never bound to receive), created once. */
 static int packet_fd = -1;

@@ -9,7 +9,7 @@
 #include "engine.h"
 #include "fsm.h"
 #include "loop.h"
-#include "net_vrrp.h"
+#include "vsock.h"
 
 struct instance {
 	struct engine *e;
