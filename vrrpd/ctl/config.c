@@ -61,3 +61,13 @@ bool instance_cfg_equal(const struct instance_cfg *a,
 	}
 	return true;
 }
+
+/* The identity of an instance on the wire: a change of any of these is a
+ * stop (priority-0 advert, VIPs released) and a fresh start. */
+bool instance_cfg_needs_restart(const struct instance_cfg *a,
+				const struct instance_cfg *b)
+{
+	return strcmp(a->ifname, b->ifname) != 0 || a->af != b->af ||
+	       a->vrid != b->vrid || a->version != b->version ||
+	       vaddr_cmp(&a->group, &b->group) != 0;
+}

@@ -61,5 +61,8 @@ const struct instance_cfg *vrrpd_config_find(const struct vrrpd_config *c,
 					     const char *name);
 bool instance_cfg_equal(const struct instance_cfg *a,
 			const struct instance_cfg *b);
+/* True if going from a to b needs a stop and start (identity changes). */
+bool instance_cfg_needs_restart(const struct instance_cfg *a,
+				const struct instance_cfg *b);
 
 #endif

@@ -456,14 +456,6 @@ void instance_stop(struct instance *in)
 	detach(in);
 }
 
-bool instance_cfg_needs_restart(const struct instance_cfg *a,
-				const struct instance_cfg *b)
-{
-	return strcmp(a->ifname, b->ifname) != 0 || a->af != b->af ||
-	       a->vrid != b->vrid || a->version != b->version ||
-	       vaddr_cmp(&a->group, &b->group) != 0;
-}
-
 static bool has_vip(const struct instance_cfg *c, const struct vip_cfg *v)
 {
 	for (size_t i = 0; i < c->n_vips; i++)

@@ -41,9 +41,6 @@ void instance_start(struct instance *in);
 /* Shutdown event: priority 0 from a master, VIPs released, socket left. */
 void instance_stop(struct instance *in);
 
-/* True if going from a to b needs a stop and start (identity changes). */
-bool instance_cfg_needs_restart(const struct instance_cfg *a,
-				const struct instance_cfg *b);
 /* Apply a configuration change that doesn't need a restart. */
 void instance_update(struct instance *in, const struct instance_cfg *cfg);
 
