@@ -4,28 +4,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/epoll.h>
 
 #include "instance.h"
 #include "log.h"
 #include "loop.h"
-#include "vsock.h"
 #include "netlink.h"
+#include "vsock.h"
+#include "vsock_table.h"
 
 #define MAX_SUBSCRIBERS 64
-
-/* A shared raw socket for one (interface, family) and the instances on it,
- * indexed by VRID: the receive path finds its instance in O(1). */
-struct vsock_ent {
-	struct vsock *vs;
-	struct engine *e;
-	int ifindex;
-	int af;
-	unsigned users;
-	struct instance *by_vrid[256];
-	bool addr_dirty;
-	struct vsock_ent *next;
-};
 
 struct subscriber {
 	engine_state_cb cb;
@@ -36,152 +23,68 @@ struct engine {
 	struct loop *loop;
 	struct model *model;
 	struct nlw *nl;
+	struct vtab *socks;
+	struct instance_env env;     /* what every instance reaches */
 	struct lyd_node *tree;
 	struct vrrpd_config cfg;
 	struct instance **inst;
 	size_t ninst;
-	struct vsock_ent *socks;
+	uint64_t serials;            /* creation order of instances */
 	struct subscriber subs[MAX_SUBSCRIBERS];
 	size_t nsubs;
 	uint64_t drops[VRRP_DROP__MAX];
 	uint64_t generation;
 };
 
-/* Address events only mark the interface; the idle hook recomputes its
- * primary address once for all instances on it. Per event and instance,
- * a mass transition of 1000 VIPs cost O(n^2) and stalled the loop. */
+/* ---- the instances' environment (instance_env.h) ---- */
 
-/* ---- services for instances ---- */
-
-struct loop *engine_loop(struct engine *e)
+static uint64_t env_now_us(void *arg)
 {
-	return e->loop;
+	(void)arg;
+	return loop_now_us();
 }
 
-struct nlw *engine_nlw(struct engine *e)
+static void env_timer_at(void *arg, struct loop_timer *t, uint64_t deadline_us)
 {
-	return e->nl;
+	struct engine *e = arg;
+	loop_timer_at(e->loop, t, deadline_us);
 }
 
-const struct global_cfg *engine_global(const struct engine *e)
+static void env_timer_cancel(void *arg, struct loop_timer *t)
 {
+	struct engine *e = arg;
+	loop_timer_cancel(e->loop, t);
+}
+
+static const struct global_cfg *env_global(void *arg)
+{
+	struct engine *e = arg;
 	return &e->cfg.global;
 }
 
-static void global_drop(struct engine *e, enum vrrp_drop d,
-			const struct vaddr *src, int ifindex)
+static int env_ifindex(void *arg, const char *ifname)
 {
-	char buf[VADDR_STRLEN];
-	e->drops[d]++;
-	log_debug("dropped VRRP packet from %s on ifindex %d: %s",
-		  vaddr_ntop(src, buf, sizeof(buf)), ifindex, vrrp_drop_name(d));
+	struct engine *e = arg;
+	return nlw_ifindex(e->nl, ifname);
 }
 
-/* Every packet goes through the codec before an instance sees it; drops
- * are counted on the instance that owns the VRID, or daemon-wide. */
-static void vsock_readable(void *arg, uint32_t events)
+static bool env_link_up(void *arg, int ifindex)
 {
-	struct vsock_ent *se = arg;
-	struct vsock_pkt pkts[VSOCK_BATCH];
-	static struct vrrp_adv adv; /* large; the loop is single threaded */
-	(void)events;
-
-	/* Drain what is queued (bounded), so the timers that run after this
-	 * see every advert that arrived before them. */
-	for (int round = 0; round < 64; round++) {
-		int n = vsock_recv(se->vs, pkts);
-		for (int i = 0; i < n; i++) {
-			struct vsock_pkt *p = &pkts[i];
-			if (p->bad_ip) {
-				global_drop(se->e, VRRP_DROP_LENGTH, &p->meta.src,
-					    se->ifindex);
-				continue;
-			}
-			enum vrrp_drop d = vrrp_decode(p->payload, p->len, &p->meta, &adv);
-			struct instance *in = adv.vrid ? se->by_vrid[adv.vrid] : NULL;
-			if (!in) {
-				global_drop(se->e, d == VRRP_OK ? VRRP_DROP_VRID : d,
-					    &p->meta.src, se->ifindex);
-				continue;
-			}
-			if (d != VRRP_OK)
-				instance_count_drop(in, d, &p->meta.src);
-			else
-				instance_on_packet(in, &adv, &p->meta);
-		}
-		if (n < VSOCK_BATCH)
-			break;
-	}
+	struct engine *e = arg;
+	return nlw_link_up(e->nl, ifindex);
 }
 
-struct vsock *engine_attach(struct engine *e, struct instance *in, char *err,
-			    size_t errlen)
+static int env_link_mac(void *arg, int ifindex, uint8_t mac[6])
 {
-	struct vsock_ent *se;
-	for (se = e->socks; se; se = se->next)
-		if (se->ifindex == in->ifindex && se->af == in->cfg.af)
-			break;
-	if (!se) {
-		se = calloc(1, sizeof(*se));
-		if (!se) {
-			snprintf(err, errlen, "out of memory");
-			return NULL;
-		}
-		se->vs = vsock_open(in->ifindex, in->cfg.ifname, in->cfg.af, err, errlen);
-		if (!se->vs) {
-			free(se);
-			return NULL;
-		}
-		if (loop_add_fd(e->loop, vsock_fd(se->vs), EPOLLIN, vsock_readable, se) < 0) {
-			snprintf(err, errlen, "epoll: %s", strerror(errno));
-			vsock_close(se->vs);
-			free(se);
-			return NULL;
-		}
-		se->e = e;
-		se->ifindex = in->ifindex;
-		se->af = in->cfg.af;
-		se->next = e->socks;
-		e->socks = se;
-	}
-	if (se->by_vrid[in->cfg.vrid] && se->by_vrid[in->cfg.vrid] != in) {
-		snprintf(err, errlen, "VRID %u on %s is already used by %s",
-			 in->cfg.vrid, in->cfg.ifname,
-			 se->by_vrid[in->cfg.vrid]->cfg.name);
-		if (!se->users) {
-			/* freshly created for nothing: undo */
-			e->socks = se->next;
-			loop_del_fd(e->loop, vsock_fd(se->vs));
-			vsock_close(se->vs);
-			free(se);
-		}
-		return NULL;
-	}
-	se->by_vrid[in->cfg.vrid] = in;
-	se->users++;
-	return se->vs;
+	struct engine *e = arg;
+	return nlw_link_mac(e->nl, ifindex, mac);
 }
 
-void engine_detach(struct engine *e, struct instance *in)
+/* Our source address on ifindex for af: the primary address that is not a
+ * VIP of any instance on that interface. */
+static int env_primary(void *arg, int ifindex, int af, struct vaddr *out)
 {
-	for (struct vsock_ent **pp = &e->socks; *pp; pp = &(*pp)->next) {
-		struct vsock_ent *se = *pp;
-		if (se->vs != in->vs)
-			continue;
-		if (se->by_vrid[in->cfg.vrid] == in)
-			se->by_vrid[in->cfg.vrid] = NULL;
-		if (--se->users == 0) {
-			*pp = se->next;
-			loop_del_fd(e->loop, vsock_fd(se->vs));
-			vsock_close(se->vs);
-			free(se);
-		}
-		return;
-	}
-}
-
-int engine_primary(struct engine *e, int ifindex, int af, struct vaddr *out)
-{
+	struct engine *e = arg;
 	size_t n = 0, cap = 0;
 
 	for (size_t i = 0; i < e->ninst; i++)
@@ -191,7 +94,7 @@ int engine_primary(struct engine *e, int ifindex, int af, struct vaddr *out)
 	if (!excl)
 		return -1;
 	for (size_t i = 0; i < e->ninst; i++) {
-		struct instance *in = e->inst[i];
+		const struct instance *in = e->inst[i];
 		if (in->ifindex != ifindex)
 			continue;
 		for (size_t k = 0; k < in->cfg.n_vips; k++)
@@ -203,13 +106,102 @@ int engine_primary(struct engine *e, int ifindex, int af, struct vaddr *out)
 	return r;
 }
 
-void engine_publish(struct engine *e, struct instance *in,
-		    enum vrrp_state old_state)
+static int env_vip_add(void *arg, int ifindex, const struct vaddr *a, int plen,
+		       char *err, size_t errlen)
 {
+	struct engine *e = arg;
+	return nlw_vip_add(e->nl, ifindex, a, plen, err, errlen);
+}
+
+static int env_vip_del(void *arg, int ifindex, const struct vaddr *a, int plen,
+		       char *err, size_t errlen)
+{
+	struct engine *e = arg;
+	return nlw_vip_del(e->nl, ifindex, a, plen, err, errlen);
+}
+
+static int env_announce(void *arg, int ifindex, const uint8_t mac[6],
+			const struct vaddr *vip)
+{
+	(void)arg;
+	return vip->af == AF_INET6 ? send_unsolicited_na(ifindex, mac, vip)
+				   : send_garp(ifindex, mac, vip);
+}
+
+static struct vsock *env_attach(void *arg, struct instance *in, char *err,
+				size_t errlen)
+{
+	struct engine *e = arg;
+	return vtab_attach(e->socks, in->ifindex, in->cfg.ifname, in->cfg.af,
+			   in->cfg.vrid, in, err, errlen);
+}
+
+static void env_detach(void *arg, struct instance *in)
+{
+	struct engine *e = arg;
+	vtab_detach(e->socks, in->vs, in->cfg.vrid, in);
+}
+
+static int env_join(void *arg, struct vsock *vs, const struct vaddr *group,
+		    char *err, size_t errlen)
+{
+	(void)arg;
+	return vsock_join(vs, group, err, errlen);
+}
+
+static void env_leave(void *arg, struct vsock *vs, const struct vaddr *group)
+{
+	(void)arg;
+	vsock_leave(vs, group);
+}
+
+static int env_send(void *arg, struct vsock *vs, const struct vaddr *src,
+		    const struct vaddr *dst, const uint8_t *pkt, size_t len)
+{
+	(void)arg;
+	return vsock_send(vs, src, dst, pkt, len);
+}
+
+static void env_flush(void *arg, struct vsock *vs)
+{
+	(void)arg;
+	vsock_flush(vs);
+}
+
+/* The state-change hook: every subscriber hears every transition. */
+static void env_publish(void *arg, struct instance *in, enum vrrp_state old_state)
+{
+	struct engine *e = arg;
 	struct instance_status st;
+
 	instance_status(in, &st);
 	for (size_t i = 0; i < e->nsubs; i++)
 		e->subs[i].cb(e->subs[i].arg, &st, old_state);
+}
+
+static void env_init(struct engine *e)
+{
+	e->env = (struct instance_env){
+		.arg = e,
+		.now_us = env_now_us,
+		.timer_at = env_timer_at,
+		.timer_cancel = env_timer_cancel,
+		.global = env_global,
+		.ifindex = env_ifindex,
+		.link_up = env_link_up,
+		.link_mac = env_link_mac,
+		.primary = env_primary,
+		.vip_add = env_vip_add,
+		.vip_del = env_vip_del,
+		.announce = env_announce,
+		.attach = env_attach,
+		.detach = env_detach,
+		.join = env_join,
+		.leave = env_leave,
+		.send = env_send,
+		.flush = env_flush,
+		.publish = env_publish,
+	};
 }
 
 int engine_subscribe(struct engine *e, engine_state_cb cb, void *arg)
@@ -232,46 +224,53 @@ void engine_unsubscribe(struct engine *e, engine_state_cb cb, void *arg)
 	}
 }
 
-/* Adverts queued during this loop iteration leave together. */
-static void refresh_addresses(struct engine *e)
+/* ---- the sockets' receive path (vsock_table.h) ---- */
+
+static void rx_packet(void *owner, const struct vrrp_adv *adv,
+		      const struct vrrp_rx_meta *meta)
 {
-	for (struct vsock_ent *se = e->socks; se; se = se->next) {
-		if (!se->addr_dirty)
-			continue;
-		se->addr_dirty = false;
-		struct vaddr p;
-		bool has = engine_primary(e, se->ifindex, se->af, &p) == 0;
-		/* instance_on_addr may detach and free this entry */
-		struct instance *list[256];
-		size_t n = 0;
-		for (int v = 1; v < 256; v++)
-			if (se->by_vrid[v])
-				list[n++] = se->by_vrid[v];
-		for (size_t i = 0; i < n; i++)
-			instance_on_addr(list[i], has ? &p : NULL);
-		break; /* the list may have changed: next iteration does the rest */
-	}
+	instance_on_packet(owner, adv, meta);
 }
 
-static void flush_sockets(void *arg)
+static void rx_drop(void *owner, enum vrrp_drop d, const struct vaddr *src)
+{
+	instance_count_drop(owner, d, src);
+}
+
+static void rx_global_drop(void *arg, enum vrrp_drop d, const struct vaddr *src,
+			   int ifindex)
 {
 	struct engine *e = arg;
-	bool more;
-	do {
-		more = false;
-		for (struct vsock_ent *se = e->socks; se; se = se->next)
-			more |= se->addr_dirty;
-		if (more)
-			refresh_addresses(e);
-	} while (more);
-	for (struct vsock_ent *se = e->socks; se; se = se->next) {
-		if (!vsock_pending(se->vs))
-			continue;
-		int failed = vsock_flush(se->vs);
-		if (failed)
-			log_warn("sending adverts on ifindex %d: %d refused (%s)",
-				 se->ifindex, failed, strerror(errno));
+	char buf[VADDR_STRLEN];
+
+	e->drops[d]++;
+	log_debug("dropped VRRP packet from %s on ifindex %d: %s",
+		  vaddr_ntop(src, buf, sizeof(buf)), ifindex, vrrp_drop_name(d));
+}
+
+static const char *rx_owner_name(const void *owner)
+{
+	return ((const struct instance *)owner)->cfg.name;
+}
+
+/* Address events only mark the interface; once per loop iteration its
+ * primary address is recomputed for all instances on it. Per event and
+ * instance, a mass transition of 1000 VIPs cost O(n^2) and stalled the
+ * loop. Then the adverts queued during this iteration leave together. */
+static void on_idle(void *arg)
+{
+	struct engine *e = arg;
+	void *owners[256];
+	size_t n;
+	int ifindex, af;
+
+	while (vtab_next_dirty(e->socks, &ifindex, &af, owners, &n)) {
+		struct vaddr p;
+		bool has = env_primary(e, ifindex, af, &p) == 0;
+		for (size_t i = 0; i < n; i++)
+			instance_on_addr(owners[i], has ? &p : NULL);
 	}
+	vtab_flush_all(e->socks);
 }
 
 /* ---- kernel events ---- */
@@ -290,9 +289,7 @@ static void on_link(void *arg, int ifindex, const char *ifname, bool up)
 static void on_addr(void *arg, int ifindex)
 {
 	struct engine *e = arg;
-	for (struct vsock_ent *se = e->socks; se; se = se->next)
-		if (se->ifindex == ifindex)
-			se->addr_dirty = true;
+	vtab_mark_addr_dirty(e->socks, ifindex);
 }
 
 /* ---- lifecycle and configuration ---- */
@@ -301,28 +298,39 @@ struct engine *engine_new(struct loop *loop, struct model *model, char *err,
 			  size_t errlen)
 {
 	struct engine *e = calloc(1, sizeof(*e));
+	struct model_error me;
+
 	if (!e) {
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
 	e->loop = loop;
 	e->model = model;
-	loop_set_idle(loop, flush_sockets, e);
+	env_init(e);
+	struct vtab_ops ops = { .arg = e, .packet = rx_packet, .drop = rx_drop,
+				.global_drop = rx_global_drop,
+				.owner_name = rx_owner_name };
+	e->socks = vtab_new(loop, &ops);
 	struct nlw_callbacks cb = { .link_changed = on_link,
 				    .addr_changed = on_addr, .arg = e };
-	e->nl = nlw_new(loop, &cb, err, errlen);
-	if (!e->nl) {
-		free(e);
-		return NULL;
+	if (!e->socks) {
+		snprintf(err, errlen, "out of memory");
+		goto fail;
 	}
-	struct model_error me;
+	e->nl = nlw_new(loop, &cb, err, errlen);
+	if (!e->nl)
+		goto fail;
 	if (model_tree_to_config(NULL, &e->cfg, &me) < 0) {
 		snprintf(err, errlen, "%s", me.msg);
-		nlw_free(e->nl);
-		free(e);
-		return NULL;
+		goto fail;
 	}
+	loop_set_idle(loop, on_idle, e);
 	return e;
+fail:
+	nlw_free(e->nl);
+	vtab_free(e->socks);
+	free(e);
+	return NULL;
 }
 
 void engine_free(struct engine *e)
@@ -334,24 +342,58 @@ void engine_free(struct engine *e)
 		instance_stop(e->inst[i]);
 		instance_free(e->inst[i]);
 	}
+	/* the priority-0 adverts of the masters leave before the sockets close */
+	vtab_flush_all(e->socks);
 	free(e->inst);
 	vrrpd_config_free(&e->cfg);
 	model_tree_free(e->tree);
+	vtab_free(e->socks);
 	nlw_free(e->nl);
 	free(e);
 }
 
-static struct instance *take_by_name(struct instance **v, size_t n,
-				     const char *name)
+static struct instance *find_in(struct instance **v, size_t n, const char *name)
 {
-	for (size_t i = 0; i < n; i++) {
-		if (v[i] && strcmp(v[i]->cfg.name, name) == 0) {
-			struct instance *in = v[i];
-			v[i] = NULL;
-			return in;
+	for (size_t i = 0; i < n; i++)
+		if (v[i] && strcmp(v[i]->cfg.name, name) == 0)
+			return v[i];
+	return NULL;
+}
+
+/* Every allocation a new configuration needs happens before anything
+ * changes: an apply either completes or leaves the running state alone. */
+static int prepare_apply(struct engine *e, const struct vrrpd_config *nc,
+			 struct instance **ni, bool *fresh)
+{
+	uint64_t serial = e->serials;
+
+	for (size_t i = 0; i < nc->n_instances; i++) {
+		const struct instance_cfg *c = &nc->instances[i];
+		struct instance *in = find_in(e->inst, e->ninst, c->name);
+		if (in && !instance_cfg_needs_restart(&in->cfg, c)) {
+			ni[i] = in;
+			continue;
+		}
+		ni[i] = instance_new(&e->env, c, serial++);
+		fresh[i] = true;
+		if (!ni[i]) {
+			for (size_t k = 0; k < i; k++)
+				if (fresh[k])
+					instance_free(ni[k]);
+			return -1;
 		}
 	}
-	return NULL;
+	e->serials = serial;
+	return 0;
+}
+
+static bool kept(struct instance *in, struct instance **ni, const bool *fresh,
+		 size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (ni[i] == in && !fresh[i])
+			return true;
+	return false;
 }
 
 int engine_apply_tree(struct engine *e, struct lyd_node *tree,
@@ -360,64 +402,45 @@ int engine_apply_tree(struct engine *e, struct lyd_node *tree,
 	struct vrrpd_config nc;
 	if (model_tree_to_config(tree, &nc, err) < 0)
 		return -1;
-	struct instance **ni = calloc(nc.n_instances ? nc.n_instances : 1, sizeof(*ni));
-	if (!ni) {
+	size_t n = nc.n_instances;
+	struct instance **ni = calloc(n ? n : 1, sizeof(*ni));
+	bool *fresh = calloc(n ? n : 1, sizeof(*fresh));
+	if (!ni || !fresh || prepare_apply(e, &nc, ni, fresh) < 0) {
+		free(ni);
+		free(fresh);
 		vrrpd_config_free(&nc);
-		snprintf(err->msg, sizeof(err->msg), "out of memory");
+		snprintf(err->msg, sizeof(err->msg),
+			 "out of memory: configuration not applied");
 		err->path[0] = '\0';
 		return -1;
 	}
-	/* Sockets and VRIDs are released before new instances claim them. */
-	struct instance **old = e->inst;
-	size_t nold = e->ninst;
-	for (size_t i = 0; i < nc.n_instances; i++) {
-		struct instance *in = take_by_name(old, nold, nc.instances[i].name);
-		if (in && instance_cfg_needs_restart(&in->cfg, &nc.instances[i])) {
-			instance_stop(in);
-			instance_free(in);
-			in = NULL;
-		}
-		ni[i] = in;
-	}
-	for (size_t i = 0; i < nold; i++) {
-		if (old[i]) {
+	/* Restarted and removed instances release their sockets and VRIDs
+	 * before new ones claim them. */
+	for (size_t i = 0; i < e->ninst; i++) {
+		struct instance *in = e->inst[i];
+		if (kept(in, ni, fresh, n))
+			continue;
+		if (!vrrpd_config_find(&nc, in->cfg.name))
 			log_info("VRRP_Instance(%s) removed from configuration",
-				 old[i]->cfg.name);
-			instance_stop(old[i]);
-			instance_free(old[i]);
-		}
+				 in->cfg.name);
+		instance_stop(in);
+		instance_free(in);
 	}
-	free(old);
+	free(e->inst);
 
-	/* The global part is read through engine_global(): swap it first. */
+	/* The global part is read through env->global(): swap it first. */
 	e->cfg.global = nc.global;
 	e->inst = ni;
-	e->ninst = nc.n_instances;
-	bool *fresh = calloc(nc.n_instances ? nc.n_instances : 1, sizeof(*fresh));
-	for (size_t i = 0; i < nc.n_instances; i++) {
-		if (ni[i]) {
-			if (!instance_cfg_equal(&ni[i]->cfg, &nc.instances[i]))
-				instance_update(ni[i], &nc.instances[i]);
-			continue;
-		}
-		ni[i] = instance_new(e, &nc.instances[i]);
-		if (!ni[i])
-			log_err("VRRP_Instance(%s) out of memory", nc.instances[i].name);
-		else if (fresh)
-			fresh[i] = true;
-	}
+	e->ninst = n;
+	for (size_t i = 0; i < n; i++)
+		if (!fresh[i] && !instance_cfg_equal(&ni[i]->cfg, &nc.instances[i]))
+			instance_update(ni[i], &nc.instances[i]);
 	/* Start new ones only once every instance is in the table, so the
 	 * primary-address choice sees every VIP on the interface. */
-	for (size_t i = 0; i < nc.n_instances; i++)
-		if (ni[i] && fresh && fresh[i])
+	for (size_t i = 0; i < n; i++)
+		if (fresh[i])
 			instance_start(ni[i]);
 	free(fresh);
-	/* drop NULLs left by allocation failures */
-	size_t k = 0;
-	for (size_t i = 0; i < e->ninst; i++)
-		if (ni[i])
-			ni[k++] = ni[i];
-	e->ninst = k;
 
 	vrrpd_config_free(&e->cfg);
 	e->cfg = nc;

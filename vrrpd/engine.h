@@ -12,37 +12,12 @@
 #include "config.h"
 #include "fsm.h"
 #include "model.h"
+#include "instance.h"
 #include "vrrp_pkt.h"
 
 struct engine;
 struct loop;
 struct lyd_node;
-
-/* Per-instance counters, RFC 8347 names (see yang/vrrpd.yang). */
-struct instance_stats {
-	uint64_t master_transitions;
-	uint64_t adverts_rcvd;
-	uint64_t adverts_sent;
-	uint64_t prio0_rcvd;
-	uint64_t prio0_sent;
-	uint64_t drops[VRRP_DROP__MAX]; /* indexed by enum vrrp_drop */
-	struct timespec discontinuity;  /* realtime when counters started */
-};
-
-/* A snapshot of one instance for readers (RPC, logs). */
-struct instance_status {
-	const struct instance_cfg *cfg;
-	enum vrrp_state state;
-	uint8_t effective_priority;
-	struct vaddr master_addr;      /* unset if unknown */
-	uint8_t master_priority;
-	uint16_t master_adver_interval_cs;
-	struct vaddr primary_addr;     /* our source address on the interface */
-	struct timespec last_transition; /* realtime; 0 if never */
-	enum vrrp_reason last_reason;
-	uint64_t hold_remaining_ms;    /* admin failover hold */
-	const struct instance_stats *stats;
-};
 
 struct engine_opts {
 	const char *config_path;       /* startup file, may be NULL */

@@ -14,10 +14,11 @@
 #define S 1000000ull            /* one second in microseconds */
 #define T0 (1000 * S)           /* an arbitrary start time */
 
-#define TAKEOVER (VRRP_ACT_SEND_ADVERT | VRRP_ACT_ADD_VIPS | \
-		  VRRP_ACT_SEND_GARP | VRRP_ACT_STATE_CHANGED)
-#define DEMOTED (VRRP_ACT_DEL_VIPS | VRRP_ACT_STATE_CHANGED | \
-		 VRRP_ACT_MASTER_CHANGED)
+/* The VIPs and gratuitous ARP of Master are entry actions of the state
+ * (instance_transition.c), not action bits: a takeover is an advert and
+ * the state change. */
+#define TAKEOVER (VRRP_ACT_SEND_ADVERT | VRRP_ACT_STATE_CHANGED)
+#define DEMOTED (VRRP_ACT_STATE_CHANGED | VRRP_ACT_MASTER_CHANGED)
 
 static struct vrrp_fsm_cfg cfg_of(uint8_t version, uint8_t prio)
 {
@@ -247,7 +248,7 @@ static void test_startup_non_owner_always_backup(void **state)
 		/* link-up from Fault after having been master: Backup too */
 		master_at(&f, &c, "10.0.0.2", T0);
 		assert_int_equal(vrrp_fsm_on_link(&f, T0 + S, false),
-				 VRRP_ACT_DEL_VIPS | VRRP_ACT_STATE_CHANGED);
+				 VRRP_ACT_STATE_CHANGED);
 		assert_int_equal(vrrp_fsm_on_link(&f, T0 + 2 * S, true),
 				 VRRP_ACT_STATE_CHANGED);
 		assert_int_equal(f.state, VRRP_STATE_BACKUP);
@@ -364,10 +365,11 @@ static void test_backup_preempt_discards_lower(void **state)
 
 	backup_v2(&f, 100);
 	uint64_t mdt = f.master_down_timer_us;
-	assert_int_equal(vrrp_fsm_on_advert(&f, T0 + S, &a), 0);
+	assert_int_equal(vrrp_fsm_on_advert(&f, T0 + S, &a), VRRP_ACT_DISCARDED);
+	assert_int_equal(f.discard, VRRP_DISCARD_LOWER_PREEMPT);
 	assert_int_equal(f.master_down_timer_us, mdt);
 	assert_false(vaddr_is_set(&f.master_addr));
-	assert_int_equal(vrrp_fsm_on_advert(&f, T0 + 2 * S, &a), 0);
+	assert_int_equal(vrrp_fsm_on_advert(&f, T0 + 2 * S, &a), VRRP_ACT_DISCARDED);
 	assert_int_equal(f.master_down_timer_us, T0 + 3609375);
 	/* the timer fires and we preempt */
 	assert_int_equal(vrrp_fsm_on_master_down_timer(&f, mdt), TAKEOVER);
@@ -405,7 +407,7 @@ static void test_backup_preempt_delay_window(void **state)
 	assert_int_equal(vrrp_fsm_on_advert(&f, T0 + 5 * S - 1, &a), 0);
 	assert_int_equal(f.master_down_timer_us, T0 + 5 * S - 1 + 3609375);
 	/* from the deadline on it is discarded and the timer runs out */
-	assert_int_equal(vrrp_fsm_on_advert(&f, T0 + 5 * S, &a), 0);
+	assert_int_equal(vrrp_fsm_on_advert(&f, T0 + 5 * S, &a), VRRP_ACT_DISCARDED);
 	assert_int_equal(f.master_down_timer_us, T0 + 5 * S - 1 + 3609375);
 	assert_int_equal(vrrp_fsm_on_master_down_timer(&f, T0 + 5 * S - 1 + 3609375),
 			 TAKEOVER);
@@ -531,12 +533,12 @@ static void test_master_tie_lower_address_loses(void **state)
 	(void)state;
 
 	master_v2(&f, 100);
-	assert_int_equal(vrrp_fsm_on_advert(&f, T0 + 5, &a), 0);
+	assert_int_equal(vrrp_fsm_on_advert(&f, T0 + 5, &a), VRRP_ACT_DISCARDED);
 	assert_int_equal(f.state, VRRP_STATE_MASTER);
 	assert_int_equal(f.adver_timer_us, T0 + S);
 	/* addresses compare as unsigned integers: 10.0.0.2 > 9.255.255.255 */
 	a.src = addr("9.255.255.255");
-	assert_int_equal(vrrp_fsm_on_advert(&f, T0 + 6, &a), 0);
+	assert_int_equal(vrrp_fsm_on_advert(&f, T0 + 6, &a), VRRP_ACT_DISCARDED);
 	a.src = addr("10.0.0.10");
 	assert_int_equal(vrrp_fsm_on_advert(&f, T0 + 7, &a), DEMOTED);
 }
@@ -550,7 +552,7 @@ static void test_master_tie_ipv6(void **state)
 	(void)state;
 
 	master_at(&f, &c, "fe80::2", T0);
-	assert_int_equal(vrrp_fsm_on_advert(&f, T0 + 1, &lo), 0);
+	assert_int_equal(vrrp_fsm_on_advert(&f, T0 + 1, &lo), VRRP_ACT_DISCARDED);
 	assert_int_equal(vrrp_fsm_on_advert(&f, T0 + 2, &hi), DEMOTED);
 }
 
@@ -561,7 +563,8 @@ static void test_master_discards_lower(void **state)
 	(void)state;
 
 	master_v2(&f, 100);
-	assert_int_equal(vrrp_fsm_on_advert(&f, T0 + 5, &a), 0);
+	assert_int_equal(vrrp_fsm_on_advert(&f, T0 + 5, &a), VRRP_ACT_DISCARDED);
+	assert_int_equal(f.discard, VRRP_DISCARD_LOWER_MASTER);
 	assert_int_equal(f.state, VRRP_STATE_MASTER);
 	assert_int_equal(f.adver_timer_us, T0 + S);
 	assert_int_equal(f.master_down_timer_us, 0);
@@ -588,12 +591,12 @@ static void test_init_fault_ignore_adverts(void **state)
 	(void)state;
 
 	mk(&f, &c, "10.0.0.2");
-	assert_int_equal(vrrp_fsm_on_advert(&f, T0, &a), 0);
-	assert_int_equal(vrrp_fsm_on_advert(&f, T0, &z), 0);
+	assert_int_equal(vrrp_fsm_on_advert(&f, T0, &a), VRRP_ACT_DISCARDED);
+	assert_int_equal(vrrp_fsm_on_advert(&f, T0, &z), VRRP_ACT_DISCARDED);
 	assert_int_equal(f.state, VRRP_STATE_INIT);
 	vrrp_fsm_startup(&f, T0, false);
-	assert_int_equal(vrrp_fsm_on_advert(&f, T0, &a), 0);
-	assert_int_equal(vrrp_fsm_on_advert(&f, T0, &z), 0);
+	assert_int_equal(vrrp_fsm_on_advert(&f, T0, &a), VRRP_ACT_DISCARDED);
+	assert_int_equal(vrrp_fsm_on_advert(&f, T0, &z), VRRP_ACT_DISCARDED);
 	assert_int_equal(f.state, VRRP_STATE_FAULT);
 	assert_int_equal(f.master_down_timer_us, 0);
 }
@@ -667,7 +670,7 @@ static void test_shutdown_master(void **state)
 
 	master_v2(&f, 100);
 	assert_int_equal(vrrp_fsm_shutdown(&f, T0 + S),
-			 VRRP_ACT_SEND_PRIO0 | VRRP_ACT_DEL_VIPS | VRRP_ACT_STATE_CHANGED);
+			 VRRP_ACT_SEND_PRIO0 | VRRP_ACT_STATE_CHANGED);
 	assert_int_equal(f.state, VRRP_STATE_INIT);
 	assert_int_equal(f.old_state, VRRP_STATE_MASTER);
 	assert_int_equal(f.reason, VRRP_R_SHUTDOWN);
@@ -711,7 +714,7 @@ static void test_link_down_master(void **state)
 
 	master_v2(&f, 100);
 	assert_int_equal(vrrp_fsm_on_link(&f, T0 + S, false),
-			 VRRP_ACT_DEL_VIPS | VRRP_ACT_STATE_CHANGED);
+			 VRRP_ACT_STATE_CHANGED);
 	assert_int_equal(f.state, VRRP_STATE_FAULT);
 	assert_int_equal(f.old_state, VRRP_STATE_MASTER);
 	assert_int_equal(f.reason, VRRP_R_LINK_DOWN);
@@ -799,7 +802,7 @@ static void test_link_up_restarts_preempt_delay(void **state)
 	vrrp_fsm_on_link(&f, T0 + 20 * S, true);
 	assert_int_equal(f.preempt_after_us, T0 + 21 * S);
 	assert_int_equal(vrrp_fsm_on_advert(&f, T0 + 21 * S - 1, &a), VRRP_ACT_MASTER_CHANGED);
-	assert_int_equal(vrrp_fsm_on_advert(&f, T0 + 21 * S, &a), 0);
+	assert_int_equal(vrrp_fsm_on_advert(&f, T0 + 21 * S, &a), VRRP_ACT_DISCARDED);
 }
 
 /* ---- priority and configuration changes ---- */
@@ -832,7 +835,7 @@ static void test_set_priority_backup_outranks(void **state)
 	assert_int_equal(f.state, VRRP_STATE_BACKUP);
 	assert_int_equal(f.master_down_timer_us, mdt); /* nothing recomputed */
 	/* the master's adverts are now discarded ... */
-	assert_int_equal(vrrp_fsm_on_advert(&f, T0 + 2 * S, &a), 0);
+	assert_int_equal(vrrp_fsm_on_advert(&f, T0 + 2 * S, &a), VRRP_ACT_DISCARDED);
 	assert_int_equal(f.master_down_timer_us, mdt);
 	/* ... and the timer brings preemption */
 	assert_int_equal(vrrp_fsm_on_master_down_timer(&f, mdt), TAKEOVER);
@@ -925,7 +928,7 @@ static void test_set_cfg_preempt_toggle(void **state)
 	(void)state;
 
 	backup_v2(&f, 100);
-	assert_int_equal(vrrp_fsm_on_advert(&f, T0 + S, &a), 0);
+	assert_int_equal(vrrp_fsm_on_advert(&f, T0 + S, &a), VRRP_ACT_DISCARDED);
 	struct vrrp_fsm_cfg c = f.cfg;
 	c.preempt = false;
 	c.version = 3;  /* not changed in place */
@@ -937,7 +940,7 @@ static void test_set_cfg_preempt_toggle(void **state)
 	assert_int_equal(vrrp_fsm_on_advert(&f, T0 + 3 * S, &a), VRRP_ACT_MASTER_CHANGED);
 	c.preempt = true;
 	vrrp_fsm_set_cfg(&f, T0 + 4 * S, &c);
-	assert_int_equal(vrrp_fsm_on_advert(&f, T0 + 5 * S, &a), 0);
+	assert_int_equal(vrrp_fsm_on_advert(&f, T0 + 5 * S, &a), VRRP_ACT_DISCARDED);
 }
 
 /* Changing the preempt delay keeps the window anchored at startup. */
@@ -955,7 +958,7 @@ static void test_set_cfg_preempt_delay(void **state)
 	c.preempt_delay_ms = 10000;
 	vrrp_fsm_set_cfg(&f, T0 + 21 * S, &c);
 	assert_int_equal(f.preempt_after_us, T0 + 10 * S);
-	assert_int_equal(vrrp_fsm_on_advert(&f, T0 + 22 * S, &a), 0);
+	assert_int_equal(vrrp_fsm_on_advert(&f, T0 + 22 * S, &a), VRRP_ACT_DISCARDED);
 	/* a configuration change never changes the state by itself */
 	uint64_t mdt = f.master_down_timer_us;
 	assert_int_equal(vrrp_fsm_set_cfg(&f, T0 + 23 * S, &c), 0);
@@ -992,7 +995,7 @@ static void test_failover_master(void **state)
 
 	master_v2(&f, 100);
 	assert_int_equal(vrrp_fsm_failover(&f, T0 + S, 10 * S),
-			 VRRP_ACT_SEND_PRIO0 | VRRP_ACT_DEL_VIPS | VRRP_ACT_STATE_CHANGED);
+			 VRRP_ACT_SEND_PRIO0 | VRRP_ACT_STATE_CHANGED);
 	assert_int_equal(f.state, VRRP_STATE_BACKUP);
 	assert_int_equal(f.old_state, VRRP_STATE_MASTER);
 	assert_int_equal(f.reason, VRRP_R_ADMIN_FAILOVER);
@@ -1019,7 +1022,7 @@ static void test_failover_hold_window(void **state)
 	assert_int_equal(vrrp_fsm_on_advert(&f, T0 + 11 * S - 1, &a), 0);
 	assert_int_equal(f.master_down_timer_us, T0 + 11 * S - 1 + 3609375);
 	/* after the hold its adverts are discarded and we take over */
-	assert_int_equal(vrrp_fsm_on_advert(&f, T0 + 11 * S, &a), 0);
+	assert_int_equal(vrrp_fsm_on_advert(&f, T0 + 11 * S, &a), VRRP_ACT_DISCARDED);
 	assert_int_equal(f.master_down_timer_us, T0 + 11 * S - 1 + 3609375);
 	assert_int_equal(vrrp_fsm_on_master_down_timer(&f, T0 + 11 * S - 1 + 3609375),
 			 TAKEOVER);
@@ -1038,7 +1041,7 @@ static void test_owner_always_preempts(void **state)
 	mk(&f, &c, "10.0.0.2");
 	vrrp_fsm_startup(&f, T0, true);
 	vrrp_fsm_failover(&f, T0 + S, 0);
-	assert_int_equal(vrrp_fsm_on_advert(&f, T0 + 2 * S, &a), 0);
+	assert_int_equal(vrrp_fsm_on_advert(&f, T0 + 2 * S, &a), VRRP_ACT_DISCARDED);
 }
 
 static void test_names(void **state)
@@ -1101,11 +1104,9 @@ static void sim_act(struct sim *s, int i, unsigned act)
 {
 	struct sim_node *n = &s->n[i];
 
-	assert_false((act & VRRP_ACT_ADD_VIPS) && (act & VRRP_ACT_DEL_VIPS));
-	if (act & VRRP_ACT_ADD_VIPS)
-		n->vips = true;
-	if (act & VRRP_ACT_DEL_VIPS)
-		n->vips = false;
+	/* the instance's entry/exit table: VIPs exactly while Master */
+	if (act & VRRP_ACT_STATE_CHANGED)
+		n->vips = n->f.state == VRRP_STATE_MASTER;
 	if ((act & VRRP_ACT_STATE_CHANGED) && n->f.state == VRRP_STATE_MASTER) {
 		n->n_master++;
 		n->became_master_us = s->now_us;

@@ -65,6 +65,12 @@ static unsigned change_state(struct vrrp_fsm *f, enum vrrp_state to,
 	return VRRP_ACT_STATE_CHANGED;
 }
 
+static unsigned discard(struct vrrp_fsm *f, enum vrrp_discard why)
+{
+	f->discard = why;
+	return VRRP_ACT_DISCARDED;
+}
+
 static void stop_timers(struct vrrp_fsm *f)
 {
 	f->adver_timer_us = 0;
@@ -90,8 +96,7 @@ static unsigned become_master(struct vrrp_fsm *f, uint64_t now_us,
 	f->master_addr = f->primary;
 	f->master_prio = f->cfg.priority;
 	f->master_resigned = false;
-	return VRRP_ACT_SEND_ADVERT | VRRP_ACT_ADD_VIPS | VRRP_ACT_SEND_GARP |
-	       change_state(f, VRRP_STATE_MASTER, why);
+	return VRRP_ACT_SEND_ADVERT | change_state(f, VRRP_STATE_MASTER, why);
 }
 
 /* RFC 5798 6.4.1: set Master_Adver_Interval to Advertisement_Interval, the
@@ -120,7 +125,7 @@ static unsigned initialize(struct vrrp_fsm *f, uint64_t now_us,
 			   enum vrrp_reason why)
 {
 	f->preempt_after_us = now_us + (uint64_t)f->cfg.preempt_delay_ms * 1000u;
-	if (f->cfg.priority == 255)
+	if (f->cfg.priority == VRRP_PRIO_OWNER)
 		return become_master(f, now_us, why);
 	return become_backup_fresh(f, now_us, why);
 }
@@ -149,7 +154,7 @@ unsigned vrrp_fsm_shutdown(struct vrrp_fsm *f, uint64_t now_us)
 	if (f->state == VRRP_STATE_INIT)
 		return 0;
 	if (f->state == VRRP_STATE_MASTER)
-		act = VRRP_ACT_SEND_PRIO0 | VRRP_ACT_DEL_VIPS;
+		act = VRRP_ACT_SEND_PRIO0;
 	stop_timers(f);
 	forget_master(f);
 	return act | change_state(f, VRRP_STATE_INIT, VRRP_R_SHUTDOWN);
@@ -170,7 +175,7 @@ static unsigned note_master(struct vrrp_fsm *f, const struct vrrp_fsm_adv *adv)
  * independent of the flag. */
 static bool preempt_allowed(const struct vrrp_fsm *f, uint64_t now_us)
 {
-	if (!f->cfg.preempt && f->cfg.priority != 255)
+	if (!f->cfg.preempt && f->cfg.priority != VRRP_PRIO_OWNER)
 		return false;
 	/* Preempt delay after startup (keepalived preempt_delay) and the
 	 * admin failover hold both keep us from preempting for a while. */
@@ -203,7 +208,7 @@ static unsigned backup_on_advert(struct vrrp_fsm *f, uint64_t now_us,
 		return note_master(f, adv);
 	}
 	/* Otherwise discard: the Master_Down_Timer runs out and we preempt. */
-	return 0;
+	return discard(f, VRRP_DISCARD_LOWER_PREEMPT);
 }
 
 /* RFC 5798 6.4.3 / RFC 3768 6.4.3: an ADVERTISEMENT received in Master. */
@@ -228,11 +233,11 @@ static unsigned master_on_advert(struct vrrp_fsm *f, uint64_t now_us,
 			deadline_us(now_us, vrrp_master_down_interval_us(f));
 		f->master_resigned = false;
 		note_master(f, adv);
-		return VRRP_ACT_DEL_VIPS | VRRP_ACT_MASTER_CHANGED |
+		return VRRP_ACT_MASTER_CHANGED |
 		       change_state(f, VRRP_STATE_BACKUP, VRRP_R_HIGHER_PRIO);
 	}
 	/* Otherwise discard; our own next advert tells the sender. */
-	return 0;
+	return discard(f, VRRP_DISCARD_LOWER_MASTER);
 }
 
 unsigned vrrp_fsm_on_advert(struct vrrp_fsm *f, uint64_t now_us,
@@ -247,7 +252,7 @@ unsigned vrrp_fsm_on_advert(struct vrrp_fsm *f, uint64_t now_us,
 	case VRRP_STATE_FAULT:
 		break;
 	}
-	return 0;
+	return discard(f, VRRP_DISCARD_NOT_RUNNING);
 }
 
 /* RFC 5798 6.4.2: Master_Down_Timer fires in Backup -> Master. A timer set
@@ -277,18 +282,14 @@ unsigned vrrp_fsm_on_adver_timer(struct vrrp_fsm *f, uint64_t now_us)
  * in RFC 5798 6.4.1. */
 unsigned vrrp_fsm_on_link(struct vrrp_fsm *f, uint64_t now_us, bool up)
 {
-	unsigned act = 0;
-
 	f->link_up = up;
 	if (up)
 		return f->state == VRRP_STATE_FAULT ? initialize(f, now_us, VRRP_R_LINK_UP) : 0;
 	if (f->state != VRRP_STATE_MASTER && f->state != VRRP_STATE_BACKUP)
 		return 0;
-	if (f->state == VRRP_STATE_MASTER)
-		act = VRRP_ACT_DEL_VIPS;
 	stop_timers(f);
 	forget_master(f);
-	return act | change_state(f, VRRP_STATE_FAULT, VRRP_R_LINK_DOWN);
+	return change_state(f, VRRP_STATE_FAULT, VRRP_R_LINK_DOWN);
 }
 
 /* A new priority goes out with the next advert. A backup that now outranks
@@ -303,7 +304,7 @@ unsigned vrrp_fsm_set_priority(struct vrrp_fsm *f, uint64_t now_us,
 	f->cfg.priority = priority;
 	if (f->state == VRRP_STATE_MASTER)
 		f->master_prio = priority; /* we are the master we know */
-	if (f->state == VRRP_STATE_BACKUP && priority == 255 && old != 255)
+	if (f->state == VRRP_STATE_BACKUP && priority == VRRP_PRIO_OWNER && old != VRRP_PRIO_OWNER)
 		return become_master(f, now_us, VRRP_R_PREEMPTED);
 	return 0;
 }
@@ -334,6 +335,26 @@ unsigned vrrp_fsm_set_cfg(struct vrrp_fsm *f, uint64_t now_us,
 	return 0;
 }
 
+bool vrrp_fsm_set_primary(struct vrrp_fsm *f, const struct vaddr *primary)
+{
+	struct vaddr none;
+
+	if (!primary) {
+		memset(&none, 0, sizeof(none));
+		primary = &none;
+	}
+	if (vaddr_cmp(primary, &f->primary) == 0)
+		return false;
+	f->primary = *primary;
+	return true;
+}
+
+void vrrp_fsm_pull_adver_timer(struct vrrp_fsm *f, uint64_t when_us)
+{
+	if (f->adver_timer_us && when_us && when_us < f->adver_timer_us)
+		f->adver_timer_us = when_us;
+}
+
 /* Admin failover: resign like a shutting-down master (priority 0, so a
  * backup takes over after its Skew_Time), but stay as Backup and refuse to
  * preempt until the hold ends. With no other router the Master_Down_Timer
@@ -348,7 +369,7 @@ unsigned vrrp_fsm_failover(struct vrrp_fsm *f, uint64_t now_us,
 	forget_master(f);
 	f->master_down_timer_us =
 		deadline_us(now_us, vrrp_master_down_interval_us(f));
-	return VRRP_ACT_SEND_PRIO0 | VRRP_ACT_DEL_VIPS |
+	return VRRP_ACT_SEND_PRIO0 |
 	       change_state(f, VRRP_STATE_BACKUP, VRRP_R_ADMIN_FAILOVER);
 }
 
@@ -390,6 +411,21 @@ const char *vrrp_reason_name(enum vrrp_reason r)
 		return "link-up";
 	case VRRP_R_ADMIN_FAILOVER:
 		return "admin-failover";
+	}
+	return "?";
+}
+
+const char *vrrp_discard_name(enum vrrp_discard d)
+{
+	switch (d) {
+	case VRRP_DISCARD_NONE:
+		return "none";
+	case VRRP_DISCARD_LOWER_PREEMPT:
+		return "lower priority than ours, preempting";
+	case VRRP_DISCARD_LOWER_MASTER:
+		return "lower priority than ours as master";
+	case VRRP_DISCARD_NOT_RUNNING:
+		return "not in Backup or Master";
 	}
 	return "?";
 }

@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "vaddr.h"
+#include "vrrp_pkt.h"
 
 enum vrrp_state {
 	VRRP_STATE_INIT = 0,
@@ -36,20 +37,30 @@ enum vrrp_reason {
 	VRRP_R_ADMIN_FAILOVER,
 };
 
-/* Action bits returned by every event function. */
+/* Action bits returned by every event function. What a state implies
+ * (the virtual addresses and gratuitous ARP / unsolicited NA of Master) is
+ * not an action: the caller runs it from its table of entry and exit
+ * actions when it sees VRRP_ACT_STATE_CHANGED (instance_transition.c). */
 enum vrrp_action {
 	VRRP_ACT_SEND_ADVERT = 1u << 0,     /* advert with current priority */
 	VRRP_ACT_SEND_PRIO0 = 1u << 1,      /* advert with priority 0 */
-	VRRP_ACT_ADD_VIPS = 1u << 2,
-	VRRP_ACT_DEL_VIPS = 1u << 3,
-	VRRP_ACT_SEND_GARP = 1u << 4,       /* gratuitous ARP / unsolicited NA burst */
 	VRRP_ACT_STATE_CHANGED = 1u << 5,   /* old_state/reason describe it */
 	VRRP_ACT_MASTER_CHANGED = 1u << 6,  /* master_addr/master_prio updated */
+	VRRP_ACT_DISCARDED = 1u << 7,       /* advert discarded; see f->discard */
+};
+
+/* Why a valid advert was discarded (RFC 5798 6.4.2 / 6.4.3); reported
+ * with VRRP_ACT_DISCARDED for the debug log. */
+enum vrrp_discard {
+	VRRP_DISCARD_NONE = 0,
+	VRRP_DISCARD_LOWER_PREEMPT,  /* backup: lower priority, we preempt */
+	VRRP_DISCARD_LOWER_MASTER,   /* master: lower priority (or equal, lower address) */
+	VRRP_DISCARD_NOT_RUNNING,    /* Initialize or Fault: no election */
 };
 
 struct vrrp_fsm_cfg {
 	uint8_t version;            /* 2 or 3 */
-	uint8_t priority;           /* 1..255; 255 = address owner */
+	uint8_t priority;           /* 1..255; VRRP_PRIO_OWNER = address owner */
 	bool preempt;
 	uint32_t preempt_delay_ms;  /* no preemption this long after startup */
 	uint16_t adv_interval_cs;   /* configured Advertisement_Interval */
@@ -71,6 +82,7 @@ struct vrrp_fsm {
 	enum vrrp_state state;
 	enum vrrp_state old_state;   /* valid after VRRP_ACT_STATE_CHANGED */
 	enum vrrp_reason reason;     /* valid after VRRP_ACT_STATE_CHANGED */
+	enum vrrp_discard discard;   /* valid after VRRP_ACT_DISCARDED */
 
 	struct vaddr primary;        /* our primary address on the interface */
 	uint16_t master_adver_interval_cs; /* learned from the master (v3) */
@@ -122,6 +134,13 @@ unsigned vrrp_fsm_set_priority(struct vrrp_fsm *f, uint64_t now_us,
  * preempt delay, interval); version and priority are not taken from cfg. */
 unsigned vrrp_fsm_set_cfg(struct vrrp_fsm *f, uint64_t now_us,
 			  const struct vrrp_fsm_cfg *cfg);
+/* Our primary address on the interface (the advert's source, RFC 5798
+ * 5.1.2.1); an unset address clears it. Returns true if it changed. */
+bool vrrp_fsm_set_primary(struct vrrp_fsm *f, const struct vaddr *primary);
+/* Bring a running Adver_Timer forward to when (the caller's advert phase
+ * grid); a later time is ignored: never later than the RFC deadline. */
+void vrrp_fsm_pull_adver_timer(struct vrrp_fsm *f, uint64_t when_us);
+
 /* Admin failover on a master: priority-0 advert, release VIPs, go Backup
  * and do not preempt before now + hold. Returns 0 (nothing done) if the
  * machine is not master. */
@@ -130,5 +149,6 @@ unsigned vrrp_fsm_failover(struct vrrp_fsm *f, uint64_t now_us,
 
 const char *vrrp_state_name(enum vrrp_state s);   /* "MASTER", ... */
 const char *vrrp_reason_name(enum vrrp_reason r);
+const char *vrrp_discard_name(enum vrrp_discard d);
 
 #endif

@@ -1,3 +1,7 @@
+/* An instance's lifecycle and the events that reach it: start and stop,
+ * configuration updates, received adverts, timers, link and address
+ * changes, administrative failover. What the state machine decides is
+ * performed by instance_apply() (instance_transition.c). */
 #include "instance.h"
 
 #include <errno.h>
@@ -5,11 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "log.h"
-#include "netlink.h"
-
-#define ILOG(lvl, in, fmt, ...) \
-	log_##lvl("VRRP_Instance(%s) " fmt, (in)->cfg.name, ##__VA_ARGS__)
+#include "instance_int.h"
 
 /* Timer callbacks are given the deadline as "now" when they run on time, so
  * adverts keep an exact cadence instead of drifting by the loop's latency. */
@@ -17,8 +17,6 @@
 
 static void adver_expired(void *arg);
 static void mdown_expired(void *arg);
-static void garp_expired(void *arg);
-static void apply(struct instance *in, unsigned acts);
 
 static struct vrrp_fsm_cfg fsm_cfg_of(const struct instance_cfg *c)
 {
@@ -74,16 +72,16 @@ static int derive_expect(struct instance *in)
 	return 0;
 }
 
-struct instance *instance_new(struct engine *e, const struct instance_cfg *cfg)
+struct instance *instance_new(const struct instance_env *env,
+			      const struct instance_cfg *cfg, uint64_t serial)
 {
-	static uint64_t serials;
 	struct instance *in = calloc(1, sizeof(*in));
 	if (!in || copy_cfg(&in->cfg, cfg) < 0) {
 		free(in);
 		return NULL;
 	}
-	in->serial = serials++;
-	in->e = e;
+	in->serial = serial;
+	in->env = env;
 	if (derive_expect(in) < 0) {
 		free(in->cfg.vips);
 		free(in);
@@ -99,56 +97,51 @@ struct instance *instance_new(struct engine *e, const struct instance_cfg *cfg)
 	return in;
 }
 
+static void detach(struct instance *in);
+
 void instance_free(struct instance *in)
 {
 	if (!in)
 		return;
-	struct loop *l = engine_loop(in->e);
-	loop_timer_cancel(l, &in->adver_t);
-	loop_timer_cancel(l, &in->mdown_t);
-	loop_timer_cancel(l, &in->garp_t);
-	if (in->vs)
-		engine_detach(in->e, in);
+	ENV(in, timer_cancel, &in->adver_t);
+	ENV(in, timer_cancel, &in->mdown_t);
+	ENV(in, timer_cancel, &in->garp_t);
+	detach(in);
 	free(in->cfg.vips);
 	free(in->adv_addrs);
 	free(in);
 }
 
-static uint64_t timer_now(const struct loop_timer *t)
+static uint64_t timer_now(const struct instance *in, const struct loop_timer *t)
 {
-	uint64_t now = loop_now_us();
+	uint64_t now = ENV(in, now_us);
 	if (now >= t->deadline_us && now - t->deadline_us < ON_TIME_SLACK_US)
 		return t->deadline_us;
 	return now;
 }
 
-/* ---- addresses ---- */
-
-static int vip_ifindex(struct instance *in, const struct vip_cfg *v)
+static void adver_expired(void *arg)
 {
-	if (!v->dev[0] || strcmp(v->dev, in->cfg.ifname) == 0)
-		return in->ifindex;
-	return nlw_ifindex(engine_nlw(in->e), v->dev);
+	struct instance *in = arg;
+	instance_apply(in, vrrp_fsm_on_adver_timer(&in->fsm, timer_now(in, &in->adver_t)));
 }
 
-static const char *vip_ifname(const struct instance *in, const struct vip_cfg *v)
+static void mdown_expired(void *arg)
 {
-	return v->dev[0] ? v->dev : in->cfg.ifname;
+	struct instance *in = arg;
+	instance_apply(in, vrrp_fsm_on_master_down_timer(&in->fsm,
+							 timer_now(in, &in->mdown_t)));
 }
+
+/* ---- the interface ---- */
 
 /* RFC 5798 5.1.2.1 / 5.1.1.1: the source is our primary address on the
  * interface, never one of the virtual addresses. */
 static bool set_primary(struct instance *in, const struct vaddr *p)
 {
-	if (!p) {
-		memset(&in->fsm.primary, 0, sizeof(in->fsm.primary));
-		return false;
-	}
-	if (vaddr_cmp(p, &in->fsm.primary) != 0) {
-		in->fsm.primary = *p;
+	if (vrrp_fsm_set_primary(&in->fsm, p))
 		in->pkt_prio = -1;
-	}
-	return true;
+	return p != NULL;
 }
 
 static bool refresh_primary(struct instance *in)
@@ -156,271 +149,31 @@ static bool refresh_primary(struct instance *in)
 	struct vaddr p;
 
 	return set_primary(in, in->ifindex &&
-			   engine_primary(in->e, in->ifindex, in->cfg.af, &p) == 0
+			   ENV(in, primary, in->ifindex, in->cfg.af, &p) == 0
 			   ? &p : NULL);
 }
 
 static bool link_usable(struct instance *in)
 {
-	return in->ifindex && in->vs && nlw_link_up(engine_nlw(in->e), in->ifindex) &&
+	return in->ifindex && in->vs && ENV(in, link_up, in->ifindex) &&
 	       refresh_primary(in);
 }
-
-static void vips_add(struct instance *in)
-{
-	char err[256], buf[VADDR_STRLEN];
-	ILOG(info, in, "adding VIPs");
-	for (size_t i = 0; i < in->cfg.n_vips; i++) {
-		const struct vip_cfg *v = &in->cfg.vips[i];
-		int ifi = vip_ifindex(in, v);
-		if (!ifi || nlw_vip_add(engine_nlw(in->e), ifi, &v->addr, v->plen,
-					err, sizeof(err)) < 0)
-			ILOG(err, in, "cannot add VIP %s/%u on %s: %s",
-			     vaddr_ntop(&v->addr, buf, sizeof(buf)), v->plen,
-			     vip_ifname(in, v), ifi ? err : "no such interface");
-	}
-	in->vips_on = true;
-}
-
-static void vips_del(struct instance *in)
-{
-	char err[256], buf[VADDR_STRLEN];
-	ILOG(info, in, "removing protocol VIPs");
-	for (size_t i = 0; i < in->cfg.n_vips; i++) {
-		const struct vip_cfg *v = &in->cfg.vips[i];
-		int ifi = vip_ifindex(in, v);
-		if (ifi && nlw_vip_del(engine_nlw(in->e), ifi, &v->addr, v->plen,
-				       err, sizeof(err)) < 0)
-			ILOG(err, in, "cannot remove VIP %s/%u on %s: %s",
-			     vaddr_ntop(&v->addr, buf, sizeof(buf)), v->plen,
-			     vip_ifname(in, v), err);
-	}
-	in->vips_on = false;
-}
-
-static void garp_burst(struct instance *in)
-{
-	const struct global_cfg *g = engine_global(in->e);
-	char buf[VADDR_STRLEN];
-	uint8_t mac[6];
-
-	for (size_t i = 0; i < in->cfg.n_vips; i++) {
-		const struct vip_cfg *v = &in->cfg.vips[i];
-		int ifi = vip_ifindex(in, v);
-		if (!ifi || nlw_link_mac(engine_nlw(in->e), ifi, mac) < 0)
-			continue;
-		bool v6 = v->addr.af == AF_INET6;
-		ILOG(info, in, "Sending %s on %s for %s",
-		     v6 ? "unsolicited neighbour advert" : "gratuitous ARP",
-		     vip_ifname(in, v), vaddr_ntop(&v->addr, buf, sizeof(buf)));
-		for (unsigned k = 0; k < g->garp_repeat; k++) {
-			int r = v6 ? send_unsolicited_na(ifi, mac, &v->addr)
-				   : send_garp(ifi, mac, &v->addr);
-			if (r < 0) {
-				ILOG(warn, in, "gratuitous ARP on %s: %s",
-				     vip_ifname(in, v), strerror(errno));
-				break;
-			}
-		}
-	}
-}
-
-/* keepalived's defaults: a burst at once, another garp_master_delay
- * seconds later, then every garp_master_refresh seconds if set. */
-static void garp_schedule(struct instance *in, bool first)
-{
-	const struct global_cfg *g = engine_global(in->e);
-	struct loop *l = engine_loop(in->e);
-	unsigned delay_s = 0;
-
-	if (first && g->garp_delay_s) {
-		delay_s = g->garp_delay_s;
-	} else if (g->garp_refresh_s) {
-		delay_s = g->garp_refresh_s;
-	}
-	if (delay_s)
-		loop_timer_at(l, &in->garp_t, loop_now_us() + (uint64_t)delay_s * 1000000u);
-	else
-		loop_timer_cancel(l, &in->garp_t);
-}
-
-static void garp_expired(void *arg)
-{
-	struct instance *in = arg;
-	if (in->fsm.state != VRRP_STATE_MASTER)
-		return;
-	garp_burst(in);
-	garp_schedule(in, false);
-}
-
-/* ---- adverts ---- */
-
-static int encode_advert(struct instance *in, uint8_t prio)
-{
-	struct vrrp_adv adv;
-	size_t n = 0;
-
-	memset(&adv, 0, offsetof(struct vrrp_adv, addrs));
-	adv.version = in->cfg.version;
-	adv.type = VRRP_TYPE_ADVERT;
-	adv.vrid = in->cfg.vrid;
-	adv.priority = prio;
-	adv.interval_cs = in->cfg.adv_interval_cs;
-	if (in->cfg.auth == AUTH_CFG_SIMPLE) {
-		adv.auth_type = VRRP_AUTH_SIMPLE;
-		memcpy(adv.auth_data, in->cfg.auth_pass,
-		       strnlen(in->cfg.auth_pass, VRRP_AUTH_LEN));
-	}
-	for (n = 0; n < in->expect.naddr; n++)
-		adv.addrs[n] = in->adv_addrs[n];
-	adv.naddr = (uint8_t)n;
-	in->pkt_len = vrrp_encode(in->pkt, sizeof(in->pkt), &adv,
-				  &in->fsm.primary, &in->cfg.group);
-	in->pkt_prio = in->pkt_len ? prio : -1;
-	return in->pkt_len ? 0 : -1;
-}
-
-static void send_advert(struct instance *in, uint8_t prio)
-{
-	if (!in->vs || !vaddr_is_set(&in->fsm.primary))
-		return;
-	if (in->pkt_prio != prio && encode_advert(in, prio) < 0) {
-		ILOG(err, in, "cannot encode advert (check version, interval and addresses)");
-		return;
-	}
-	if (vsock_send(in->vs, &in->fsm.primary, &in->cfg.group, in->pkt,
-		       in->pkt_len) < 0) {
-		ILOG(warn, in, "sending advert on %s: %s", in->cfg.ifname,
-		     strerror(errno));
-		return;
-	}
-	in->stats.adverts_sent++;
-	if (prio == 0)
-		in->stats.prio0_sent++;
-}
-
-/* ---- applying what the state machine decided ---- */
-
-/* Every VRRP interval is a whole number of centiseconds. A master's advert
- * timer is put on a fixed phase of its interval, on the 10 ms grid of the
- * monotonic clock, and the exact cadence keeps it there. The adverts of
- * many instances then fall due together, a few per grid slot: one wakeup
- * and one sendmmsg() for each slot instead of a wakeup per advert, while
- * spreading instances over the slots (by creation order) keeps each burst
- * short, so the spacing each router sees stays even. Only the first
- * interval after becoming master is shortened to reach the phase, which
- * is safe: only sooner than the RFC's deadline, never later. */
-#define ADVERT_GRID_US 10000u
-/* Instances created one after another share a slot in groups of this
- * size: a wakeup then carries a full sendmmsg() batch, and a hundred
- * instances need four wakeups per interval, not a hundred. */
-#define ADVERT_SLOT_SHARE 32u
-
-static uint64_t advert_interval_us(const struct instance *in)
-{
-	return (uint64_t)in->cfg.adv_interval_cs * 10000u;
-}
-
-static uint64_t advert_phase_us(const struct instance *in)
-{
-	uint64_t slots = advert_interval_us(in) / ADVERT_GRID_US;
-
-	return ((in->serial / ADVERT_SLOT_SHARE) % (slots ? slots : 1)) * ADVERT_GRID_US;
-}
-
-static uint64_t on_advert_phase(const struct instance *in, uint64_t now_us,
-				uint64_t when_us)
-{
-	uint64_t iv = advert_interval_us(in);
-	uint64_t ph = advert_phase_us(in);
-	/* the last point of our phase not after when: never later than the
-	 * RFC's deadline, at most one interval early */
-	uint64_t t = when_us - (when_us + iv - ph) % iv;
-
-	if (t <= now_us)
-		t += iv;
-	return t;
-}
-
-static void sync_timer(struct instance *in, struct loop_timer *t, uint64_t when)
-{
-	struct loop *l = engine_loop(in->e);
-	if (!when)
-		loop_timer_cancel(l, t);
-	else if (!loop_timer_armed(t) || t->deadline_us != when)
-		loop_timer_at(l, t, when);
-}
-
-static void apply(struct instance *in, unsigned acts)
-{
-	/* Logged first, as keepalived does: the lines that follow (VIPs,
-	 * gratuitous ARP) read as consequences of the transition. */
-	if (acts & VRRP_ACT_STATE_CHANGED)
-		ILOG(info, in, "Entering %s STATE", vrrp_state_name(in->fsm.state));
-	if (acts & VRRP_ACT_SEND_PRIO0) {
-		send_advert(in, 0);
-		ILOG(info, in, "sent priority 0 advert");
-	}
-	if (acts & VRRP_ACT_SEND_ADVERT)
-		send_advert(in, in->fsm.cfg.priority);
-	/* RFC 5798 6.4.2 / 6.4.3 put the advert first: on a transition it
-	 * leaves now, not after the synchronous netlink work below. */
-	if ((acts & (VRRP_ACT_ADD_VIPS | VRRP_ACT_DEL_VIPS)) && in->vs)
-		vsock_flush(in->vs);
-	if ((acts & VRRP_ACT_DEL_VIPS) && in->vips_on)
-		vips_del(in);
-	if (acts & VRRP_ACT_ADD_VIPS)
-		vips_add(in);
-	if (acts & VRRP_ACT_SEND_GARP) {
-		garp_burst(in);
-		garp_schedule(in, true);
-	}
-	if (acts & VRRP_ACT_STATE_CHANGED) {
-		if (in->fsm.state == VRRP_STATE_MASTER)
-			in->stats.master_transitions++;
-		else
-			loop_timer_cancel(engine_loop(in->e), &in->garp_t);
-		clock_gettime(CLOCK_REALTIME, &in->last_transition);
-		in->last_reason = in->fsm.reason;
-		engine_publish(in->e, in, in->fsm.old_state);
-	}
-	if (in->fsm.adver_timer_us &&
-	    in->fsm.adver_timer_us % advert_interval_us(in) != advert_phase_us(in))
-		in->fsm.adver_timer_us = on_advert_phase(in, loop_now_us(),
-							  in->fsm.adver_timer_us);
-	sync_timer(in, &in->adver_t, in->fsm.adver_timer_us);
-	sync_timer(in, &in->mdown_t, in->fsm.master_down_timer_us);
-}
-
-static void adver_expired(void *arg)
-{
-	struct instance *in = arg;
-	apply(in, vrrp_fsm_on_adver_timer(&in->fsm, timer_now(&in->adver_t)));
-}
-
-static void mdown_expired(void *arg)
-{
-	struct instance *in = arg;
-	apply(in, vrrp_fsm_on_master_down_timer(&in->fsm, timer_now(&in->mdown_t)));
-}
-
-/* ---- lifecycle ---- */
 
 static void attach(struct instance *in)
 {
 	char err[256];
 
-	in->ifindex = nlw_ifindex(engine_nlw(in->e), in->cfg.ifname);
+	in->ifindex = ENV(in, ifindex, in->cfg.ifname);
 	if (!in->ifindex) {
 		ILOG(warn, in, "interface %s not found; waiting for it", in->cfg.ifname);
 		return;
 	}
-	in->vs = engine_attach(in->e, in, err, sizeof(err));
+	in->vs = ENV(in, attach, in, err, sizeof(err));
 	if (!in->vs) {
 		ILOG(err, in, "cannot open VRRP socket on %s: %s", in->cfg.ifname, err);
 		return;
 	}
-	if (vsock_join(in->vs, &in->cfg.group, err, sizeof(err)) < 0)
+	if (ENV(in, join, in->vs, &in->cfg.group, err, sizeof(err)) < 0)
 		ILOG(err, in, "%s", err);
 	else
 		in->joined = true;
@@ -430,13 +183,15 @@ static void detach(struct instance *in)
 {
 	if (in->vs) {
 		if (in->joined)
-			vsock_leave(in->vs, &in->cfg.group);
-		engine_detach(in->e, in);
+			ENV(in, leave, in->vs, &in->cfg.group);
+		ENV(in, detach, in);
 	}
 	in->joined = false;
 	in->vs = NULL;
 	in->ifindex = 0;
 }
+
+/* ---- lifecycle ---- */
 
 void instance_start(struct instance *in)
 {
@@ -445,74 +200,37 @@ void instance_start(struct instance *in)
 	if (!ok && in->ifindex)
 		ILOG(warn, in, "%s is down or has no %s address", in->cfg.ifname,
 		     in->cfg.af == AF_INET ? "IPv4" : "link-local IPv6");
-	apply(in, vrrp_fsm_startup(&in->fsm, loop_now_us(), ok));
+	instance_apply(in, vrrp_fsm_startup(&in->fsm, ENV(in, now_us), ok));
 }
 
+/* RFC 5798 6.4.3 Shutdown: the priority-0 advert and the release of the
+ * addresses are the machine's and the table's (Master -> Initialize);
+ * only the socket is left here. */
 void instance_stop(struct instance *in)
 {
-	apply(in, vrrp_fsm_shutdown(&in->fsm, loop_now_us()));
-	if (in->vips_on)
-		vips_del(in);
+	instance_apply(in, vrrp_fsm_shutdown(&in->fsm, ENV(in, now_us)));
 	detach(in);
-}
-
-static bool has_vip(const struct instance_cfg *c, const struct vip_cfg *v)
-{
-	for (size_t i = 0; i < c->n_vips; i++)
-		if (vaddr_cmp(&c->vips[i].addr, &v->addr) == 0 &&
-		    c->vips[i].plen == v->plen &&
-		    strcmp(c->vips[i].dev, v->dev) == 0)
-			return true;
-	return false;
-}
-
-/* Move a master's VIPs to the new list without touching the ones that
- * stay, so a change never makes a kept address flap. */
-static void update_vips(struct instance *in, const struct instance_cfg *nc)
-{
-	char err[256], buf[VADDR_STRLEN];
-	struct nlw *nl = engine_nlw(in->e);
-	bool added = false;
-
-	for (size_t i = 0; i < in->cfg.n_vips; i++) {
-		const struct vip_cfg *v = &in->cfg.vips[i];
-		int ifi = vip_ifindex(in, v);
-		if (!has_vip(nc, v) && ifi &&
-		    nlw_vip_del(nl, ifi, &v->addr, v->plen, err, sizeof(err)) < 0)
-			ILOG(err, in, "cannot remove VIP %s: %s",
-			     vaddr_ntop(&v->addr, buf, sizeof(buf)), err);
-	}
-	for (size_t i = 0; i < nc->n_vips; i++) {
-		const struct vip_cfg *v = &nc->vips[i];
-		int ifi = vip_ifindex(in, v);
-		if (has_vip(&in->cfg, v))
-			continue;
-		added = true;
-		if (!ifi || nlw_vip_add(nl, ifi, &v->addr, v->plen, err, sizeof(err)) < 0)
-			ILOG(err, in, "cannot add VIP %s: %s",
-			     vaddr_ntop(&v->addr, buf, sizeof(buf)),
-			     ifi ? err : "no such interface");
-	}
-	if (added)
-		garp_burst(in);
 }
 
 void instance_update(struct instance *in, const struct instance_cfg *cfg)
 {
 	struct instance_cfg nc;
-	uint64_t now = loop_now_us();
+	uint64_t now = ENV(in, now_us);
 
 	if (copy_cfg(&nc, cfg) < 0) {
 		ILOG(err, in, "out of memory applying configuration");
 		return;
 	}
-	if (in->vips_on)
-		update_vips(in, &nc);
+	vips_reconcile(in, &nc);
 	free(in->cfg.vips);
 	in->cfg = nc;
 	in->pkt_prio = -1;
 	if (derive_expect(in) < 0)
 		ILOG(err, in, "out of memory applying configuration");
+	if (in->garp_pending) {
+		in->garp_pending = false;
+		garp_burst(in);
+	}
 
 	struct vrrp_fsm_cfg fc = fsm_cfg_of(&nc);
 	unsigned acts = 0;
@@ -522,7 +240,7 @@ void instance_update(struct instance *in, const struct instance_cfg *cfg)
 		acts |= vrrp_fsm_set_priority(&in->fsm, now, fc.priority);
 	}
 	acts |= vrrp_fsm_set_cfg(&in->fsm, now, &fc);
-	apply(in, acts);
+	instance_apply(in, acts);
 }
 
 /* ---- events from the network and the kernel ---- */
@@ -539,10 +257,12 @@ void instance_count_drop(struct instance *in, enum vrrp_drop d,
 void instance_on_packet(struct instance *in, const struct vrrp_adv *adv,
 			const struct vrrp_rx_meta *meta)
 {
+	char buf[VADDR_STRLEN];
+
 	/* Our own adverts can come back through another socket on a bridge. */
 	if (vaddr_cmp(&meta->src, &in->fsm.primary) == 0)
 		return;
-	in->expect.check_addrs = engine_global(in->e)->check_adv_addrs;
+	in->expect.check_addrs = ENV(in, global)->check_adv_addrs;
 	enum vrrp_drop d = vrrp_check_expected(adv, &in->expect);
 	if (d != VRRP_OK) {
 		instance_count_drop(in, d, &meta->src);
@@ -556,7 +276,7 @@ void instance_on_packet(struct instance *in, const struct vrrp_adv *adv,
 				   .interval_cs = adv->interval_cs,
 				   .src = meta->src };
 	enum vrrp_state before = in->fsm.state;
-	unsigned acts = vrrp_fsm_on_advert(&in->fsm, loop_now_us(), &fa);
+	unsigned acts = vrrp_fsm_on_advert(&in->fsm, ENV(in, now_us), &fa);
 
 	if (adv->priority > in->fsm.cfg.priority &&
 	    (acts & (VRRP_ACT_MASTER_CHANGED | VRRP_ACT_STATE_CHANGED)))
@@ -564,7 +284,11 @@ void instance_on_packet(struct instance *in, const struct vrrp_adv *adv,
 		     adv->priority, in->fsm.cfg.priority);
 	else if (adv->priority == 0 && before == VRRP_STATE_BACKUP)
 		ILOG(info, in, "Received advert with priority 0, master resigned");
-	apply(in, acts);
+	else if (acts & VRRP_ACT_DISCARDED)
+		ILOG(debug, in, "discarded advert from %s priority %u: %s",
+		     vaddr_ntop(&meta->src, buf, sizeof(buf)), adv->priority,
+		     vrrp_discard_name(in->fsm.discard));
+	instance_apply(in, acts);
 }
 
 /* Usable or not, as just found: enter or leave Fault if that changed. */
@@ -578,8 +302,8 @@ static void usable_now(struct instance *in, bool ok)
 		ILOG(warn, in, "%s is down; entering fault", in->cfg.ifname);
 	else
 		ILOG(info, in, "%s is up", in->cfg.ifname);
-	apply(in, vrrp_fsm_on_link(&in->fsm, loop_now_us(), ok));
-	if (!ok && nlw_ifindex(engine_nlw(in->e), in->cfg.ifname) != in->ifindex)
+	instance_apply(in, vrrp_fsm_on_link(&in->fsm, ENV(in, now_us), ok));
+	if (!ok && ENV(in, ifindex, in->cfg.ifname) != in->ifindex)
 		detach(in); /* the interface is gone, not just down */
 }
 
@@ -596,7 +320,7 @@ void instance_on_addr(struct instance *in, const struct vaddr *primary)
 	if (!in->ifindex || !in->vs)
 		return;
 	bool has = set_primary(in, primary);
-	usable_now(in, has && nlw_link_up(engine_nlw(in->e), in->ifindex));
+	usable_now(in, has && ENV(in, link_up, in->ifindex));
 }
 
 int instance_failover(struct instance *in, uint64_t hold_us, char *err,
@@ -617,13 +341,13 @@ int instance_failover(struct instance *in, uint64_t hold_us, char *err,
 	}
 	ILOG(info, in, "administrative failover, holding off for %llu s",
 	     (unsigned long long)(hold_us / 1000000u));
-	apply(in, vrrp_fsm_failover(&in->fsm, loop_now_us(), hold_us));
+	instance_apply(in, vrrp_fsm_failover(&in->fsm, ENV(in, now_us), hold_us));
 	return 0;
 }
 
 void instance_status(const struct instance *in, struct instance_status *st)
 {
-	uint64_t now = loop_now_us();
+	uint64_t now = ENV(in, now_us);
 
 	memset(st, 0, sizeof(*st));
 	st->cfg = &in->cfg;

@@ -1,18 +1,51 @@
 /* One VRRP instance: its configuration copy, its state machine, its timers
  * and the I/O the state machine asks for. The engine owns instances and the
- * shared sockets; an instance reaches engine services only through the
- * functions declared at the bottom. */
+ * shared sockets; an instance reaches the outside world only through its
+ * struct instance_env (instance_env.h).
+ *
+ * Files: instance.c (lifecycle, events), instance_transition.c (the one
+ * state-change path: exit/entry actions, log, counters, hook),
+ * instance_vips.c (virtual addresses, GARP/NA), advert_sched.c (the advert
+ * phase grid, pure). */
 #ifndef VRRPD_INSTANCE_H
 #define VRRPD_INSTANCE_H
 
+#include <time.h>
+
 #include "config.h"
-#include "engine.h"
 #include "fsm.h"
+#include "instance_env.h"
 #include "loop.h"
 #include "vsock.h"
 
+/* Per-instance counters, RFC 8347 names (see yang/vrrpd.yang). */
+struct instance_stats {
+	uint64_t master_transitions;
+	uint64_t adverts_rcvd;
+	uint64_t adverts_sent;
+	uint64_t prio0_rcvd;
+	uint64_t prio0_sent;
+	uint64_t drops[VRRP_DROP__MAX]; /* indexed by enum vrrp_drop */
+	struct timespec discontinuity;  /* realtime when counters started */
+};
+
+/* A snapshot of one instance for readers (RPC, logs). */
+struct instance_status {
+	const struct instance_cfg *cfg;
+	enum vrrp_state state;
+	uint8_t effective_priority;
+	struct vaddr master_addr;      /* unset if unknown */
+	uint8_t master_priority;
+	uint16_t master_adver_interval_cs;
+	struct vaddr primary_addr;     /* our source address on the interface */
+	struct timespec last_transition; /* realtime; 0 if never */
+	enum vrrp_reason last_reason;
+	uint64_t hold_remaining_ms;    /* admin failover hold */
+	const struct instance_stats *stats;
+};
+
 struct instance {
-	struct engine *e;
+	const struct instance_env *env;
 	uint64_t serial;           /* creation order (advert slot) */
 	struct instance_cfg cfg;   /* own deep copy */
 	struct vrrp_fsm fsm;
@@ -20,6 +53,7 @@ struct instance {
 	struct vsock *vs;          /* shared, owned by the engine */
 	bool joined;
 	bool vips_on;
+	bool garp_pending;         /* VIPs added by a config change: announce */
 	struct loop_timer adver_t, mdown_t, garp_t;
 	struct instance_stats stats;
 	struct timespec last_transition;
@@ -35,7 +69,10 @@ struct instance {
 	int pkt_prio;              /* priority pkt was encoded with; -1 = stale */
 };
 
-struct instance *instance_new(struct engine *e, const struct instance_cfg *cfg);
+/* serial: creation order, which spreads masters over the advert phase
+ * grid (advert_sched.h). */
+struct instance *instance_new(const struct instance_env *env,
+			      const struct instance_cfg *cfg, uint64_t serial);
 void instance_free(struct instance *in);
 void instance_start(struct instance *in);
 /* Shutdown event: priority 0 from a master, VIPs released, socket left. */
@@ -55,19 +92,5 @@ void instance_on_addr(struct instance *in, const struct vaddr *primary);
 int instance_failover(struct instance *in, uint64_t hold_us, char *err,
 		      size_t errlen);
 void instance_status(const struct instance *in, struct instance_status *st);
-
-/* ---- engine services used by instances (engine.c) ---- */
-struct loop *engine_loop(struct engine *e);
-struct nlw *engine_nlw(struct engine *e);
-const struct global_cfg *engine_global(const struct engine *e);
-/* Attach in to the shared socket for (ifindex, af) and claim its VRID. */
-struct vsock *engine_attach(struct engine *e, struct instance *in, char *err,
-			    size_t errlen);
-void engine_detach(struct engine *e, struct instance *in);
-/* Our source address on ifindex for af: the primary address that is not a
- * VIP of any instance. Returns 0 or -1 (none). */
-int engine_primary(struct engine *e, int ifindex, int af, struct vaddr *out);
-void engine_publish(struct engine *e, struct instance *in,
-		    enum vrrp_state old_state);
 
 #endif

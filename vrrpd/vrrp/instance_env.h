@@ -1,0 +1,67 @@
+/* Everything an instance needs from outside itself: the clock and timers,
+ * the interfaces and addresses the kernel knows, the shared VRRP sockets,
+ * gratuitous ARP / NA, and the state-change hook. The engine fills one of
+ * these (engine.c); tests/unit/test_instance.c fills a fake one that
+ * records every call. An instance reaches nothing else, so it never calls
+ * back into the engine and can be tested without a network. */
+#ifndef VRRPD_INSTANCE_ENV_H
+#define VRRPD_INSTANCE_ENV_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "fsm.h"
+#include "vaddr.h"
+
+struct instance;
+struct loop_timer;
+struct vsock;
+
+struct instance_env {
+	void *arg;
+
+	/* Monotonic clock (loop_now_us) and the loop's timers. */
+	uint64_t (*now_us)(void *arg);
+	void (*timer_at)(void *arg, struct loop_timer *t, uint64_t deadline_us);
+	void (*timer_cancel)(void *arg, struct loop_timer *t);
+
+	const struct global_cfg *(*global)(void *arg);
+
+	/* Interfaces, from the netlink cache: 0 / false / -1 when unknown. */
+	int (*ifindex)(void *arg, const char *ifname);
+	bool (*link_up)(void *arg, int ifindex);
+	int (*link_mac)(void *arg, int ifindex, uint8_t mac[6]);
+	/* Our source address on ifindex for af: the primary address that is
+	 * not a VIP of any instance. 0, or -1 if there is none. */
+	int (*primary)(void *arg, int ifindex, int af, struct vaddr *out);
+	/* Add / remove a virtual address; 0 or -1 with err. */
+	int (*vip_add)(void *arg, int ifindex, const struct vaddr *a, int plen,
+		       char *err, size_t errlen);
+	int (*vip_del)(void *arg, int ifindex, const struct vaddr *a, int plen,
+		       char *err, size_t errlen);
+	/* One gratuitous ARP (IPv4) or unsolicited NA (IPv6); 0 or -1 (errno). */
+	int (*announce)(void *arg, int ifindex, const uint8_t mac[6],
+			const struct vaddr *vip);
+
+	/* The shared socket for (in->ifindex, in->cfg.af), claiming the VRID
+	 * so received adverts reach in; NULL with err (VRID taken, ...). */
+	struct vsock *(*attach)(void *arg, struct instance *in, char *err,
+				size_t errlen);
+	void (*detach)(void *arg, struct instance *in);
+	int (*join)(void *arg, struct vsock *vs, const struct vaddr *group,
+		    char *err, size_t errlen);
+	void (*leave)(void *arg, struct vsock *vs, const struct vaddr *group);
+	/* Queue an advert; flush sends what is queued on vs at once. */
+	int (*send)(void *arg, struct vsock *vs, const struct vaddr *src,
+		    const struct vaddr *dst, const uint8_t *pkt, size_t len);
+	void (*flush)(void *arg, struct vsock *vs);
+
+	/* The state-change hook: called once per transition, after the exit
+	 * and entry actions ran (subscribers: JSON-RPC notifications; notify
+	 * scripts and sync groups next). */
+	void (*publish)(void *arg, struct instance *in, enum vrrp_state old_state);
+};
+
+#endif

@@ -1,0 +1,31 @@
+/* Internal to instance*.c: what the instance files share. */
+#ifndef VRRPD_INSTANCE_INT_H
+#define VRRPD_INSTANCE_INT_H
+
+#include "instance.h"
+#include "log.h"
+
+#define ILOG(lvl, in, fmt, ...) \
+	log_##lvl("VRRP_Instance(%s) " fmt, (in)->cfg.name, ##__VA_ARGS__)
+
+#define ENV(in, fn, ...) ((in)->env->fn((in)->env->arg, ##__VA_ARGS__))
+
+/* instance_transition.c: perform what the state machine returned (adverts
+ * first, then the state change with its exit/entry actions, then timers). */
+void instance_apply(struct instance *in, unsigned acts);
+
+/* instance_vips.c */
+void vips_add(struct instance *in);
+void vips_del(struct instance *in);
+/* Move a master's VIPs from the running list to nc's without touching the
+ * ones that stay (a kept address never flaps); announces added ones. */
+void vips_reconcile(struct instance *in, const struct instance_cfg *nc);
+/* One burst of gratuitous ARP / unsolicited NA for every VIP. */
+void garp_burst(struct instance *in);
+/* Arm the next burst: garp_delay after becoming master (first), then every
+ * garp_refresh; cancel if neither is configured. */
+void garp_schedule(struct instance *in, bool first);
+void garp_cancel(struct instance *in);
+void garp_expired(void *arg);
+
+#endif

@@ -1,0 +1,151 @@
+/* An instance's virtual addresses and their announcements: added on
+ * entering Master, removed on leaving it (instance_transition.c is the only
+ * caller of vips_add/vips_del), moved in place on a configuration change,
+ * and announced with gratuitous ARP (IPv4) or unsolicited neighbour
+ * advertisements (IPv6) on keepalived's schedule. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "instance_int.h"
+
+static int vip_ifindex(struct instance *in, const struct vip_cfg *v)
+{
+	if (!v->dev[0] || strcmp(v->dev, in->cfg.ifname) == 0)
+		return in->ifindex;
+	return ENV(in, ifindex, v->dev);
+}
+
+static const char *vip_ifname(const struct instance *in, const struct vip_cfg *v)
+{
+	return v->dev[0] ? v->dev : in->cfg.ifname;
+}
+
+static void vip_add_one(struct instance *in, const struct vip_cfg *v)
+{
+	char err[256], buf[VADDR_STRLEN];
+	int ifi = vip_ifindex(in, v);
+
+	if (!ifi || ENV(in, vip_add, ifi, &v->addr, v->plen, err, sizeof(err)) < 0)
+		ILOG(err, in, "cannot add VIP %s/%u on %s: %s",
+		     vaddr_ntop(&v->addr, buf, sizeof(buf)), v->plen,
+		     vip_ifname(in, v), ifi ? err : "no such interface");
+}
+
+static void vip_del_one(struct instance *in, const struct vip_cfg *v)
+{
+	char err[256], buf[VADDR_STRLEN];
+	int ifi = vip_ifindex(in, v);
+
+	if (ifi && ENV(in, vip_del, ifi, &v->addr, v->plen, err, sizeof(err)) < 0)
+		ILOG(err, in, "cannot remove VIP %s/%u on %s: %s",
+		     vaddr_ntop(&v->addr, buf, sizeof(buf)), v->plen,
+		     vip_ifname(in, v), err);
+}
+
+void vips_add(struct instance *in)
+{
+	ILOG(info, in, "adding VIPs");
+	for (size_t i = 0; i < in->cfg.n_vips; i++)
+		vip_add_one(in, &in->cfg.vips[i]);
+	in->vips_on = true;
+}
+
+void vips_del(struct instance *in)
+{
+	if (!in->vips_on)
+		return;
+	ILOG(info, in, "removing protocol VIPs");
+	for (size_t i = 0; i < in->cfg.n_vips; i++)
+		vip_del_one(in, &in->cfg.vips[i]);
+	in->vips_on = false;
+}
+
+static bool has_vip(const struct instance_cfg *c, const struct vip_cfg *v)
+{
+	for (size_t i = 0; i < c->n_vips; i++)
+		if (vaddr_cmp(&c->vips[i].addr, &v->addr) == 0 &&
+		    c->vips[i].plen == v->plen &&
+		    strcmp(c->vips[i].dev, v->dev) == 0)
+			return true;
+	return false;
+}
+
+void vips_reconcile(struct instance *in, const struct instance_cfg *nc)
+{
+	bool added = false;
+
+	if (!in->vips_on)
+		return;
+	for (size_t i = 0; i < in->cfg.n_vips; i++)
+		if (!has_vip(nc, &in->cfg.vips[i]))
+			vip_del_one(in, &in->cfg.vips[i]);
+	for (size_t i = 0; i < nc->n_vips; i++) {
+		if (has_vip(&in->cfg, &nc->vips[i]))
+			continue;
+		added = true;
+		vip_add_one(in, &nc->vips[i]);
+	}
+	/* the burst reads in->cfg: announce once the new list is in place */
+	in->garp_pending = added;
+}
+
+void garp_burst(struct instance *in)
+{
+	const struct global_cfg *g = ENV(in, global);
+	char buf[VADDR_STRLEN];
+	uint8_t mac[6];
+
+	for (size_t i = 0; i < in->cfg.n_vips; i++) {
+		const struct vip_cfg *v = &in->cfg.vips[i];
+		int ifi = vip_ifindex(in, v);
+		if (!ifi || ENV(in, link_mac, ifi, mac) < 0)
+			continue;
+		bool v6 = v->addr.af == AF_INET6;
+		ILOG(info, in, "Sending %s on %s for %s",
+		     v6 ? "unsolicited neighbour advert" : "gratuitous ARP",
+		     vip_ifname(in, v), vaddr_ntop(&v->addr, buf, sizeof(buf)));
+		for (unsigned k = 0; k < g->garp_repeat; k++) {
+			if (ENV(in, announce, ifi, mac, &v->addr) < 0) {
+				ILOG(warn, in, "%s on %s: %s",
+				     v6 ? "unsolicited neighbour advert" : "gratuitous ARP",
+				     vip_ifname(in, v), strerror(errno));
+				break;
+			}
+		}
+	}
+}
+
+/* keepalived's defaults: a burst at once, another garp_master_delay
+ * seconds later, then every garp_master_refresh seconds if set. */
+void garp_schedule(struct instance *in, bool first)
+{
+	const struct global_cfg *g = ENV(in, global);
+	unsigned delay_s = 0;
+
+	if (first && g->garp_delay_s)
+		delay_s = g->garp_delay_s;
+	else if (g->garp_refresh_s)
+		delay_s = g->garp_refresh_s;
+	uint64_t now = ENV(in, now_us);
+
+	if (delay_s)
+		ENV(in, timer_at, &in->garp_t, now + (uint64_t)delay_s * 1000000u);
+	else
+		garp_cancel(in);
+}
+
+void garp_cancel(struct instance *in)
+{
+	ENV(in, timer_cancel, &in->garp_t);
+}
+
+void garp_expired(void *arg)
+{
+	struct instance *in = arg;
+
+	if (in->fsm.state != VRRP_STATE_MASTER)
+		return;
+	garp_burst(in);
+	garp_schedule(in, false);
+}
