@@ -1,0 +1,472 @@
+/* Unit tests for an instance (vrrpd/vrrp/instance*.c, advert_sched.c)
+ * behind a fake struct instance_env: the fake records every call in one
+ * ordered journal (adverts sent, flushes, VIP adds/removes, announcements,
+ * published transitions), owns the clock and fires timers by hand. No
+ * sockets, no netlink, no loop. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "advert_sched.h"
+#include "instance.h"
+#include "log.h"
+
+#define S 1000000ull
+#define T0 (1000 * S)
+#define IFI 7
+
+enum ev { EV_SEND, EV_FLUSH, EV_ADD, EV_DEL, EV_ANNOUNCE, EV_PUBLISH };
+
+struct event {
+	enum ev kind;
+	uint8_t prio;            /* EV_SEND: the advert's priority field */
+	struct vaddr addr;       /* EV_ADD/DEL/ANNOUNCE */
+	enum vrrp_state old, now; /* EV_PUBLISH */
+};
+
+struct fake {
+	uint64_t now;
+	struct global_cfg g;
+	bool link_up;
+	struct vaddr primary;
+	struct event ev[512];
+	size_t n;
+	struct vsock *vs;        /* a non-NULL token, never dereferenced */
+	struct instance *in;
+};
+
+static struct fake F;
+
+static void record(struct event e)
+{
+	assert_true(F.n < sizeof(F.ev) / sizeof(F.ev[0]));
+	F.ev[F.n++] = e;
+}
+
+static uint64_t f_now(void *a) { (void)a; return F.now; }
+
+static void f_timer_at(void *a, struct loop_timer *t, uint64_t when)
+{
+	(void)a;
+	t->deadline_us = when;
+	t->heap_idx = 0;
+}
+
+static void f_timer_cancel(void *a, struct loop_timer *t)
+{
+	(void)a;
+	t->heap_idx = (size_t)-1;
+}
+
+static const struct global_cfg *f_global(void *a) { (void)a; return &F.g; }
+static int f_ifindex(void *a, const char *n) { (void)a; (void)n; return IFI; }
+static bool f_link_up(void *a, int i) { (void)a; (void)i; return F.link_up; }
+
+static int f_link_mac(void *a, int i, uint8_t mac[6])
+{
+	(void)a; (void)i;
+	memset(mac, 0x02, 6);
+	return 0;
+}
+
+static int f_primary(void *a, int i, int af, struct vaddr *out)
+{
+	(void)a; (void)i; (void)af;
+	if (!vaddr_is_set(&F.primary))
+		return -1;
+	*out = F.primary;
+	return 0;
+}
+
+static int f_vip_add(void *a, int i, const struct vaddr *v, int plen, char *err,
+		     size_t errlen)
+{
+	(void)a; (void)i; (void)plen; (void)err; (void)errlen;
+	record((struct event){ .kind = EV_ADD, .addr = *v });
+	return 0;
+}
+
+static int f_vip_del(void *a, int i, const struct vaddr *v, int plen, char *err,
+		     size_t errlen)
+{
+	(void)a; (void)i; (void)plen; (void)err; (void)errlen;
+	record((struct event){ .kind = EV_DEL, .addr = *v });
+	return 0;
+}
+
+static int f_announce(void *a, int i, const uint8_t mac[6], const struct vaddr *v)
+{
+	(void)a; (void)i; (void)mac;
+	record((struct event){ .kind = EV_ANNOUNCE, .addr = *v });
+	return 0;
+}
+
+static struct vsock *f_attach(void *a, struct instance *in, char *err, size_t errlen)
+{
+	(void)a; (void)in; (void)err; (void)errlen;
+	return F.vs;
+}
+
+static void f_detach(void *a, struct instance *in) { (void)a; (void)in; }
+
+static int f_join(void *a, struct vsock *vs, const struct vaddr *g, char *err,
+		  size_t errlen)
+{
+	(void)a; (void)vs; (void)g; (void)err; (void)errlen;
+	return 0;
+}
+
+static void f_leave(void *a, struct vsock *vs, const struct vaddr *g)
+{
+	(void)a; (void)vs; (void)g;
+}
+
+static int f_send(void *a, struct vsock *vs, const struct vaddr *src,
+		  const struct vaddr *dst, const uint8_t *pkt, size_t len)
+{
+	(void)a; (void)vs; (void)src; (void)dst;
+	assert_true(len >= 4);
+	record((struct event){ .kind = EV_SEND, .prio = pkt[2] });
+	return 0;
+}
+
+static void f_flush(void *a, struct vsock *vs)
+{
+	(void)a; (void)vs;
+	record((struct event){ .kind = EV_FLUSH });
+}
+
+static void f_publish(void *a, struct instance *in, enum vrrp_state old)
+{
+	(void)a;
+	record((struct event){ .kind = EV_PUBLISH, .old = old, .now = in->fsm.state });
+}
+
+static const struct instance_env ENVF = {
+	.now_us = f_now, .timer_at = f_timer_at, .timer_cancel = f_timer_cancel,
+	.global = f_global, .ifindex = f_ifindex, .link_up = f_link_up,
+	.link_mac = f_link_mac, .primary = f_primary, .vip_add = f_vip_add,
+	.vip_del = f_vip_del, .announce = f_announce, .attach = f_attach,
+	.detach = f_detach, .join = f_join, .leave = f_leave, .send = f_send,
+	.flush = f_flush, .publish = f_publish,
+};
+
+static struct vaddr A(const char *s)
+{
+	struct vaddr a;
+
+	assert_int_equal(vaddr_parse(s, &a, NULL), 0);
+	return a;
+}
+
+static struct vip_cfg VIPS[3];
+
+static struct instance_cfg cfg_of(uint8_t prio, size_t nvips)
+{
+	struct instance_cfg c;
+
+	memset(&c, 0, sizeof(c));
+	snprintf(c.name, sizeof(c.name), "VI_1");
+	snprintf(c.ifname, sizeof(c.ifname), "eth0");
+	c.af = AF_INET;
+	c.vrid = 11;
+	c.version = 3;
+	c.priority = prio;
+	c.preempt = true;
+	c.adv_interval_cs = 100;
+	c.group = A("224.0.0.18");
+	c.n_vips = nvips;
+	c.vips = VIPS;
+	return c;
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	memset(&F, 0, sizeof(F));
+	F.now = T0;
+	F.link_up = true;
+	F.primary = A("10.0.0.1");
+	F.g.garp_delay_s = 5;
+	F.g.garp_repeat = 2;
+	F.g.check_adv_addrs = true;
+	F.vs = (struct vsock *)&F;
+	VIPS[0] = (struct vip_cfg){ .addr = A("10.0.1.1"), .plen = 24 };
+	VIPS[1] = (struct vip_cfg){ .addr = A("10.0.1.2"), .plen = 24 };
+	VIPS[2] = (struct vip_cfg){ .addr = A("10.0.1.3"), .plen = 24 };
+	log_init("test_instance", LOG_LVL_ERR, true);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	if (F.in)
+		instance_free(F.in);
+	F.in = NULL;
+	return 0;
+}
+
+static struct instance *start(uint8_t prio, size_t nvips, uint64_t serial)
+{
+	struct instance_cfg c = cfg_of(prio, nvips);
+
+	F.in = instance_new(&ENVF, &c, serial);
+	assert_non_null(F.in);
+	instance_start(F.in);
+	return F.in;
+}
+
+/* Fire a timer at its deadline, as the loop would. */
+static void fire(struct loop_timer *t)
+{
+	assert_true(loop_timer_armed(t));
+	F.now = t->deadline_us;
+	t->heap_idx = (size_t)-1;
+	t->cb(t->arg);
+}
+
+static size_t count(enum ev k)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < F.n; i++)
+		n += F.ev[i].kind == k;
+	return n;
+}
+
+static ssize_t first(enum ev k)
+{
+	for (size_t i = 0; i < F.n; i++)
+		if (F.ev[i].kind == k)
+			return (ssize_t)i;
+	return -1;
+}
+
+static void become_master(struct instance *in)
+{
+	fire(&in->mdown_t);
+	assert_int_equal(in->fsm.state, VRRP_STATE_MASTER);
+}
+
+/* RFC 5798 6.4.2: on taking over, the advert leaves (queued and flushed)
+ * before any netlink work; then VIPs, then the announcements; the hook
+ * hears the transition last, once. */
+static void test_takeover_advert_before_netlink(void **state)
+{
+	(void)state;
+	struct instance *in = start(100, 2, 0);
+
+	assert_int_equal(in->fsm.state, VRRP_STATE_BACKUP);
+	assert_int_equal(count(EV_PUBLISH), 1); /* Init -> Backup */
+	F.n = 0;
+	become_master(in);
+	ssize_t send = first(EV_SEND), flush = first(EV_FLUSH),
+		add = first(EV_ADD), ann = first(EV_ANNOUNCE),
+		pub = first(EV_PUBLISH);
+	assert_true(send >= 0 && flush > send && add > flush && ann > add &&
+		    pub > ann);
+	assert_int_equal(F.ev[send].prio, 100);
+	assert_int_equal(count(EV_ADD), 2);
+	assert_int_equal(count(EV_ANNOUNCE), 2 * 2); /* 2 VIPs x garp_repeat */
+	assert_int_equal(count(EV_PUBLISH), 1);
+	assert_int_equal(F.ev[pub].old, VRRP_STATE_BACKUP);
+	assert_int_equal(F.ev[pub].now, VRRP_STATE_MASTER);
+	assert_int_equal(in->stats.master_transitions, 1);
+	assert_int_equal(in->last_reason, VRRP_R_MASTER_DOWN);
+}
+
+/* Leaving Master by a better advert: no advert of ours, VIPs removed, the
+ * GARP timer cancelled (exit actions), the hook told. */
+static void test_demotion_exit_actions(void **state)
+{
+	(void)state;
+	struct instance *in = start(100, 2, 0);
+	become_master(in);
+	assert_true(loop_timer_armed(&in->garp_t));
+	F.n = 0;
+
+	struct vrrp_adv adv;
+	memset(&adv, 0, sizeof(adv));
+	adv.version = 3;
+	adv.vrid = 11;
+	adv.priority = 200;
+	adv.interval_cs = 100;
+	adv.naddr = 2;
+	adv.addrs[0] = VIPS[0].addr;
+	adv.addrs[1] = VIPS[1].addr;
+	struct vrrp_rx_meta meta = { .src = A("10.0.0.2") };
+	instance_on_packet(in, &adv, &meta);
+
+	assert_int_equal(in->fsm.state, VRRP_STATE_BACKUP);
+	assert_int_equal(count(EV_SEND), 0);
+	assert_int_equal(count(EV_DEL), 2);
+	assert_int_equal(count(EV_ADD), 0);
+	assert_false(loop_timer_armed(&in->garp_t));
+	assert_false(in->vips_on);
+	assert_int_equal(count(EV_PUBLISH), 1);
+	assert_true(first(EV_DEL) < first(EV_PUBLISH));
+}
+
+/* A configuration change that keeps the VIP list touches no address; one
+ * that adds a VIP adds only that one and announces the new list. */
+static void test_update_no_vip_flap(void **state)
+{
+	(void)state;
+	struct instance *in = start(100, 2, 0);
+	become_master(in);
+	F.n = 0;
+
+	struct instance_cfg c = cfg_of(120, 2);
+	c.preempt_delay_s = 3;
+	instance_update(in, &c);
+	assert_int_equal(count(EV_ADD), 0);
+	assert_int_equal(count(EV_DEL), 0);
+	assert_int_equal(count(EV_ANNOUNCE), 0);
+	assert_int_equal(in->fsm.cfg.priority, 120);
+
+	F.n = 0;
+	c = cfg_of(120, 3);
+	instance_update(in, &c);
+	assert_int_equal(count(EV_DEL), 0);
+	assert_int_equal(count(EV_ADD), 1);
+	assert_int_equal(vaddr_cmp(&F.ev[first(EV_ADD)].addr, &VIPS[2].addr), 0);
+	/* announced from the new list: all three addresses */
+	assert_int_equal(count(EV_ANNOUNCE), 3 * 2);
+
+	F.n = 0;
+	c = cfg_of(120, 1);
+	instance_update(in, &c);
+	assert_int_equal(count(EV_DEL), 2);
+	assert_int_equal(count(EV_ADD), 0);
+	assert_int_equal(count(EV_PUBLISH), 0);
+}
+
+/* keepalived's schedule: a burst at once, another garp_master_delay later,
+ * then none without garp_master_refresh; with a refresh, one every
+ * refresh interval. */
+static void test_garp_schedule(void **state)
+{
+	(void)state;
+	struct instance *in = start(100, 1, 0);
+	uint64_t took_over;
+
+	become_master(in);
+	took_over = F.now;
+	assert_int_equal(count(EV_ANNOUNCE), 2);
+	assert_true(loop_timer_armed(&in->garp_t));
+	assert_int_equal(in->garp_t.deadline_us, took_over + 5 * S);
+	F.n = 0;
+	fire(&in->garp_t);
+	assert_int_equal(count(EV_ANNOUNCE), 2);
+	assert_false(loop_timer_armed(&in->garp_t));
+
+	/* with garp_master_refresh the delayed burst re-arms itself every
+	 * refresh interval (after the next takeover) */
+	F.g.garp_refresh_s = 30;
+	instance_failover(in, 60 * S, (char[64]){0}, 64);
+	assert_int_equal(in->fsm.state, VRRP_STATE_BACKUP);
+	assert_false(loop_timer_armed(&in->garp_t));
+	become_master(in);
+	F.n = 0;
+	fire(&in->garp_t);
+	assert_int_equal(count(EV_ANNOUNCE), 2);
+	assert_true(loop_timer_armed(&in->garp_t));
+	assert_int_equal(in->garp_t.deadline_us, F.now + 30 * S);
+}
+
+/* The advert phase grid: a new master's first interval is shortened to its
+ * phase, then the cadence keeps it there; instances in groups of
+ * ADVERT_SLOT_SHARE share a 10 ms slot. */
+static void test_advert_phase_grid(void **state)
+{
+	(void)state;
+	uint64_t iv = 100 * 10000u; /* 1 s */
+
+	assert_int_equal(advert_phase_us(0, iv), 0);
+	assert_int_equal(advert_phase_us(ADVERT_SLOT_SHARE - 1, iv), 0);
+	assert_int_equal(advert_phase_us(ADVERT_SLOT_SHARE, iv), ADVERT_GRID_US);
+	assert_int_equal(advert_phase_us(100 * ADVERT_SLOT_SHARE, iv), 0); /* wraps */
+	/* never later than asked, at most one interval early */
+	uint64_t t = advert_on_phase_us(ADVERT_SLOT_SHARE * 3, iv, T0 + 123, T0 + 123 + iv);
+	assert_true(t <= T0 + 123 + iv && t > T0 + 123);
+	assert_int_equal(t % iv, 3 * ADVERT_GRID_US);
+
+	struct instance *in = start(100, 1, ADVERT_SLOT_SHARE * 3);
+	F.now += 4321;
+	become_master(in);
+	uint64_t first_t = in->adver_t.deadline_us;
+	assert_int_equal(first_t % iv, 3 * ADVERT_GRID_US);
+	assert_true(first_t <= F.now + iv);
+	F.n = 0;
+	fire(&in->adver_t);
+	assert_int_equal(count(EV_SEND), 1);
+	assert_int_equal(in->adver_t.deadline_us, first_t + iv);
+}
+
+/* Shutdown of a master: the priority-0 advert, flushed, before the VIPs
+ * go; the hook hears Master -> Initialize. A backup sends nothing. */
+static void test_shutdown_order(void **state)
+{
+	(void)state;
+	struct instance *in = start(100, 2, 0);
+	become_master(in);
+	F.n = 0;
+	instance_stop(in);
+	ssize_t send = first(EV_SEND), flush = first(EV_FLUSH), del = first(EV_DEL),
+		pub = first(EV_PUBLISH);
+	assert_true(send >= 0 && flush > send && del > flush && pub > del);
+	assert_int_equal(F.ev[send].prio, 0);
+	assert_int_equal(count(EV_DEL), 2);
+	assert_int_equal(F.ev[pub].now, VRRP_STATE_INIT);
+	assert_int_equal(in->stats.prio0_sent, 1);
+	assert_false(loop_timer_armed(&in->adver_t));
+	assert_false(loop_timer_armed(&in->garp_t));
+
+	instance_free(in);
+	in = F.in = start(100, 2, 0);
+	F.n = 0;
+	instance_stop(in);
+	assert_int_equal(count(EV_SEND), 0);
+	assert_int_equal(count(EV_DEL), 0);
+	assert_int_equal(count(EV_PUBLISH), 1);
+}
+
+/* Link down on a master: Fault, VIPs released through the same exit
+ * actions; link back: Backup again, nothing added until it wins. */
+static void test_link_fault(void **state)
+{
+	(void)state;
+	struct instance *in = start(100, 1, 0);
+	become_master(in);
+	F.n = 0;
+	F.link_up = false;
+	instance_on_link(in, IFI, false);
+	assert_int_equal(in->fsm.state, VRRP_STATE_FAULT);
+	assert_int_equal(count(EV_DEL), 1);
+	assert_int_equal(count(EV_SEND), 0);
+	F.n = 0;
+	F.link_up = true;
+	instance_on_link(in, IFI, true);
+	assert_int_equal(in->fsm.state, VRRP_STATE_BACKUP);
+	assert_int_equal(count(EV_ADD), 0);
+	assert_int_equal(count(EV_PUBLISH), 1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_takeover_advert_before_netlink, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_demotion_exit_actions, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_update_no_vip_flap, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_garp_schedule, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_advert_phase_grid, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_shutdown_order, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_link_fault, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
