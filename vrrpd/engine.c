@@ -12,8 +12,6 @@
 #include "vsock.h"
 #include "vsock_table.h"
 
-#define MAX_SUBSCRIBERS 64
-
 struct subscriber {
 	engine_state_cb cb;
 	void *arg;
@@ -30,8 +28,8 @@ struct engine {
 	struct instance **inst;
 	size_t ninst;
 	uint64_t serials;            /* creation order of instances */
-	struct subscriber subs[MAX_SUBSCRIBERS];
-	size_t nsubs;
+	struct subscriber *subs;     /* the state-change hook's subscribers */
+	size_t nsubs, cap_subs;
 	uint64_t drops[VRRP_DROP__MAX];
 	uint64_t generation;
 };
@@ -206,8 +204,14 @@ static void env_init(struct engine *e)
 
 int engine_subscribe(struct engine *e, engine_state_cb cb, void *arg)
 {
-	if (e->nsubs == MAX_SUBSCRIBERS)
-		return -1;
+	if (e->nsubs == e->cap_subs) {
+		size_t cap = e->cap_subs ? 2 * e->cap_subs : 8;
+		struct subscriber *v = realloc(e->subs, cap * sizeof(*v));
+		if (!v)
+			return -1;
+		e->subs = v;
+		e->cap_subs = cap;
+	}
 	e->subs[e->nsubs].cb = cb;
 	e->subs[e->nsubs].arg = arg;
 	e->nsubs++;
@@ -349,6 +353,7 @@ void engine_free(struct engine *e)
 	model_tree_free(e->tree);
 	vtab_free(e->socks);
 	nlw_free(e->nl);
+	free(e->subs);
 	free(e);
 }
 

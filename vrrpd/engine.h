@@ -61,7 +61,9 @@ int engine_failover(struct engine *e, const char *name, unsigned hold_s,
  * or a packet too short to name one). */
 const uint64_t *engine_global_drops(const struct engine *e);
 
-/* State-change subscribers (log lines, JSON-RPC notifications). */
+/* The state-change hook: any number of subscribers (JSON-RPC
+ * notifications today; notify scripts and sync groups), each called once
+ * per transition after its exit and entry actions ran. */
 typedef void (*engine_state_cb)(void *arg, const struct instance_status *st,
 				enum vrrp_state old_state);
 int engine_subscribe(struct engine *e, engine_state_cb cb, void *arg);
