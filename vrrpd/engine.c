@@ -118,6 +118,12 @@ static int env_vip_del(void *arg, int ifindex, const struct vaddr *a, int plen,
 	return nlw_vip_del(e->nl, ifindex, a, plen, err, errlen);
 }
 
+static bool env_vip_stale(void *arg, int ifindex, const struct vaddr *a)
+{
+	struct engine *e = arg;
+	return nlw_vip_stale(e->nl, ifindex, a);
+}
+
 static int env_announce(void *arg, int ifindex, const uint8_t mac[6],
 			const struct vaddr *vip)
 {
@@ -191,6 +197,7 @@ static void env_init(struct engine *e)
 		.primary = env_primary,
 		.vip_add = env_vip_add,
 		.vip_del = env_vip_del,
+		.vip_stale = env_vip_stale,
 		.announce = env_announce,
 		.attach = env_attach,
 		.detach = env_detach,
@@ -285,9 +292,17 @@ static void on_link(void *arg, int ifindex, const char *ifname, bool up)
 	for (size_t i = 0; i < e->ninst; i++) {
 		struct instance *in = e->inst[i];
 		if (in->ifindex == ifindex ||
-		    (!in->ifindex && ifname && strcmp(in->cfg.ifname, ifname) == 0))
+		    (ifname && strcmp(in->cfg.ifname, ifname) == 0))
 			instance_on_link(in, ifindex, up);
 	}
+}
+
+static void on_addr_removed(void *arg, int ifindex, const struct vaddr *a)
+{
+	struct engine *e = arg;
+	for (size_t i = 0; i < e->ninst; i++)
+		if (e->inst[i]->vips_on)
+			instance_on_addr_removed(e->inst[i], ifindex, a);
 }
 
 static void on_addr(void *arg, int ifindex)
@@ -316,7 +331,8 @@ struct engine *engine_new(struct loop *loop, struct model *model, char *err,
 				.owner_name = rx_owner_name };
 	e->socks = vtab_new(loop, &ops);
 	struct nlw_callbacks cb = { .link_changed = on_link,
-				    .addr_changed = on_addr, .arg = e };
+				    .addr_changed = on_addr,
+				    .addr_removed = on_addr_removed, .arg = e };
 	if (!e->socks) {
 		snprintf(err, errlen, "out of memory");
 		goto fail;

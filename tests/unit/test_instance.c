@@ -37,6 +37,8 @@ struct fake {
 	struct event ev[512];
 	size_t n;
 	struct vsock *vs;        /* a non-NULL token, never dereferenced */
+	struct vaddr foreign;    /* vip_add finds it configured by someone else */
+	struct vaddr stale;      /* left by a killed predecessor */
 	struct instance *in;
 };
 
@@ -88,7 +90,13 @@ static int f_vip_add(void *a, int i, const struct vaddr *v, int plen, char *err,
 {
 	(void)a; (void)i; (void)plen; (void)err; (void)errlen;
 	record((struct event){ .kind = EV_ADD, .addr = *v });
-	return 0;
+	return vaddr_cmp(v, &F.foreign) == 0 ? 1 : 0;
+}
+
+static bool f_vip_stale(void *a, int i, const struct vaddr *v)
+{
+	(void)a; (void)i;
+	return vaddr_cmp(v, &F.stale) == 0;
 }
 
 static int f_vip_del(void *a, int i, const struct vaddr *v, int plen, char *err,
@@ -151,7 +159,7 @@ static const struct instance_env ENVF = {
 	.now_us = f_now, .timer_at = f_timer_at, .timer_cancel = f_timer_cancel,
 	.global = f_global, .ifindex = f_ifindex, .link_up = f_link_up,
 	.link_mac = f_link_mac, .primary = f_primary, .vip_add = f_vip_add,
-	.vip_del = f_vip_del, .announce = f_announce, .attach = f_attach,
+	.vip_del = f_vip_del, .vip_stale = f_vip_stale, .announce = f_announce, .attach = f_attach,
 	.detach = f_detach, .join = f_join, .leave = f_leave, .send = f_send,
 	.flush = f_flush, .publish = f_publish,
 };
@@ -457,6 +465,34 @@ static void test_link_fault(void **state)
 	assert_int_equal(count(EV_PUBLISH), 1);
 }
 
+/* Issue 10: an address the operator had configured before stays when the
+ * master releases; a VIP a killed vrrpd left is removed at start; a VIP
+ * deleted by hand on the master comes back. */
+static void test_foreign_stale_restore(void **state)
+{
+	(void)state;
+	F.stale = A("10.0.1.2");
+	F.foreign = A("10.0.1.1");
+	struct instance *in = start(100, 2, 0);
+	assert_int_equal(count(EV_DEL), 1);
+	assert_int_equal(vaddr_cmp(&F.ev[first(EV_DEL)].addr, &F.stale), 0);
+
+	become_master(in);
+	F.n = 0;
+	instance_on_addr_removed(in, IFI, &VIPS[1].addr);
+	assert_int_equal(count(EV_ADD), 1);
+	assert_int_equal(vaddr_cmp(&F.ev[first(EV_ADD)].addr, &VIPS[1].addr), 0);
+	instance_on_addr_removed(in, IFI + 1, &VIPS[1].addr); /* other interface */
+	assert_int_equal(count(EV_ADD), 1);
+
+	F.n = 0;
+	instance_failover(in, S, (char[64]){0}, 64);
+	assert_int_equal(count(EV_DEL), 1); /* only ours: 10.0.1.2 */
+	assert_int_equal(vaddr_cmp(&F.ev[first(EV_DEL)].addr, &VIPS[1].addr), 0);
+	instance_on_addr_removed(in, IFI, &VIPS[1].addr); /* not master: nothing */
+	assert_int_equal(count(EV_ADD), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -467,6 +503,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_advert_phase_grid, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_shutdown_order, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_link_fault, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_foreign_stale_restore, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

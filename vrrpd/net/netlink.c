@@ -29,35 +29,17 @@
 
 #include "log.h"
 #include "loop.h"
+#include "netlink_int.h"
 
 /* A burst of address changes (a thousand VIPs moving at once) is queued in
  * the event socket until the loop reads it; each notification costs about
  * a kilobyte of skb truesize, so the default ~200 KiB would overflow. The
  * kernel doubles the value given. */
 #define EVENT_RCVBUF_BYTES (8 * 1024 * 1024)
-/* A request (ack or dump) that takes longer than this means the kernel is
- * stuck; better an error than a frozen daemon. */
-#define REQ_TIMEOUT_MS 2000
 /* Bounded drain of stale notifications after an overflow. */
 #define DRAIN_MAX_MSGS 100000
 
-struct nlw {
-	struct loop *loop;
-	struct nlw_callbacks cb;
-	struct nl_sock *ev_sock;  /* owned by us, used by the manager */
-	struct nl_cache_mngr *mngr;
-	struct nl_cache *links;   /* owned by the manager */
-	struct nl_cache *addrs;   /* owned by the manager */
-	struct nl_sock *req_sock; /* synchronous requests and resync dumps */
-	int ev_fd;                /* the manager's socket */
-	bool resyncing;           /* inside nl_cache_resync() */
-	bool registered;          /* ev_fd is in the loop */
-};
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
+void nlw_set_err(char *err, size_t errlen, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -129,8 +111,17 @@ static void on_addr_change(struct nl_cache *cache, struct nl_object *obj,
 	struct nlw *n = arg;
 	struct rtnl_addr *addr = (struct rtnl_addr *)obj;
 
+	struct nl_addr *local = rtnl_addr_get_local(addr);
+	int af = rtnl_addr_get_family(addr);
+	struct vaddr a;
+
 	(void)cache;
-	(void)action;
+	if (action == NL_ACT_DEL && n->cb.addr_removed && local &&
+	    (af == AF_INET || af == AF_INET6) &&
+	    nl_addr_get_len(local) == (af == AF_INET ? 4u : 16u)) {
+		vaddr_from_raw(&a, af, nl_addr_get_binary_addr(local));
+		n->cb.addr_removed(n->cb.arg, rtnl_addr_get_ifindex(addr), &a);
+	}
 	if (n->cb.addr_changed)
 		n->cb.addr_changed(n->cb.arg, rtnl_addr_get_ifindex(addr));
 }
@@ -201,14 +192,14 @@ static int open_event_side(struct nlw *n, char *err, size_t errlen)
 
 	n->ev_sock = nl_socket_alloc();
 	if (!n->ev_sock) {
-		set_err(err, errlen, "netlink: out of memory");
+		nlw_set_err(err, errlen, "netlink: out of memory");
 		return -1;
 	}
 	/* The manager connects the socket and makes it non-blocking. */
 	e = nl_cache_mngr_alloc(n->ev_sock, NETLINK_ROUTE, NL_AUTO_PROVIDE,
 				&n->mngr);
 	if (e < 0) {
-		set_err(err, errlen, "netlink: cache manager: %s", nl_geterror(e));
+		nlw_set_err(err, errlen, "netlink: cache manager: %s", nl_geterror(e));
 		return -1;
 	}
 	n->ev_fd = nl_socket_get_fd(n->ev_sock);
@@ -222,12 +213,12 @@ static int open_event_side(struct nlw *n, char *err, size_t errlen)
 
 	e = nl_cache_mngr_add(n->mngr, "route/link", on_link_change, n, &n->links);
 	if (e < 0) {
-		set_err(err, errlen, "netlink: link cache: %s", nl_geterror(e));
+		nlw_set_err(err, errlen, "netlink: link cache: %s", nl_geterror(e));
 		return -1;
 	}
 	e = nl_cache_mngr_add(n->mngr, "route/addr", on_addr_change, n, &n->addrs);
 	if (e < 0) {
-		set_err(err, errlen, "netlink: address cache: %s", nl_geterror(e));
+		nlw_set_err(err, errlen, "netlink: address cache: %s", nl_geterror(e));
 		return -1;
 	}
 	return 0;
@@ -241,12 +232,12 @@ static int open_request_side(struct nlw *n, char *err, size_t errlen)
 
 	n->req_sock = nl_socket_alloc();
 	if (!n->req_sock) {
-		set_err(err, errlen, "netlink: out of memory");
+		nlw_set_err(err, errlen, "netlink: out of memory");
 		return -1;
 	}
 	e = nl_connect(n->req_sock, NETLINK_ROUTE);
 	if (e < 0) {
-		set_err(err, errlen, "netlink: connect: %s", nl_geterror(e));
+		nlw_set_err(err, errlen, "netlink: connect: %s", nl_geterror(e));
 		return -1;
 	}
 	if (setsockopt(nl_socket_get_fd(n->req_sock), SOL_SOCKET, SO_RCVTIMEO,
@@ -261,7 +252,7 @@ struct nlw *nlw_new(struct loop *loop, const struct nlw_callbacks *cb,
 	struct nlw *n = calloc(1, sizeof(*n));
 
 	if (!n) {
-		set_err(err, errlen, "netlink: out of memory");
+		nlw_set_err(err, errlen, "netlink: out of memory");
 		return NULL;
 	}
 	n->loop = loop;
@@ -273,7 +264,7 @@ struct nlw *nlw_new(struct loop *loop, const struct nlw_callbacks *cb,
 		goto fail;
 	if (loop) {
 		if (loop_add_fd(loop, n->ev_fd, EPOLLIN, on_event_fd, n) < 0) {
-			set_err(err, errlen, "netlink: loop_add_fd: %s", strerror(errno));
+			nlw_set_err(err, errlen, "netlink: loop_add_fd: %s", strerror(errno));
 			goto fail;
 		}
 		n->registered = true;
@@ -474,84 +465,3 @@ bool nlw_has_addr(struct nlw *n, int ifindex, const struct vaddr *a)
 	return false;
 }
 
-/* One rtnl_addr for a VIP; the single place VIP arguments are checked. */
-static struct rtnl_addr *vip_object(int ifindex, const struct vaddr *a, int plen,
-				    char *err, size_t errlen)
-{
-	struct rtnl_addr *addr;
-	struct nl_addr *local;
-	int maxlen = a && a->af == AF_INET ? 32 : 128;
-
-	if (!a || !vaddr_is_set(a) || ifindex <= 0 || plen < 0 || plen > maxlen) {
-		set_err(err, errlen, "netlink: invalid VIP arguments (ifindex %d, prefix %d)",
-			ifindex, plen);
-		return NULL;
-	}
-	addr = rtnl_addr_alloc();
-	local = nl_addr_build(a->af, a->u.bytes, vaddr_len(a));
-	if (!addr || !local) {
-		rtnl_addr_put(addr);
-		nl_addr_put(local);
-		set_err(err, errlen, "netlink: out of memory");
-		return NULL;
-	}
-	nl_addr_set_prefixlen(local, plen);
-	rtnl_addr_set_ifindex(addr, ifindex);
-	rtnl_addr_set_family(addr, a->af);
-	rtnl_addr_set_local(addr, local); /* takes its own reference */
-	rtnl_addr_set_prefixlen(addr, plen);
-	/* A VIP must answer as soon as we become master, not after a DAD
-	 * delay; the VRRP election already guarantees a single owner. */
-	if (a->af == AF_INET6)
-		rtnl_addr_set_flags(addr, IFA_F_NODAD);
-	nl_addr_put(local);
-	return addr;
-}
-
-int nlw_vip_add(struct nlw *n, int ifindex, const struct vaddr *a, int plen,
-		char *err, size_t errlen)
-{
-	struct rtnl_addr *addr;
-	char buf[VADDR_STRLEN];
-	int e;
-
-	if (!n)
-		return -1;
-	if (!(addr = vip_object(ifindex, a, plen, err, errlen)))
-		return -1;
-	/* Plain NLM_F_CREATE: an existing address (ours from before, or the
-	 * operator's) is left untouched, with its flags and lifetimes, and
-	 * reported as EEXIST, which is what we wanted anyway. NLM_F_REPLACE
-	 * would rewrite it and emit a spurious RTM_NEWADDR. */
-	e = rtnl_addr_add(n->req_sock, addr, NLM_F_CREATE);
-	rtnl_addr_put(addr);
-	if (e < 0 && e != -NLE_EXIST) {
-		set_err(err, errlen, "netlink: add %s/%d on ifindex %d: %s",
-			vaddr_ntop(a, buf, sizeof(buf)), plen, ifindex, nl_geterror(e));
-		return -1;
-	}
-	return 0;
-}
-
-int nlw_vip_del(struct nlw *n, int ifindex, const struct vaddr *a, int plen,
-		char *err, size_t errlen)
-{
-	struct rtnl_addr *addr;
-	char buf[VADDR_STRLEN];
-	int e;
-
-	if (!n)
-		return -1;
-	if (!(addr = vip_object(ifindex, a, plen, err, errlen)))
-		return -1;
-	e = rtnl_addr_delete(n->req_sock, addr, 0);
-	rtnl_addr_put(addr);
-	/* EADDRNOTAVAIL (NLE_NOADDR) / ENOENT (NLE_OBJ_NOTFOUND): already
-	 * gone, which is the state we wanted. */
-	if (e < 0 && e != -NLE_NOADDR && e != -NLE_OBJ_NOTFOUND) {
-		set_err(err, errlen, "netlink: delete %s/%d on ifindex %d: %s",
-			vaddr_ntop(a, buf, sizeof(buf)), plen, ifindex, nl_geterror(e));
-		return -1;
-	}
-	return 0;
-}

@@ -19,6 +19,8 @@ struct nlw_callbacks {
 	void (*link_changed)(void *arg, int ifindex, const char *ifname, bool up);
 	/* Some address on ifindex was added or removed. */
 	void (*addr_changed)(void *arg, int ifindex);
+	/* Address a was removed from ifindex (by anyone, us included). */
+	void (*addr_removed)(void *arg, int ifindex, const struct vaddr *a);
 	void *arg;
 };
 
@@ -39,13 +41,23 @@ int nlw_primary_addr(struct nlw *n, int ifindex, int af,
 /* True if the address is currently configured on ifindex. */
 bool nlw_has_addr(struct nlw *n, int ifindex, const struct vaddr *a);
 
+/* The address protocol (IFA_PROTO) our VIPs carry: VRRP's IP protocol
+ * number, so `ip -d addr` shows which addresses are vrrpd's. */
+#define NLW_VIP_PROTO 112
+/* nlw_vip_add: the address was there already and is not ours. */
+#define NLW_VIP_FOREIGN 1
+
 /* Add / remove a virtual address (RTM_NEWADDR / RTM_DELADDR, synchronous,
  * acknowledged). Adding an address that exists and removing one that is
- * absent both succeed. IPv6 VIPs are added with IFA_F_NODAD so the address
- * is usable at once. Returns 0 or -1 with err. */
+ * absent both succeed; adding one that someone else configured returns
+ * NLW_VIP_FOREIGN (leave it in place when releasing). IPv6 VIPs are added
+ * with IFA_F_NODAD so the address is usable at once. Returns 0 or -1 with
+ * err (netlink_vip.c). */
 int nlw_vip_add(struct nlw *n, int ifindex, const struct vaddr *a, int plen,
 		char *err, size_t errlen);
 int nlw_vip_del(struct nlw *n, int ifindex, const struct vaddr *a, int plen,
 		char *err, size_t errlen);
+/* a is on ifindex with our protocol: left by a vrrpd that was killed. */
+bool nlw_vip_stale(struct nlw *n, int ifindex, const struct vaddr *a);
 
 #endif

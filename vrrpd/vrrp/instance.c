@@ -109,6 +109,7 @@ void instance_free(struct instance *in)
 	detach(in);
 	free(in->cfg.vips);
 	free(in->adv_addrs);
+	free(in->foreign);
 	free(in);
 }
 
@@ -196,6 +197,9 @@ static void detach(struct instance *in)
 void instance_start(struct instance *in)
 {
 	attach(in);
+	/* the address owner re-adds them at once: no blip for it */
+	if (in->ifindex && in->cfg.priority != VRRP_PRIO_OWNER)
+		vips_remove_stale(in);
 	bool ok = link_usable(in);
 	if (!ok && in->ifindex)
 		ILOG(warn, in, "%s is down or has no %s address", in->cfg.ifname,
@@ -307,12 +311,29 @@ static void usable_now(struct instance *in, bool ok)
 		detach(in); /* the interface is gone, not just down */
 }
 
+/* The instance follows its interface by name: after a rename (or a
+ * delete and re-create) the name points elsewhere, so the old socket goes
+ * and the instance attaches to whatever carries the name now. */
 void instance_on_link(struct instance *in, int ifindex, bool up)
 {
-	(void)ifindex;
-	if (!in->vs && up)
+	int now_ifi = ENV(in, ifindex, in->cfg.ifname);
+
+	if (in->ifindex && now_ifi != in->ifindex) {
+		ILOG(warn, in, "interface %s is gone (ifindex %d); waiting for it",
+		     in->cfg.ifname, in->ifindex);
+		usable_now(in, false);
+		detach(in);
+	}
+	if (!in->vs && now_ifi)
 		attach(in);
+	up = in->ifindex == ifindex ? up : ENV(in, link_up, in->ifindex);
 	usable_now(in, up && link_usable(in));
+}
+
+void instance_on_addr_removed(struct instance *in, int ifindex,
+			      const struct vaddr *a)
+{
+	vips_restore(in, ifindex, a);
 }
 
 void instance_on_addr(struct instance *in, const struct vaddr *primary)

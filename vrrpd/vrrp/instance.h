@@ -54,6 +54,10 @@ struct instance {
 	bool joined;
 	bool vips_on;
 	bool garp_pending;         /* VIPs added by a config change: announce */
+	/* VIPs that were configured by someone else before we added them:
+	 * never removed by us (cfg.vips indexes, as addresses). */
+	struct vaddr *foreign;
+	size_t n_foreign;
 	struct loop_timer adver_t, mdown_t, garp_t;
 	struct instance_stats stats;
 	struct timespec last_transition;
@@ -89,6 +93,9 @@ void instance_on_link(struct instance *in, int ifindex, bool up);
 /* The interface's addresses changed; primary is its new primary address
  * for our family (NULL: none), computed once for every instance on it. */
 void instance_on_addr(struct instance *in, const struct vaddr *primary);
+/* Address a disappeared from ifindex; a master restores its VIPs. */
+void instance_on_addr_removed(struct instance *in, int ifindex,
+			      const struct vaddr *a);
 int instance_failover(struct instance *in, uint64_t hold_us, char *err,
 		      size_t errlen);
 void instance_status(const struct instance *in, struct instance_status *st);

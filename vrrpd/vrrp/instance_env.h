@@ -36,11 +36,15 @@ struct instance_env {
 	/* Our source address on ifindex for af: the primary address that is
 	 * not a VIP of any instance. 0, or -1 if there is none. */
 	int (*primary)(void *arg, int ifindex, int af, struct vaddr *out);
-	/* Add / remove a virtual address; 0 or -1 with err. */
+	/* Add / remove a virtual address; 0 or -1 with err. vip_add returns
+	 * 1 when the address was there already and is not ours (the
+	 * operator's: it must stay when we release the VIPs). */
 	int (*vip_add)(void *arg, int ifindex, const struct vaddr *a, int plen,
 		       char *err, size_t errlen);
 	int (*vip_del)(void *arg, int ifindex, const struct vaddr *a, int plen,
 		       char *err, size_t errlen);
+	/* a is on ifindex, added by a vrrpd that is gone (our tag). */
+	bool (*vip_stale)(void *arg, int ifindex, const struct vaddr *a);
 	/* One gratuitous ARP (IPv4) or unsolicited NA (IPv6); 0 or -1 (errno). */
 	int (*announce)(void *arg, int ifindex, const uint8_t mac[6],
 			const struct vaddr *vip);

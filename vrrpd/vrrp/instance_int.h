@@ -20,6 +20,9 @@ void vips_del(struct instance *in);
 /* Move a master's VIPs from the running list to nc's without touching the
  * ones that stay (a kept address never flaps); announces added ones. */
 void vips_reconcile(struct instance *in, const struct instance_cfg *nc);
+/* At start: remove VIPs a killed predecessor left on the interface. */
+void vips_remove_stale(struct instance *in);
+void vips_restore(struct instance *in, int ifindex, const struct vaddr *a);
 /* One burst of gratuitous ARP / unsolicited NA for every VIP. */
 void garp_burst(struct instance *in);
 /* Arm the next burst: garp_delay after becoming master (first), then every

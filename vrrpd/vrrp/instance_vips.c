@@ -4,6 +4,8 @@
  * and announced with gratuitous ARP (IPv4) or unsolicited neighbour
  * advertisements (IPv6) on keepalived's schedule. */
 #include <errno.h>
+#include <stdlib.h>
+#include <sys/types.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -21,15 +23,45 @@ static const char *vip_ifname(const struct instance *in, const struct vip_cfg *v
 	return v->dev[0] ? v->dev : in->cfg.ifname;
 }
 
+static ssize_t foreign_idx(const struct instance *in, const struct vaddr *a)
+{
+	for (size_t i = 0; i < in->n_foreign; i++)
+		if (vaddr_cmp(&in->foreign[i], a) == 0)
+			return (ssize_t)i;
+	return -1;
+}
+
+static void foreign_mark(struct instance *in, const struct vaddr *a, bool is)
+{
+	ssize_t i = foreign_idx(in, a);
+
+	if (is && i < 0) {
+		struct vaddr *v = realloc(in->foreign, (in->n_foreign + 1) * sizeof(*v));
+		if (!v)
+			return;
+		in->foreign = v;
+		in->foreign[in->n_foreign++] = *a;
+	} else if (!is && i >= 0) {
+		in->foreign[i] = in->foreign[--in->n_foreign];
+	}
+}
+
 static void vip_add_one(struct instance *in, const struct vip_cfg *v)
 {
 	char err[256], buf[VADDR_STRLEN];
 	int ifi = vip_ifindex(in, v);
+	int r = ifi ? ENV(in, vip_add, ifi, &v->addr, v->plen, err, sizeof(err)) : -1;
 
-	if (!ifi || ENV(in, vip_add, ifi, &v->addr, v->plen, err, sizeof(err)) < 0)
+	if (r < 0) {
 		ILOG(err, in, "cannot add VIP %s/%u on %s: %s",
 		     vaddr_ntop(&v->addr, buf, sizeof(buf)), v->plen,
 		     vip_ifname(in, v), ifi ? err : "no such interface");
+		return;
+	}
+	if (r > 0 && foreign_idx(in, &v->addr) < 0)
+		ILOG(warn, in, "VIP %s was already configured on %s by someone else; it stays when this instance releases its VIPs",
+		     vaddr_ntop(&v->addr, buf, sizeof(buf)), vip_ifname(in, v));
+	foreign_mark(in, &v->addr, r > 0);
 }
 
 static void vip_del_one(struct instance *in, const struct vip_cfg *v)
@@ -37,6 +69,11 @@ static void vip_del_one(struct instance *in, const struct vip_cfg *v)
 	char err[256], buf[VADDR_STRLEN];
 	int ifi = vip_ifindex(in, v);
 
+	if (foreign_idx(in, &v->addr) >= 0) {
+		ILOG(info, in, "leaving %s on %s: it was configured before vrrpd added it",
+		     vaddr_ntop(&v->addr, buf, sizeof(buf)), vip_ifname(in, v));
+		return;
+	}
 	if (ifi && ENV(in, vip_del, ifi, &v->addr, v->plen, err, sizeof(err)) < 0)
 		ILOG(err, in, "cannot remove VIP %s/%u on %s: %s",
 		     vaddr_ntop(&v->addr, buf, sizeof(buf)), v->plen,
@@ -59,6 +96,43 @@ void vips_del(struct instance *in)
 	for (size_t i = 0; i < in->cfg.n_vips; i++)
 		vip_del_one(in, &in->cfg.vips[i]);
 	in->vips_on = false;
+}
+
+/* keepalived removes the VIPs it finds at start; we remove only those
+ * tagged as ours (netlink_vip.c), so an operator's address survives. */
+void vips_remove_stale(struct instance *in)
+{
+	char err[256], buf[VADDR_STRLEN];
+
+	for (size_t i = 0; i < in->cfg.n_vips; i++) {
+		const struct vip_cfg *v = &in->cfg.vips[i];
+		int ifi = vip_ifindex(in, v);
+		if (!ifi || !ENV(in, vip_stale, ifi, &v->addr))
+			continue;
+		ILOG(warn, in, "removing stale VIP %s on %s left by a previous vrrpd",
+		     vaddr_ntop(&v->addr, buf, sizeof(buf)), vip_ifname(in, v));
+		if (ENV(in, vip_del, ifi, &v->addr, v->plen, err, sizeof(err)) < 0)
+			ILOG(err, in, "%s", err);
+	}
+}
+
+/* keepalived restores a VIP deleted by hand on the master; so do we. Our
+ * own removals happen with vips_on false or the VIP out of cfg already. */
+void vips_restore(struct instance *in, int ifindex, const struct vaddr *a)
+{
+	char buf[VADDR_STRLEN];
+
+	if (!in->vips_on)
+		return;
+	for (size_t i = 0; i < in->cfg.n_vips; i++) {
+		const struct vip_cfg *v = &in->cfg.vips[i];
+		if (vaddr_cmp(&v->addr, a) != 0 || vip_ifindex(in, v) != ifindex)
+			continue;
+		ILOG(warn, in, "VIP %s was removed from %s; restoring it",
+		     vaddr_ntop(a, buf, sizeof(buf)), vip_ifname(in, v));
+		foreign_mark(in, a, false);
+		vip_add_one(in, v);
+	}
 }
 
 static bool has_vip(const struct instance_cfg *c, const struct vip_cfg *v)

@@ -1,0 +1,180 @@
+/* Virtual addresses through netlink: add and remove them, synchronously
+ * and acknowledged, tagged with our address protocol, and tell ours from
+ * addresses someone else configured.
+ *
+ * Why the tag (IFA_PROTO, Linux 5.18+): an address that is already there
+ * when we add a VIP is either the operator's (vrrpd must never delete it
+ * when it leaves Master) or one a killed vrrpd left behind (which must go
+ * at start while another router is master, as keepalived removes them).
+ * The kernel keeps the protocol byte we set; libnl 3.7 neither sets nor
+ * parses it, so the requests are built with libnl and the attribute added,
+ * and the rare look-up parses a dump itself. */
+#include <errno.h>
+#include <string.h>
+
+#include <linux/if_addr.h>
+#include <linux/rtnetlink.h>
+#include <netlink/msg.h>
+#include <netlink/netlink.h>
+#include <netlink/route/addr.h>
+
+#include "netlink_int.h"
+
+/* One rtnl_addr for a VIP; the single place VIP arguments are checked. */
+static struct rtnl_addr *vip_object(int ifindex, const struct vaddr *a, int plen,
+				    char *err, size_t errlen)
+{
+	struct rtnl_addr *addr;
+	struct nl_addr *local;
+	int maxlen = a && a->af == AF_INET ? 32 : 128;
+
+	if (!a || !vaddr_is_set(a) || ifindex <= 0 || plen < 0 || plen > maxlen) {
+		nlw_set_err(err, errlen, "netlink: invalid VIP arguments (ifindex %d, prefix %d)",
+			    ifindex, plen);
+		return NULL;
+	}
+	addr = rtnl_addr_alloc();
+	local = nl_addr_build(a->af, a->u.bytes, vaddr_len(a));
+	if (!addr || !local) {
+		rtnl_addr_put(addr);
+		nl_addr_put(local);
+		nlw_set_err(err, errlen, "netlink: out of memory");
+		return NULL;
+	}
+	nl_addr_set_prefixlen(local, plen);
+	rtnl_addr_set_ifindex(addr, ifindex);
+	rtnl_addr_set_family(addr, a->af);
+	rtnl_addr_set_local(addr, local); /* takes its own reference */
+	rtnl_addr_set_prefixlen(addr, plen);
+	/* A VIP must answer as soon as we become master, not after a DAD
+	 * delay; the VRRP election already guarantees a single owner. */
+	if (a->af == AF_INET6)
+		rtnl_addr_set_flags(addr, IFA_F_NODAD);
+	nl_addr_put(local);
+	return addr;
+}
+
+/* ---- the protocol byte of an existing address ---- */
+
+struct proto_query {
+	int ifindex;
+	struct vaddr a;
+	int proto;      /* -1: not found */
+};
+
+static int proto_valid(struct nl_msg *msg, void *arg)
+{
+	struct proto_query *q = arg;
+	struct nlmsghdr *nlh = nlmsg_hdr(msg);
+	struct ifaddrmsg *ifa = nlmsg_data(nlh);
+	struct nlattr *tb[IFA_MAX + 1];
+	struct nlattr *la;
+
+	if (nlh->nlmsg_type != RTM_NEWADDR ||
+	    nlmsg_parse(nlh, sizeof(*ifa), tb, IFA_MAX, NULL) < 0)
+		return NL_OK;
+	if ((int)ifa->ifa_index != q->ifindex || ifa->ifa_family != q->a.af)
+		return NL_OK;
+	/* IPv4 puts the address in IFA_LOCAL, IPv6 only in IFA_ADDRESS */
+	la = tb[IFA_LOCAL] ? tb[IFA_LOCAL] : tb[IFA_ADDRESS];
+	if (!la || (size_t)nla_len(la) != vaddr_len(&q->a) ||
+	    memcmp(nla_data(la), q->a.u.bytes, vaddr_len(&q->a)) != 0)
+		return NL_OK;
+	q->proto = tb[IFA_PROTO] ? nla_get_u8(tb[IFA_PROTO]) : 0;
+	return NL_OK;
+}
+
+/* A dump on a socket of its own (the request socket keeps its default
+ * callbacks); only run when an add found the address already there, or
+ * at start for a VIP the cache shows present. */
+static int addr_proto(int ifindex, const struct vaddr *a)
+{
+	struct proto_query q = { .ifindex = ifindex, .a = *a, .proto = -1 };
+	struct ifaddrmsg req = { .ifa_family = (unsigned char)a->af };
+	struct nl_sock *sk = nl_socket_alloc();
+
+	if (!sk)
+		return -1;
+	if (nl_connect(sk, NETLINK_ROUTE) < 0 ||
+	    nl_socket_modify_cb(sk, NL_CB_VALID, NL_CB_CUSTOM, proto_valid, &q) < 0 ||
+	    nl_send_simple(sk, RTM_GETADDR, NLM_F_DUMP, &req, sizeof(req)) < 0 ||
+	    nl_recvmsgs_default(sk) < 0)
+		q.proto = -1;
+	nl_socket_free(sk);
+	return q.proto;
+}
+
+/* ---- requests ---- */
+
+static int send_tagged(struct nlw *n, struct rtnl_addr *addr, int nlflags,
+		       bool add)
+{
+	struct nl_msg *msg = NULL;
+	int e = add ? rtnl_addr_build_add_request(addr, nlflags, &msg)
+		    : rtnl_addr_build_delete_request(addr, nlflags, &msg);
+
+	if (e < 0)
+		return e;
+	if (add && nla_put_u8(msg, IFA_PROTO, NLW_VIP_PROTO) < 0) {
+		nlmsg_free(msg);
+		return -NLE_NOMEM;
+	}
+	e = nl_send_auto_complete(n->req_sock, msg);
+	nlmsg_free(msg);
+	return e < 0 ? e : nl_wait_for_ack(n->req_sock);
+}
+
+int nlw_vip_add(struct nlw *n, int ifindex, const struct vaddr *a, int plen,
+		char *err, size_t errlen)
+{
+	struct rtnl_addr *addr;
+	char buf[VADDR_STRLEN];
+	int e;
+
+	if (!n)
+		return -1;
+	if (!(addr = vip_object(ifindex, a, plen, err, errlen)))
+		return -1;
+	/* Plain NLM_F_CREATE: an existing address is left untouched, with its
+	 * flags and lifetimes, and reported as EEXIST. NLM_F_REPLACE would
+	 * rewrite it and emit a spurious RTM_NEWADDR. */
+	e = send_tagged(n, addr, NLM_F_CREATE, true);
+	rtnl_addr_put(addr);
+	if (e == -NLE_EXIST)
+		return addr_proto(ifindex, a) == NLW_VIP_PROTO ? 0 : NLW_VIP_FOREIGN;
+	if (e < 0) {
+		nlw_set_err(err, errlen, "netlink: add %s/%d on ifindex %d: %s",
+			    vaddr_ntop(a, buf, sizeof(buf)), plen, ifindex, nl_geterror(e));
+		return -1;
+	}
+	return 0;
+}
+
+int nlw_vip_del(struct nlw *n, int ifindex, const struct vaddr *a, int plen,
+		char *err, size_t errlen)
+{
+	struct rtnl_addr *addr;
+	char buf[VADDR_STRLEN];
+	int e;
+
+	if (!n)
+		return -1;
+	if (!(addr = vip_object(ifindex, a, plen, err, errlen)))
+		return -1;
+	e = send_tagged(n, addr, 0, false);
+	rtnl_addr_put(addr);
+	/* EADDRNOTAVAIL (NLE_NOADDR) / ENOENT (NLE_OBJ_NOTFOUND): already
+	 * gone, which is the state we wanted. */
+	if (e < 0 && e != -NLE_NOADDR && e != -NLE_OBJ_NOTFOUND) {
+		nlw_set_err(err, errlen, "netlink: delete %s/%d on ifindex %d: %s",
+			    vaddr_ntop(a, buf, sizeof(buf)), plen, ifindex, nl_geterror(e));
+		return -1;
+	}
+	return 0;
+}
+
+bool nlw_vip_stale(struct nlw *n, int ifindex, const struct vaddr *a)
+{
+	return n && nlw_has_addr(n, ifindex, a) &&
+	       addr_proto(ifindex, a) == NLW_VIP_PROTO;
+}
