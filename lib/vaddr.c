@@ -73,3 +73,10 @@ int vaddr_cmp(const struct vaddr *a, const struct vaddr *b)
 		return a->af < b->af ? -1 : 1;
 	return memcmp(a->u.bytes, b->u.bytes, vaddr_len(a));
 }
+
+bool vaddr_is_multicast(const struct vaddr *a)
+{
+	if (a->af == AF_INET)
+		return (a->u.bytes[0] & 0xf0) == 0xe0;
+	return a->af == AF_INET6 && a->u.bytes[0] == 0xff;
+}

@@ -32,6 +32,8 @@ const char *vaddr_ntop(const struct vaddr *a, char *buf, size_t len);
  * compares primary addresses as unsigned integers). */
 int vaddr_cmp(const struct vaddr *a, const struct vaddr *b);
 bool vaddr_is_set(const struct vaddr *a);
+/* 224.0.0.0/4 or ff00::/8 */
+bool vaddr_is_multicast(const struct vaddr *a);
 void vaddr_from_raw(struct vaddr *a, int af, const void *raw);
 
 #endif

@@ -167,8 +167,10 @@ enum vrrp_drop vrrp_decode(const uint8_t *buf, size_t len,
 	out->vrid = buf[1];
 
 	/* RFC 3768 7.1 / RFC 5798 7.1: TTL (hop limit) must be 255, which
-	 * proves the sender is on the link. */
-	if (meta->ttl != VRRP_TTL)
+	 * proves the sender is on the link. The RFCs define multicast only:
+	 * a unicast advert (keepalived unicast_peer) is checked by the
+	 * instance against its peers' TTL bounds instead. */
+	if (meta->ttl != VRRP_TTL && vaddr_is_multicast(&meta->dst))
 		return VRRP_DROP_TTL;
 
 	version = buf[0] >> 4;
@@ -280,6 +282,7 @@ const char *vrrp_drop_name(enum vrrp_drop d)
 		[VRRP_DROP_AUTH] = "auth-errors",
 		[VRRP_DROP_INTERVAL] = "interval-errors",
 		[VRRP_DROP_ADDRLIST] = "address-list-errors",
+		[VRRP_DROP_PEER] = "unicast-source-errors",
 	};
 
 	if ((unsigned)d >= VRRP_DROP__MAX)

@@ -32,6 +32,7 @@ enum vrrp_drop {
 	VRRP_DROP_AUTH,      /* auth-errors (v2) */
 	VRRP_DROP_INTERVAL,  /* interval-errors */
 	VRRP_DROP_ADDRLIST,  /* address-list-errors */
+	VRRP_DROP_PEER,      /* unicast-source-errors (not RFC 8347) */
 	VRRP_DROP__MAX
 };
 

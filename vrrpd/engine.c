@@ -160,10 +160,11 @@ static void env_leave(void *arg, struct vsock *vs, const struct vaddr *group)
 }
 
 static int env_send(void *arg, struct vsock *vs, const struct vaddr *src,
-		    const struct vaddr *dst, const uint8_t *pkt, size_t len)
+		    const struct vaddr *dst, uint8_t ttl, const uint8_t *pkt,
+		    size_t len)
 {
 	(void)arg;
-	return vsock_send(vs, src, dst, pkt, len);
+	return vsock_send(vs, src, dst, ttl, pkt, len);
 }
 
 static void env_flush(void *arg, struct vsock *vs)

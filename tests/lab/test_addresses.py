@@ -2,7 +2,9 @@
 
 - A VIP deleted by hand on the master comes back (keepalived restores it too).
 - An address the operator configured before vrrpd added it as a VIP stays when
-  vrrpd releases its VIPs (vrrpd tags its own addresses with IFA_PROTO 112).
+  vrrpd releases its VIPs (vrrpd tags its own addresses with IFA_PROTO 112;
+  Debian 12's iproute2 does not show the tag, so the two tests below that tell
+  the operator's address from a stale one of ours are what proves it).
 - A vrrpd killed with SIGKILL leaves its VIPs; the next vrrpd on that router
   removes them at start, so they are never held twice while another router is
   master.
@@ -36,15 +38,11 @@ def test_operator_address_survives_release(lab):
     assert "already configured on eth0 by someone else" in d1.log()
     d1.stop()
     assert VIP in lab.addrs("r1"), "vrrpd removed the operator's address"
-    out = lab.ip("r1", "-d", "addr", "show", "dev", "eth0")
-    assert "proto 112" not in out
 
 
 def test_stale_vip_of_killed_daemon_removed_at_start(lab):
     cfg1 = seed.tweak(seed.load("single-master-node1"), preempt=False)
     d1, d2 = start_pair(lab, "vrrpd", cfg1, "vrrpd", seed.load("single-master-node2"))
-    out = lab.ip("r1", "-d", "addr", "show", "dev", "eth0")
-    assert "proto 112" in out, "vrrpd's VIP carries no IFA_PROTO tag:\n" + out
     d1.kill9()
     assert VIP in lab.addrs("r1")      # left behind by the killed daemon
     d2.wait_log("master", timeout=seed.master_down_s(98) + 1)

@@ -27,6 +27,7 @@ struct event {
 	uint8_t prio;            /* EV_SEND: the advert's priority field */
 	struct vaddr addr;       /* EV_ADD/DEL/ANNOUNCE */
 	enum vrrp_state old, now; /* EV_PUBLISH */
+	uint8_t ttl;             /* EV_SEND */
 };
 
 struct fake {
@@ -135,11 +136,12 @@ static void f_leave(void *a, struct vsock *vs, const struct vaddr *g)
 }
 
 static int f_send(void *a, struct vsock *vs, const struct vaddr *src,
-		  const struct vaddr *dst, const uint8_t *pkt, size_t len)
+		  const struct vaddr *dst, uint8_t ttl, const uint8_t *pkt, size_t len)
 {
-	(void)a; (void)vs; (void)src; (void)dst;
+	(void)a; (void)vs; (void)src;
 	assert_true(len >= 4);
-	record((struct event){ .kind = EV_SEND, .prio = pkt[2] });
+	record((struct event){ .kind = EV_SEND, .prio = pkt[2], .addr = *dst,
+			       .ttl = ttl });
 	return 0;
 }
 
@@ -307,7 +309,8 @@ static void test_demotion_exit_actions(void **state)
 	adv.naddr = 2;
 	adv.addrs[0] = VIPS[0].addr;
 	adv.addrs[1] = VIPS[1].addr;
-	struct vrrp_rx_meta meta = { .src = A("10.0.0.2") };
+	struct vrrp_rx_meta meta = { .src = A("10.0.0.2"), .dst = A("224.0.0.18"),
+				     .ttl = 255 };
 	instance_on_packet(in, &adv, &meta);
 
 	assert_int_equal(in->fsm.state, VRRP_STATE_BACKUP);

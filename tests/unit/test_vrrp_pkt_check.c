@@ -166,6 +166,7 @@ static void test_drop_names(void **state)
 		"ok", "packet-length-errors", "ip-ttl-errors", "version-errors",
 		"invalid-type-pkts-rcvd", "checksum-errors", "vrid-errors",
 		"auth-errors", "interval-errors", "address-list-errors",
+		"unicast-source-errors",
 	};
 	int d;
 

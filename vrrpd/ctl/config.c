@@ -11,10 +11,48 @@ void vrrpd_config_free(struct vrrpd_config *c)
 	if (!c)
 		return;
 	for (size_t i = 0; i < c->n_instances; i++)
-		free(c->instances[i].vips);
+		instance_cfg_release(&c->instances[i]);
 	free(c->instances);
 	c->instances = NULL;
 	c->n_instances = 0;
+}
+
+void instance_cfg_release(struct instance_cfg *c)
+{
+	free(c->vips);
+	free(c->ucast.peers);
+	c->vips = NULL;
+	c->ucast.peers = NULL;
+	c->n_vips = c->ucast.n_peers = 0;
+}
+
+static void *dup_array(const void *src, size_t n, size_t size)
+{
+	void *p;
+
+	if (!n)
+		return NULL;
+	p = calloc(n, size);
+	if (p)
+		memcpy(p, src, n * size);
+	return p;
+}
+
+int instance_cfg_copy(struct instance_cfg *dst, const struct instance_cfg *src)
+{
+	struct vip_cfg *v = dup_array(src->vips, src->n_vips, sizeof(*v));
+	struct peer_cfg *p = dup_array(src->ucast.peers, src->ucast.n_peers,
+				       sizeof(*p));
+
+	if ((src->n_vips && !v) || (src->ucast.n_peers && !p)) {
+		free(v);
+		free(p);
+		return -1;
+	}
+	*dst = *src;
+	dst->vips = v;
+	dst->ucast.peers = p;
+	return 0;
 }
 
 const struct instance_cfg *vrrpd_config_find(const struct vrrpd_config *c,
@@ -33,6 +71,20 @@ static bool vip_equal(const struct vip_cfg *a, const struct vip_cfg *b)
 {
 	return vaddr_cmp(&a->addr, &b->addr) == 0 && a->plen == b->plen &&
 	       strcmp(a->dev, b->dev) == 0;
+}
+
+static bool unicast_equal(const struct unicast_cfg *a, const struct unicast_cfg *b)
+{
+	if (vaddr_cmp(&a->src, &b->src) || a->ttl != b->ttl ||
+	    a->fault_no_peer != b->fault_no_peer || a->check_src != b->check_src ||
+	    a->n_peers != b->n_peers)
+		return false;
+	for (size_t i = 0; i < a->n_peers; i++)
+		if (vaddr_cmp(&a->peers[i].addr, &b->peers[i].addr) ||
+		    a->peers[i].min_ttl != b->peers[i].min_ttl ||
+		    a->peers[i].max_ttl != b->peers[i].max_ttl)
+			return false;
+	return true;
 }
 
 /* Field by field, not memcmp: the structs have padding and bytes after
@@ -59,7 +111,7 @@ bool instance_cfg_equal(const struct instance_cfg *a,
 		if (!vip_equal(&a->vips[i], &b->vips[i]))
 			return false;
 	}
-	return true;
+	return unicast_equal(&a->ucast, &b->ucast);
 }
 
 /* The identity of an instance on the wire: a change of any of these is a
@@ -69,5 +121,7 @@ bool instance_cfg_needs_restart(const struct instance_cfg *a,
 {
 	return strcmp(a->ifname, b->ifname) != 0 || a->af != b->af ||
 	       a->vrid != b->vrid || a->version != b->version ||
-	       vaddr_cmp(&a->group, &b->group) != 0;
+	       vaddr_cmp(&a->group, &b->group) != 0 ||
+	       /* multicast <-> unicast changes the socket's membership */
+	       (a->ucast.n_peers == 0) != (b->ucast.n_peers == 0);
 }

@@ -21,6 +21,22 @@ struct vip_cfg {
 
 enum vrrp_auth_cfg { AUTH_CFG_NONE = 0, AUTH_CFG_SIMPLE };
 
+/* A unicast peer (keepalived unicast_peer); TTL bounds 0..255, -1 = none. */
+struct peer_cfg {
+	struct vaddr addr;
+	int min_ttl;
+	int max_ttl;
+};
+
+struct unicast_cfg {
+	struct vaddr src;        /* unset: the interface's primary address */
+	uint8_t ttl;             /* of sent adverts, default 255 */
+	bool fault_no_peer;
+	bool check_src;          /* resolved: instance, global or a TTL bound */
+	size_t n_peers;
+	struct peer_cfg *peers;  /* none: multicast */
+};
+
 struct instance_cfg {
 	char name[VRRP_NAME_MAX];
 	char ifname[IFNAMSIZ];
@@ -36,6 +52,7 @@ struct instance_cfg {
 	enum vrrp_auth_cfg auth;
 	char auth_pass[VRRP_PASS_MAX + 1];
 	struct vaddr group;      /* resolved: instance value or global default */
+	struct unicast_cfg ucast;
 	size_t n_vips;
 	struct vip_cfg *vips;
 };
@@ -48,6 +65,7 @@ struct global_cfg {
 	unsigned garp_repeat;    /* packets per burst (default 5) */
 	unsigned garp_refresh_s; /* periodic refresh while master; 0 = off */
 	bool check_adv_addrs;    /* default true; keepalived vrrp_skip_check_adv_addr */
+	bool check_unicast_src;  /* default false; keepalived vrrp_check_unicast_src */
 };
 
 struct vrrpd_config {
@@ -57,6 +75,10 @@ struct vrrpd_config {
 };
 
 void vrrpd_config_free(struct vrrpd_config *c);
+/* Deep copy of one instance's configuration (its arrays malloc'd);
+ * instance_cfg_release() frees what it holds. 0 or -1 (out of memory). */
+int instance_cfg_copy(struct instance_cfg *dst, const struct instance_cfg *src);
+void instance_cfg_release(struct instance_cfg *c);
 const struct instance_cfg *vrrpd_config_find(const struct vrrpd_config *c,
 					     const char *name);
 bool instance_cfg_equal(const struct instance_cfg *a,

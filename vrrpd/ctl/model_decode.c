@@ -149,6 +149,7 @@ static int decode_global(const struct lyd_node *g, struct global_cfg *out,
 		    false, err) ||
 	    get_addr(g, "multicast-group-v4", &out->group4, err) ||
 	    get_addr(g, "multicast-group-v6", &out->group6, err) ||
+	    get_bool(g, "check-unicast-source", &out->check_unicast_src, err) ||
 	    get_bool(g, "check-advert-addresses", &out->check_adv_addrs, err))
 		return -1;
 	if (get_uint(g, "garp-master-delay", 0, UINT16_MAX, &v, err))
@@ -253,6 +254,63 @@ static int decode_numbers(const struct lyd_node *inst, struct instance_cfg *ic,
 	return 0;
 }
 
+static int get_ttl(const struct lyd_node *peer, const char *name, int *out,
+		   struct model_error *err)
+{
+	unsigned long v;
+
+	*out = -1;
+	if (!leaf_value(peer, name))
+		return 0;
+	if (get_uint(peer, name, 0, 255, &v, err))
+		return -1;
+	*out = (int)v;
+	return 0;
+}
+
+/* keepalived: a peer with min_ttl or max_ttl turns source checking on. */
+static int decode_unicast(const struct lyd_node *inst, const struct global_cfg *g,
+			  struct unicast_cfg *u, struct model_error *err)
+{
+	const struct lyd_node *uc = child_node(inst, "unicast"), *n;
+	unsigned long v;
+	size_t count = 0;
+
+	memset(u, 0, sizeof(*u));
+	u->ttl = 255;
+	u->check_src = g->check_unicast_src;
+	if (!uc)
+		return 0;
+	if ((leaf_value(uc, "source-address") &&
+	     get_addr(uc, "source-address", &u->src, err)) ||
+	    get_uint(uc, "ttl", 1, 255, &v, err) ||
+	    get_bool(uc, "fault-no-peer", &u->fault_no_peer, err))
+		return -1;
+	u->ttl = (uint8_t)v;
+	if (leaf_value(uc, "check-source") &&
+	    get_bool(uc, "check-source", &u->check_src, err))
+		return -1;
+	LY_LIST_FOR(lyd_child(uc), n)
+		count += n->schema && strcmp(LYD_NAME(n), "peer") == 0;
+	if (!count)
+		return 0;
+	u->peers = calloc(count, sizeof(*u->peers));
+	if (!u->peers)
+		return fail(err, uc, NULL, "out of memory");
+	LY_LIST_FOR(lyd_child(uc), n) {
+		if (!n->schema || strcmp(LYD_NAME(n), "peer"))
+			continue;
+		struct peer_cfg *p = &u->peers[u->n_peers++];
+		if (get_addr(n, "address", &p->addr, err) ||
+		    get_ttl(n, "min-ttl", &p->min_ttl, err) ||
+		    get_ttl(n, "max-ttl", &p->max_ttl, err))
+			return -1;
+		if (p->min_ttl >= 0 || p->max_ttl >= 0)
+			u->check_src = true;
+	}
+	return 0;
+}
+
 static int decode_instance(const struct lyd_node *inst,
 			   const struct global_cfg *g, struct instance_cfg *ic,
 			   struct model_error *err)
@@ -283,7 +341,7 @@ static int decode_instance(const struct lyd_node *inst,
 	} else {
 		ic->group = ic->af == AF_INET ? g->group4 : g->group6;
 	}
-	if (decode_auth(inst, ic, err))
+	if (decode_auth(inst, ic, err) || decode_unicast(inst, g, &ic->ucast, err))
 		return -1;
 	return decode_vips(inst, ic, err);
 }

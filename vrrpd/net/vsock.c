@@ -25,9 +25,10 @@ struct out_pkt {
 	struct sockaddr_storage to;
 	socklen_t tolen;
 	struct {
-		uint8_t cbuf[CMSG_SPACE(sizeof(struct in6_pktinfo))];
+		uint8_t cbuf[CMSG_SPACE(sizeof(struct in6_pktinfo)) +
+			     CMSG_SPACE(sizeof(int))];
 	} __attribute__((aligned(__alignof__(struct cmsghdr)))) cm;
-	bool has_cmsg;
+	size_t cmsg_len;         /* 0: none */
 };
 
 struct vsock {
@@ -210,9 +211,9 @@ int vsock_flush(struct vsock *vs)
 		msgs[i].msg_hdr.msg_namelen = o->tolen;
 		msgs[i].msg_hdr.msg_iov = &iov[i];
 		msgs[i].msg_hdr.msg_iovlen = 1;
-		if (o->has_cmsg) {
+		if (o->cmsg_len) {
 			msgs[i].msg_hdr.msg_control = o->cm.cbuf;
-			msgs[i].msg_hdr.msg_controllen = sizeof(o->cm.cbuf);
+			msgs[i].msg_hdr.msg_controllen = o->cmsg_len;
 		}
 	}
 	/* sendmmsg stops at the first failing message: skip it and go on, so
@@ -238,7 +239,8 @@ int vsock_pending(const struct vsock *vs)
 }
 
 int vsock_send(struct vsock *vs, const struct vaddr *src,
-	       const struct vaddr *dst, const uint8_t *payload, size_t len)
+	       const struct vaddr *dst, uint8_t ttl, const uint8_t *payload,
+	       size_t len)
 {
 	if (len > VSOCK_PKT_MAX) {
 		errno = EMSGSIZE;
@@ -247,7 +249,7 @@ int vsock_send(struct vsock *vs, const struct vaddr *src,
 	if (vs->nout == VSOCK_BATCH)
 		vsock_flush(vs);
 	struct out_pkt *o = &vs->out[vs->nout];
-	o->has_cmsg = false;
+	o->cmsg_len = 0;
 	if (vs->af == AF_INET) {
 		struct iphdr *ip = (struct iphdr *)o->buf;
 		memset(ip, 0, sizeof(*ip));
@@ -255,7 +257,7 @@ int vsock_send(struct vsock *vs, const struct vaddr *src,
 		ip->ihl = 5;
 		ip->tos = IPTOS_PREC_INTERNETCONTROL;
 		ip->tot_len = htons((uint16_t)(sizeof(*ip) + len));
-		ip->ttl = VRRP_TTL;
+		ip->ttl = ttl;
 		ip->protocol = VRRP_IPPROTO;
 		ip->saddr = src->u.v4.s_addr;
 		ip->daddr = dst->u.v4.s_addr;
@@ -286,7 +288,18 @@ int vsock_send(struct vsock *vs, const struct vaddr *src,
 		struct in6_pktinfo pi = { .ipi6_addr = src->u.v6,
 					  .ipi6_ifindex = (unsigned)vs->ifindex };
 		memcpy(CMSG_DATA(c), &pi, sizeof(pi));
-		o->has_cmsg = true;
+		o->cmsg_len = CMSG_SPACE(sizeof(pi));
+		/* the socket's default hop limit is 255 (RFC 5798 5.1.2.3);
+		 * only a unicast TTL below it needs its own */
+		if (ttl != VRRP_TTL) {
+			int hl = ttl;
+			c = (struct cmsghdr *)(o->cm.cbuf + o->cmsg_len);
+			c->cmsg_level = IPPROTO_IPV6;
+			c->cmsg_type = IPV6_HOPLIMIT;
+			c->cmsg_len = CMSG_LEN(sizeof(hl));
+			memcpy(CMSG_DATA(c), &hl, sizeof(hl));
+			o->cmsg_len += CMSG_SPACE(sizeof(hl));
+		}
 	}
 	vs->nout++;
 	return 0;

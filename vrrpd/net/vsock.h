@@ -35,12 +35,14 @@ int vsock_join(struct vsock *vs, const struct vaddr *group, char *err,
 	       size_t errlen);
 void vsock_leave(struct vsock *vs, const struct vaddr *group);
 
-/* Queue a VRRP payload from src to dst with TTL / hop limit 255. Queued
+/* Queue a VRRP payload from src to dst with TTL / hop limit ttl (255 but
+ * for a configured unicast TTL). Queued
  * packets leave with one sendmmsg() in vsock_flush(), which the engine calls
  * once per event-loop iteration (and vsock_send itself when the queue is
  * full). Returns 0 or -1 (errno). */
 int vsock_send(struct vsock *vs, const struct vaddr *src,
-	       const struct vaddr *dst, const uint8_t *payload, size_t len);
+	       const struct vaddr *dst, uint8_t ttl, const uint8_t *payload,
+	       size_t len);
 /* Send what is queued; returns the number of packets the kernel refused. */
 int vsock_flush(struct vsock *vs);
 int vsock_pending(const struct vsock *vs);

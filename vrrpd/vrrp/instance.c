@@ -30,20 +30,6 @@ static struct vrrp_fsm_cfg fsm_cfg_of(const struct instance_cfg *c)
 	return f;
 }
 
-static int copy_cfg(struct instance_cfg *dst, const struct instance_cfg *src)
-{
-	struct vip_cfg *v = NULL;
-	if (src->n_vips) {
-		v = calloc(src->n_vips, sizeof(*v));
-		if (!v)
-			return -1;
-		memcpy(v, src->vips, src->n_vips * sizeof(*v));
-	}
-	*dst = *src;
-	dst->vips = v;
-	return 0;
-}
-
 /* RFC 5798 5.2.9 / RFC 3768 5.3.9: the advert lists the virtual addresses
  * of the instance's family; receivers compare against the same list. */
 static int derive_expect(struct instance *in)
@@ -52,8 +38,21 @@ static int derive_expect(struct instance *in)
 	struct vaddr *a = calloc(c->n_vips ? c->n_vips : 1, sizeof(*a));
 	size_t n = 0;
 
-	if (!a)
+	size_t nd = c->ucast.n_peers ? c->ucast.n_peers : 1;
+	struct advert_dest *d = calloc(nd, sizeof(*d));
+
+	if (!a || !d) {
+		free(a);
+		free(d);
 		return -1;
+	}
+	for (size_t i = 0; i < nd; i++) {
+		d[i].dst = c->ucast.n_peers ? c->ucast.peers[i].addr : c->group;
+		d[i].prio = -1;
+	}
+	free(in->dests);
+	in->dests = d;
+	in->n_dests = nd;
 	for (size_t i = 0; i < c->n_vips && n < VRRP_MAX_ADDRS; i++)
 		if (c->vips[i].addr.af == c->af)
 			a[n++] = c->vips[i].addr;
@@ -76,14 +75,16 @@ struct instance *instance_new(const struct instance_env *env,
 			      const struct instance_cfg *cfg, uint64_t serial)
 {
 	struct instance *in = calloc(1, sizeof(*in));
-	if (!in || copy_cfg(&in->cfg, cfg) < 0) {
+	if (!in || instance_cfg_copy(&in->cfg, cfg) < 0) {
 		free(in);
 		return NULL;
 	}
 	in->serial = serial;
 	in->env = env;
 	if (derive_expect(in) < 0) {
-		free(in->cfg.vips);
+		instance_cfg_release(&in->cfg);
+		free(in->adv_addrs);
+		free(in->dests);
 		free(in);
 		return NULL;
 	}
@@ -92,7 +93,6 @@ struct instance *instance_new(const struct instance_env *env,
 	loop_timer_init(&in->adver_t, adver_expired, in);
 	loop_timer_init(&in->mdown_t, mdown_expired, in);
 	loop_timer_init(&in->garp_t, garp_expired, in);
-	in->pkt_prio = -1;
 	clock_gettime(CLOCK_REALTIME, &in->stats.discontinuity);
 	return in;
 }
@@ -107,8 +107,9 @@ void instance_free(struct instance *in)
 	ENV(in, timer_cancel, &in->mdown_t);
 	ENV(in, timer_cancel, &in->garp_t);
 	detach(in);
-	free(in->cfg.vips);
+	instance_cfg_release(&in->cfg);
 	free(in->adv_addrs);
+	free(in->dests);
 	free(in->foreign);
 	free(in);
 }
@@ -138,10 +139,21 @@ static void mdown_expired(void *arg)
 
 /* RFC 5798 5.1.2.1 / 5.1.1.1: the source is our primary address on the
  * interface, never one of the virtual addresses. */
+static void adverts_stale(struct instance *in)
+{
+	for (size_t i = 0; i < in->n_dests; i++)
+		in->dests[i].prio = -1;
+}
+
+/* A configured unicast source (keepalived unicast_src_ip) replaces the
+ * primary address: it is the advert's source and our address in the
+ * election. */
 static bool set_primary(struct instance *in, const struct vaddr *p)
 {
+	if (p && vaddr_is_set(&in->cfg.ucast.src))
+		p = &in->cfg.ucast.src;
 	if (vrrp_fsm_set_primary(&in->fsm, p))
-		in->pkt_prio = -1;
+		adverts_stale(in);
 	return p != NULL;
 }
 
@@ -156,6 +168,9 @@ static bool refresh_primary(struct instance *in)
 
 static bool link_usable(struct instance *in)
 {
+	/* keepalived unicast_fault_no_peer: no peers means no election */
+	if (in->cfg.ucast.fault_no_peer && !in->cfg.ucast.n_peers)
+		return false;
 	return in->ifindex && in->vs && ENV(in, link_up, in->ifindex) &&
 	       refresh_primary(in);
 }
@@ -174,6 +189,9 @@ static void attach(struct instance *in)
 		ILOG(err, in, "cannot open VRRP socket on %s: %s", in->cfg.ifname, err);
 		return;
 	}
+	/* unicast adverts need no group membership */
+	if (in->cfg.ucast.n_peers)
+		return;
 	if (ENV(in, join, in->vs, &in->cfg.group, err, sizeof(err)) < 0)
 		ILOG(err, in, "%s", err);
 	else
@@ -197,6 +215,8 @@ static void detach(struct instance *in)
 void instance_start(struct instance *in)
 {
 	attach(in);
+	if (in->cfg.ucast.fault_no_peer && !in->cfg.ucast.n_peers)
+		ILOG(warn, in, "unicast fault-no-peer is set and no unicast peer is configured: staying in FAULT");
 	/* the address owner re-adds them at once: no blip for it */
 	if (in->ifindex && in->cfg.priority != VRRP_PRIO_OWNER)
 		vips_remove_stale(in);
@@ -221,16 +241,17 @@ void instance_update(struct instance *in, const struct instance_cfg *cfg)
 	struct instance_cfg nc;
 	uint64_t now = ENV(in, now_us);
 
-	if (copy_cfg(&nc, cfg) < 0) {
+	if (instance_cfg_copy(&nc, cfg) < 0) {
 		ILOG(err, in, "out of memory applying configuration");
 		return;
 	}
 	vips_reconcile(in, &nc);
-	free(in->cfg.vips);
+	instance_cfg_release(&in->cfg);
 	in->cfg = nc;
-	in->pkt_prio = -1;
 	if (derive_expect(in) < 0)
 		ILOG(err, in, "out of memory applying configuration");
+	if (in->vs)
+		refresh_primary(in); /* the unicast source may have changed */
 	if (in->garp_pending) {
 		in->garp_pending = false;
 		garp_burst(in);
@@ -258,16 +279,41 @@ void instance_count_drop(struct instance *in, enum vrrp_drop d,
 	     vaddr_ntop(src, buf, sizeof(buf)), vrrp_drop_name(d));
 }
 
+/* What the codec leaves to the instance: the TTL of unicast adverts, and
+ * whether their sender is one of our peers (keepalived check_unicast_src,
+ * min_ttl, max_ttl). A multicast instance keeps the RFC's TTL 255. */
+static enum vrrp_drop check_sender(const struct instance *in,
+				   const struct vrrp_rx_meta *meta)
+{
+	const struct unicast_cfg *u = &in->cfg.ucast;
+	const struct peer_cfg *p = NULL;
+
+	if (!u->n_peers)
+		return meta->ttl == VRRP_TTL ? VRRP_OK : VRRP_DROP_TTL;
+	for (size_t i = 0; i < u->n_peers && !p; i++)
+		if (vaddr_cmp(&u->peers[i].addr, &meta->src) == 0)
+			p = &u->peers[i];
+	if (!p)
+		return u->check_src ? VRRP_DROP_PEER : VRRP_OK;
+	if ((p->min_ttl >= 0 && meta->ttl < p->min_ttl) ||
+	    (p->max_ttl >= 0 && meta->ttl > p->max_ttl))
+		return VRRP_DROP_TTL;
+	return VRRP_OK;
+}
+
 void instance_on_packet(struct instance *in, const struct vrrp_adv *adv,
 			const struct vrrp_rx_meta *meta)
 {
 	char buf[VADDR_STRLEN];
+	enum vrrp_drop d;
 
 	/* Our own adverts can come back through another socket on a bridge. */
 	if (vaddr_cmp(&meta->src, &in->fsm.primary) == 0)
 		return;
 	in->expect.check_addrs = ENV(in, global)->check_adv_addrs;
-	enum vrrp_drop d = vrrp_check_expected(adv, &in->expect);
+	d = check_sender(in, meta);
+	if (d == VRRP_OK)
+		d = vrrp_check_expected(adv, &in->expect);
 	if (d != VRRP_OK) {
 		instance_count_drop(in, d, &meta->src);
 		return;

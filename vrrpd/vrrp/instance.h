@@ -66,11 +66,19 @@ struct instance {
 	 * configuration change instead of once per packet. */
 	struct vrrp_expect expect;
 	struct vaddr *adv_addrs;   /* the VIPs of our family, advert order */
-	/* The advert only changes with priority or configuration, so it is
-	 * encoded once and re-sent. */
+	/* Where adverts go: the multicast group, or each unicast peer. */
+	struct advert_dest *dests;
+	size_t n_dests;
+};
+
+/* The advert only changes with priority, source or configuration, so it is
+ * encoded once per destination (the v3 checksum covers the destination
+ * address, RFC 5798 5.2.8) and re-sent. */
+struct advert_dest {
+	struct vaddr dst;
+	int prio;                  /* priority pkt was encoded with; -1 = stale */
+	size_t len;
 	uint8_t pkt[VSOCK_PKT_MAX];
-	size_t pkt_len;
-	int pkt_prio;              /* priority pkt was encoded with; -1 = stale */
 };
 
 /* serial: creation order, which spreads masters over the advert phase

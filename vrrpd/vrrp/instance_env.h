@@ -59,7 +59,8 @@ struct instance_env {
 	void (*leave)(void *arg, struct vsock *vs, const struct vaddr *group);
 	/* Queue an advert; flush sends what is queued on vs at once. */
 	int (*send)(void *arg, struct vsock *vs, const struct vaddr *src,
-		    const struct vaddr *dst, const uint8_t *pkt, size_t len);
+		    const struct vaddr *dst, uint8_t ttl, const uint8_t *pkt,
+		    size_t len);
 	void (*flush)(void *arg, struct vsock *vs);
 
 	/* The state-change hook: called once per transition, after the exit

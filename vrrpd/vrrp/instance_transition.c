@@ -21,7 +21,7 @@
 
 /* ---- adverts ---- */
 
-static int encode_advert(struct instance *in, uint8_t prio)
+static int encode_advert(struct instance *in, struct advert_dest *d, uint8_t prio)
 {
 	struct vrrp_adv adv;
 
@@ -39,26 +39,38 @@ static int encode_advert(struct instance *in, uint8_t prio)
 	for (size_t n = 0; n < in->expect.naddr; n++)
 		adv.addrs[n] = in->adv_addrs[n];
 	adv.naddr = (uint8_t)in->expect.naddr;
-	in->pkt_len = vrrp_encode(in->pkt, sizeof(in->pkt), &adv,
-				  &in->fsm.primary, &in->cfg.group);
-	in->pkt_prio = in->pkt_len ? prio : -1;
-	return in->pkt_len ? 0 : -1;
+	d->len = vrrp_encode(d->pkt, sizeof(d->pkt), &adv, &in->fsm.primary, &d->dst);
+	d->prio = d->len ? prio : -1;
+	return d->len ? 0 : -1;
 }
 
 static void send_advert(struct instance *in, uint8_t prio)
 {
+	/* TTL 255 proves a multicast advert is from the link (RFC 5798
+	 * 5.1.1.3); unicast adverts carry the configured unicast TTL. */
+	uint8_t ttl = in->cfg.ucast.n_peers ? in->cfg.ucast.ttl : VRRP_TTL;
+	char buf[VADDR_STRLEN];
+	bool sent = false;
+
 	if (!in->vs || !vaddr_is_set(&in->fsm.primary))
 		return;
-	if (in->pkt_prio != prio && encode_advert(in, prio) < 0) {
-		ILOG(err, in, "cannot encode advert (check version, interval and addresses)");
-		return;
+	for (size_t i = 0; i < in->n_dests; i++) {
+		struct advert_dest *d = &in->dests[i];
+		if (d->prio != prio && encode_advert(in, d, prio) < 0) {
+			ILOG(err, in, "cannot encode advert (check version, interval and addresses)");
+			return;
+		}
+		if (ENV(in, send, in->vs, &in->fsm.primary, &d->dst, ttl, d->pkt,
+			d->len) < 0) {
+			ILOG(warn, in, "sending advert to %s on %s: %s",
+			     vaddr_ntop(&d->dst, buf, sizeof(buf)), in->cfg.ifname,
+			     strerror(errno));
+			continue;
+		}
+		sent = true;
 	}
-	if (ENV(in, send, in->vs, &in->fsm.primary, &in->cfg.group, in->pkt,
-		in->pkt_len) < 0) {
-		ILOG(warn, in, "sending advert on %s: %s", in->cfg.ifname,
-		     strerror(errno));
+	if (!sent)
 		return;
-	}
 	in->stats.adverts_sent++;
 	if (prio == 0)
 		in->stats.prio0_sent++;
