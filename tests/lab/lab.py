@@ -386,6 +386,20 @@ def render_keepalived(cfg):
                 a += "/%d" % va["prefix-length"]
             out.append("        %s dev %s" % (a, va.get("device", inst["interface"])))
         out.append("    }")
+        uc = inst.get("unicast")
+        if uc:
+            if "source-address" in uc:
+                out.append("    unicast_src_ip %s" % uc["source-address"])
+            if "ttl" in uc:
+                out.append("    unicast_ttl %d" % uc["ttl"])
+            if uc.get("check-source"):
+                out.append("    check_unicast_src")
+            out.append("    unicast_peer {")
+            for p in uc.get("peer", []):
+                ttl = "".join(" %s %d" % (k.replace("-", "_"), p[k])
+                              for k in ("min-ttl", "max-ttl") if k in p)
+                out.append("        %s%s" % (p["address"], ttl))
+            out.append("    }")
         out.append("}")
     return "\n".join(out) + "\n"
 
@@ -772,6 +786,13 @@ class Lab:
 
     def heal(self, node):
         self.ip("sw", "link", "set", node, "master", "br0")
+
+    def block_multicast(self):
+        """The switch floods no multicast (a cloud or VPN LAN): every port's
+        mcast_flood off. Broadcast (ARP) and unicast still pass."""
+        for node in self.nodes:
+            run(["bridge", "-n", self.ns("sw"), "link", "set", "dev", node,
+                 "mcast_flood", "off"])
 
     def capture(self, node="c", **kw):
         return Capture(self, node, **kw)

@@ -496,6 +496,56 @@ static void test_foreign_stale_restore(void **state)
 	assert_int_equal(count(EV_ADD), 0);
 }
 
+static struct peer_cfg PEERS[2];
+
+/* Unicast (issue 12): one advert per peer, each encoded for its own
+ * destination (the v3 checksum covers it), with the unicast TTL; a
+ * configured source is our address; strangers are dropped when checking. */
+static void test_unicast_per_destination(void **state)
+{
+	(void)state;
+	struct instance_cfg c = cfg_of(100, 1);
+	PEERS[0] = (struct peer_cfg){ .addr = A("10.0.0.2"), .min_ttl = -1, .max_ttl = -1 };
+	PEERS[1] = (struct peer_cfg){ .addr = A("10.0.0.3"), .min_ttl = 250, .max_ttl = -1 };
+	c.ucast.peers = PEERS;
+	c.ucast.n_peers = 2;
+	c.ucast.ttl = 64;
+	c.ucast.check_src = true;
+	c.ucast.src = A("10.0.0.9");
+	F.in = instance_new(&ENVF, &c, 0);
+	instance_start(F.in);
+	struct instance *in = F.in;
+	assert_int_equal(vaddr_cmp(&in->fsm.primary, &c.ucast.src), 0);
+	F.n = 0;
+	become_master(in);
+	assert_int_equal(count(EV_SEND), 2);
+	assert_int_equal(vaddr_cmp(&F.ev[0].addr, &PEERS[0].addr), 0);
+	assert_int_equal(vaddr_cmp(&F.ev[1].addr, &PEERS[1].addr), 0);
+	assert_int_equal(F.ev[0].ttl, 64);
+	assert_int_equal(in->stats.adverts_sent, 1); /* one advert, two copies */
+	assert_int_equal(in->dests[0].len, in->dests[1].len);
+	assert_memory_not_equal(in->dests[0].pkt, in->dests[1].pkt, in->dests[0].len);
+
+	struct vrrp_adv adv;
+	memset(&adv, 0, sizeof(adv));
+	adv.version = 3;
+	adv.vrid = 11;
+	adv.priority = 200;
+	adv.interval_cs = 100;
+	adv.naddr = 1;
+	adv.addrs[0] = VIPS[0].addr;
+	struct vrrp_rx_meta stranger = { .src = A("10.0.0.7"), .dst = A("10.0.0.9"), .ttl = 255 };
+	instance_on_packet(in, &adv, &stranger);
+	assert_int_equal(in->stats.drops[VRRP_DROP_PEER], 1);
+	struct vrrp_rx_meta low = { .src = A("10.0.0.3"), .dst = A("10.0.0.9"), .ttl = 249 };
+	instance_on_packet(in, &adv, &low);
+	assert_int_equal(in->stats.drops[VRRP_DROP_TTL], 1);
+	assert_int_equal(in->fsm.state, VRRP_STATE_MASTER);
+	struct vrrp_rx_meta routed = { .src = A("10.0.0.2"), .dst = A("10.0.0.9"), .ttl = 61 };
+	instance_on_packet(in, &adv, &routed);
+	assert_int_equal(in->fsm.state, VRRP_STATE_BACKUP);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -507,6 +557,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_shutdown_order, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_link_fault, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_foreign_stale_restore, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_unicast_per_destination, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
