@@ -402,7 +402,12 @@ int main(int argc, char **argv)
 	printf("/* Generated from %s by scripts/gen-cli-opts.c; do not edit.\n"
 	       " * Included by vrrpctl/commands.c. */\n\n", argv[1]);
 	printf("static const char *const v_bool[] = { \"true\", \"false\", NULL };\n");
+	/* Pass 0 reports every leaf without a mapping; stop there. */
 	errors += gen_pass(mod, &l, 0);
+	if (errors) {
+		ly_ctx_destroy(ctx);
+		return 1;
+	}
 	printf("\n/* Settings of create/set instance, in schema order. */\n"
 	       "static const struct cli_opt inst_opts[] = {\n");
 	errors += gen_pass(mod, &l, 1);

@@ -210,6 +210,18 @@ static int check_value(const struct cli_opt *o, const char *w, const char **norm
 		/* fall through */
 	case CLI_ENUM:
 		i = lookup(w, o->values);
+		if (i == -2) {
+			char cands[128] = "";
+
+			for (int k = 0; o->values[k]; k++)
+				if (is_prefix(w, o->values[k]))
+					snprintf(cands + strlen(cands),
+						 sizeof(cands) - strlen(cands), "%s%s",
+						 cands[0] ? ", " : "", o->values[k]);
+			snprintf(err, errlen, "%s: ambiguous value \"%s\": %s", o->kw, w,
+				 cands);
+			return -1;
+		}
 		if (i < 0) {
 			char all[128] = "";
 
@@ -256,6 +268,27 @@ static const struct cli_opt *find_opt(const struct cli_opt *opts, const char *w,
 	return *ambiguous ? NULL : found;
 }
 
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* "address, address-family": the options w abbreviates, sorted. */
+static void opt_candidates(const struct cli_opt *opts, const char *w, char *buf,
+			   size_t len)
+{
+	const char *kw[CLI_MAX_OPTS];
+	size_t n = 0;
+
+	for (const struct cli_opt *o = opts; o->kw && n < CLI_MAX_OPTS; o++)
+		if (is_prefix(w, o->kw))
+			kw[n++] = o->kw;
+	qsort(kw, n, sizeof(kw[0]), cmp_str);
+	buf[0] = '\0';
+	for (size_t i = 0; i < n; i++)
+		snprintf(buf + strlen(buf), len - strlen(buf), "%s%s", i ? ", " : "", kw[i]);
+}
+
 /* ---- parsing ------------------------------------------------------------ */
 
 struct attempt {
@@ -274,8 +307,12 @@ static int parse_opts(const struct cli_tok *t, char **w, size_t n, size_t i,
 
 		a->reached = i;
 		if (!o) {
-			snprintf(a->err, sizeof(a->err), "%s option \"%s\"",
-				 amb ? "ambiguous" : "unknown", w[i]);
+			char cands[160] = "";
+
+			if (amb)
+				opt_candidates(t->opts, w[i], cands, sizeof(cands));
+			snprintf(a->err, sizeof(a->err), "%s option \"%s\"%s%s",
+				 amb ? "ambiguous" : "unknown", w[i], amb ? ": " : "", cands);
 			return -1;
 		}
 		if (!o->repeat) {
@@ -403,6 +440,26 @@ static const char *resolve_verb(const char *w, char *err, size_t errlen)
 	return NULL;
 }
 
+/* Several commands parse equally well: name them all. */
+static void tied_commands(const char *verb, char **words, size_t n, int exact,
+			  char *err, size_t errlen)
+{
+	struct attempt a;
+	size_t off;
+
+	off = (size_t)snprintf(err, errlen, "ambiguous command; type more of each word:");
+	for (size_t i = 0; i < N_COMMANDS && off < errlen; i++) {
+		char syn[128];
+
+		if (strcmp(commands[i].toks[0].word, verb) != 0 ||
+		    try_cmd(&commands[i], words, n, &a) < 0 || a.exact != exact)
+			continue;
+		cli_syntax(&commands[i], syn, sizeof(syn));
+		off += (size_t)snprintf(err + off, errlen - off, "%s %s",
+					err[off - 1] == ':' ? "" : ",", syn);
+	}
+}
+
 int cli_parse(char **words, size_t n, struct cli_parsed *out, char *err,
 	      size_t errlen)
 {
@@ -440,7 +497,7 @@ int cli_parse(char **words, size_t n, struct cli_parsed *out, char *err,
 		return -1;
 	}
 	if (tie) {
-		snprintf(err, errlen, "ambiguous command; type more of each word");
+		tied_commands(verb, words, n, best_ok.exact, err, errlen);
 		return -1;
 	}
 	*out = best_ok.p;
