@@ -463,7 +463,7 @@ static void tied_commands(const char *verb, char **words, size_t n, int exact,
 int cli_parse(char **words, size_t n, struct cli_parsed *out, char *err,
 	      size_t errlen)
 {
-	struct attempt a, best_ok, best_fail;
+	struct attempt a, best_ok = { .exact = 0 }, best_fail;
 	const char *verb;
 	int n_ok = 0, tie = 0;
 
