@@ -432,6 +432,47 @@ static void test_options_cover_schema(void **state)
 	model_free(m);
 }
 
+/* man/vrrpctl.8 lists every setting with the range and values the shell
+ * takes (the unit tests run from the top of the tree, as make unit does). */
+static void test_man_page_lists_options(void **state)
+{
+	FILE *f = fopen("man/vrrpctl.8", "r");
+	static char man[65536];
+	size_t len;
+	(void)state;
+
+	if (!f)
+		fail_msg("man/vrrpctl.8: run from the top of the tree");
+	len = fread(man, 1, sizeof(man) - 1, f);
+	fclose(f);
+	man[len] = '\0';
+	for (const struct cli_opt *o = inst_opts; o->kw; o++) {
+		char head[96], want[160] = "", alt[64] = "";
+		const char *line, *end;
+
+		snprintf(head, sizeof(head), "\n.BI %s \"", o->kw);
+		line = strstr(man, head);
+		if (!line)
+			fail_msg("man/vrrpctl.8 has no \"%s\" setting", o->kw);
+		line += strlen(head);
+		end = strchr(line, '\n');
+		if (o->kind == CLI_UINT) {
+			snprintf(want, sizeof(want), " %ld-%ld\"", o->min, o->max);
+			snprintf(alt, sizeof(alt), " %ld|%ld\"", o->min, o->max);
+		} else if (o->values) {
+			snprintf(want, sizeof(want), " ");
+			for (int k = 0; o->values[k]; k++)
+				snprintf(want + strlen(want), sizeof(want) - strlen(want), "%s%s",
+					 k ? "|" : "", o->values[k]);
+			strncat(want, "\"", sizeof(want) - strlen(want) - 1);
+		}
+		if (want[0] && strncmp(line, want, strlen(want)) != 0 &&
+		    !(alt[0] && o->max - o->min == 1 && strncmp(line, alt, strlen(alt)) == 0))
+			fail_msg("man/vrrpctl.8: %s is \"%.*s\", the shell takes \"%s",
+				 o->kw, (int)(end - line), line, want);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -443,6 +484,7 @@ int main(void)
 		cmocka_unit_test(test_help_syntax),
 		cmocka_unit_test(test_methods),
 		cmocka_unit_test(test_options_cover_schema),
+		cmocka_unit_test(test_man_page_lists_options),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
