@@ -379,6 +379,38 @@ static int gen_pass(const struct lys_module *mod, const struct leaves *l, int pa
 	return errors;
 }
 
+/* What create must be given: the mandatory leaves and the lists with
+ * min-elements, as their options. The list key (name) is the NAME. */
+static void print_required(const struct leaves *l)
+{
+	printf("\n/* Settings create instance must be given (mandatory leaves,\n"
+	       " * lists with min-elements). */\n"
+	       "static const char *const create_required[] = {");
+	for (size_t i = 0; i < l->count; i++) {
+		const struct lysc_node *n = l->n[i];
+		const struct shell_rule *r;
+		char rel[512];
+		bool need = (n->flags & LYS_MAND_TRUE) && !(n->flags & LYS_KEY);
+
+		rel_path(n, rel, sizeof(rel));
+		if (strncmp(rel, "instance/", 9) != 0)
+			continue;
+		r = find_rule(rel);
+		/* A list entry's key names the entry the shorthand sets. */
+		if ((n->flags & LYS_KEY) && n->parent && n->parent->nodetype == LYS_LIST &&
+		    strcmp(rel, "instance/name") != 0)
+			need = ((const struct lysc_node_list *)n->parent)->min > 0;
+		if (need && r && !r->kw)
+			continue;
+		if (need) {
+			printf(" ");
+			put_str(r ? r->kw : n->name);
+			printf(",");
+		}
+	}
+	printf(" NULL };\n");
+}
+
 int main(int argc, char **argv)
 {
 	struct ly_ctx *ctx = NULL;
@@ -412,6 +444,7 @@ int main(int argc, char **argv)
 	       "static const struct cli_opt inst_opts[] = {\n");
 	errors += gen_pass(mod, &l, 1);
 	printf("\t{ NULL, NULL, 0, NULL, NULL, 0, 0, false, NULL },\n};\n");
+	print_required(&l);
 	printf("\n/* Every configuration leaf: the option that sets it, or why\n"
 	       " * none does. */\n"
 	       "static const struct cli_leaf schema_leaves[] = {\n");

@@ -9,7 +9,8 @@
 
 #include "vaddr.h"
 
-/* inst_opts[] (every setting of an instance) and schema_leaves[]. */
+/* inst_opts[] (every setting of an instance), create_required[] and
+ * schema_leaves[]. */
 #include "gen/cli_opts.inc"
 
 const struct cli_leaf *cli_schema_leaves(void)
@@ -23,7 +24,6 @@ static const struct cli_opt failover_opts[] = {
 	{ NULL, NULL, 0, NULL, NULL, 0, 0, false, NULL },
 };
 
-static const char *const create_required[] = { "interface", "vrid", "address", NULL };
 
 #define KW(w, h) { CLI_KW, w, h, false, NULL }
 #define ARG(k, w, h) { k, w, h, false, NULL }
