@@ -276,6 +276,9 @@ static void test_methods(void **state)
 			if (cmds[i].toks[k].kind != CLI_KW && cmds[i].toks[k].kind != CLI_OPTIONS)
 				assert_non_null(cmds[i].arg_key);
 	}
+	/* failover's hold is the daemon's parameter, not a model leaf. */
+	assert_string_equal(failover_opts[0].kw, "hold");
+	assert_int_equal(failover_opts[0].max, RPC_FAILOVER_HOLD_MAX_S);
 }
 
 /* ---- the option table against the YANG schema ---------------------------- */
