@@ -24,7 +24,6 @@ static const struct cli_opt failover_opts[] = {
 	{ NULL, NULL, 0, NULL, NULL, 0, 0, false, NULL },
 };
 
-
 #define KW(w, h) { CLI_KW, w, h, false, NULL }
 #define ARG(k, w, h) { k, w, h, false, NULL }
 #define OPTARG(k, w, h) { k, w, h, true, NULL }
@@ -55,7 +54,8 @@ static const struct cli_cmd commands[] = {
 	{ CMD_CREATE, { KW("create", "Create an object"), KW("instance", "A new VRRP instance"),
 			ARG(CLI_NEWNAME, "NAME", "Name of the new instance"),
 			{ CLI_OPTIONS, "OPTION", "Instance settings", false, inst_opts } },
-	  "Create an instance (interface, vrid and address required)", create_required,
+	  "Create an instance (the settings before [OPTION VALUE] are required)",
+	  create_required,
 	  W("instance.create", "name") },
 	{ CMD_SET, { KW("set", "Change settings"), KW("instance", H_INST),
 		     ARG(CLI_INSTANCE, "NAME", "Instance name"),
