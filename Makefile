@@ -61,6 +61,18 @@ $(BUILD)/gen/yang_module.c: yang/vrrpd.yang scripts/embed-yang.sh
 $(BUILD)/gen/yang_module.o: $(BUILD)/gen/yang_module.c
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
+# vrrpctl's option table is generated from the YANG module by a small
+# libyang program run at build time; only the generator links libyang.
+GEN_CLI := $(BUILD)/gen/gen-cli-opts
+$(GEN_CLI): scripts/gen-cli-opts.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(ALL_LDFLAGS) $(shell pkg-config --libs libyang)
+
+$(BUILD)/gen/cli_opts.inc: yang/vrrpd.yang $(GEN_CLI)
+	$(GEN_CLI) $< > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/vrrpctl/commands.o $(BUILD)/tests/unit/test_commands.o: $(BUILD)/gen/cli_opts.inc
+
 $(LIBVRRP): $(LIB_OBJ)
 	@mkdir -p $(dir $@)
 	rm -f $@; ar rcs $@ $^

@@ -9,43 +9,14 @@
 
 #include "vaddr.h"
 
-static const char *const v_bool[] = { "true", "false", NULL };
-static const char *const v_af[] = { "ipv4", "ipv6", NULL };
-static const char *const v_state[] = { "backup", "master", NULL };
-static const char *const v_auth[] = { "none", "simple-password", NULL };
+/* inst_opts[] (every setting of an instance), create_required[] and
+ * schema_leaves[]. */
+#include "gen/cli_opts.inc"
 
-/* Every configurable leaf of an instance (yang/vrrpd.yang). */
-static const struct cli_opt inst_opts[] = {
-	{ "interface", "interface", CLI_IFNAME, "<IFNAME>", NULL, 0, 0, false,
-	  "Interface that sends and receives adverts" },
-	{ "vrid", "vrid", CLI_UINT, "<1-255>", NULL, 1, 255, false,
-	  "Virtual router ID" },
-	{ "priority", "priority", CLI_UINT, "<1-255>", NULL, 1, 255, false,
-	  "Priority; 255 = address owner" },
-	{ "address", "virtual-address", CLI_ADDR, "<ADDR/PLEN>", NULL, 0, 0, true,
-	  "Virtual address (repeat for several; replaces the list)" },
-	{ "version", "version", CLI_UINT, "<2-3>", NULL, 2, 3, false,
-	  "VRRP version" },
-	{ "address-family", "address-family", CLI_ENUM, NULL, v_af, 0, 0, false,
-	  "Address family of the instance" },
-	{ "preempt", "preempt", CLI_BOOL, NULL, v_bool, 0, 0, false,
-	  "Take over from a lower-priority master" },
-	{ "preempt-delay", "preempt-delay", CLI_UINT, "<0-3600>", NULL, 0, 3600, false,
-	  "Seconds after start before preempting" },
-	{ "accept-mode", "accept-mode", CLI_BOOL, NULL, v_bool, 0, 0, false,
-	  "Accept packets for virtual addresses when not owner" },
-	{ "advertisement-interval", "advertisement-interval", CLI_UINT, "<1-4095>",
-	  NULL, 1, 4095, false, "Centiseconds between adverts (v2: multiple of 100)" },
-	{ "initial-state", "initial-state", CLI_ENUM, NULL, v_state, 0, 0, false,
-	  "State after startup" },
-	{ "multicast-group", "multicast-group", CLI_ADDR, "<GROUP>", NULL, 0, 0, false,
-	  "Multicast group for adverts" },
-	{ "authentication", "authentication/type", CLI_ENUM, NULL, v_auth, 0, 0, false,
-	  "Authentication type (VRRPv2)" },
-	{ "password", "authentication/password", CLI_WORD, "<1-8 chars>", NULL, 0, 0,
-	  false, "Simple password (VRRPv2)" },
-	{ NULL, NULL, 0, NULL, NULL, 0, 0, false, NULL },
-};
+const struct cli_leaf *cli_schema_leaves(void)
+{
+	return schema_leaves;
+}
 
 static const struct cli_opt failover_opts[] = {
 	{ "hold", "hold", CLI_UINT, "<0-86400>", NULL, 0, 86400, false,
@@ -53,53 +24,66 @@ static const struct cli_opt failover_opts[] = {
 	{ NULL, NULL, 0, NULL, NULL, 0, 0, false, NULL },
 };
 
-static const char *const create_required[] = { "interface", "vrid", "address", NULL };
-
 #define KW(w, h) { CLI_KW, w, h, false, NULL }
 #define ARG(k, w, h) { k, w, h, false, NULL }
 #define OPTARG(k, w, h) { k, w, h, true, NULL }
 #define H_SHOW "Show state and configuration"
 #define H_INST "An instance"
 
+/* R: a read-only request, W: one that changes the daemon, L: local. */
+#define R(m, a) m, a, true
+#define W(m, a) m, a, false
+#define L NULL, NULL, false
+
 static const struct cli_cmd commands[] = {
 	{ CMD_SHOW_INSTANCES, { KW("show", H_SHOW), KW("instances", "Summary table of every instance") },
-	  "Table of instances: state, priorities, master, addresses", NULL },
+	  "Table of instances: state, priorities, master, addresses", NULL,
+	  R("instance.list", NULL) },
 	{ CMD_SHOW_INSTANCE, { KW("show", H_SHOW), KW("instance", "One instance in detail"),
 			       ARG(CLI_INSTANCE, "NAME", "Instance name") },
-	  "Configuration, state and counters of one instance", NULL },
+	  "Configuration, state and counters of one instance", NULL,
+	  R("instance.get", "name") },
 	{ CMD_SHOW_STATISTICS, { KW("show", H_SHOW), KW("statistics", "Packet counters"),
 				 OPTARG(CLI_INSTANCE, "NAME", "Only this instance") },
-	  "Advert and drop counters (daemon-wide and per instance)", NULL },
+	  "Advert and drop counters (daemon-wide and per instance)", NULL,
+	  R("statistics.get", "name") },
 	{ CMD_SHOW_RUNNING, { KW("show", H_SHOW), KW("running-config", "The running configuration") },
-	  "Running configuration as RFC 7951 JSON", NULL },
+	  "Running configuration as RFC 7951 JSON", NULL, R("config.get", NULL) },
 	{ CMD_SHOW_DAEMON, { KW("show", H_SHOW), KW("daemon", "Version, pid, uptime") },
-	  "Daemon version, pid, uptime", NULL },
+	  "Daemon version, pid, uptime", NULL, R("daemon.info", NULL) },
 	{ CMD_CREATE, { KW("create", "Create an object"), KW("instance", "A new VRRP instance"),
 			ARG(CLI_NEWNAME, "NAME", "Name of the new instance"),
 			{ CLI_OPTIONS, "OPTION", "Instance settings", false, inst_opts } },
-	  "Create an instance (interface, vrid and address required)", create_required },
+	  "Create an instance (the settings before [OPTION VALUE] are required)",
+	  create_required,
+	  W("instance.create", "name") },
 	{ CMD_SET, { KW("set", "Change settings"), KW("instance", H_INST),
 		     ARG(CLI_INSTANCE, "NAME", "Instance name"),
 		     { CLI_OPTIONS, "OPTION", "Settings to change", false, inst_opts } },
-	  "Change settings of an instance", NULL },
+	  "Change settings of an instance", NULL, W("instance.set", "name") },
 	{ CMD_DELETE, { KW("delete", "Delete an object"), KW("instance", H_INST),
 			ARG(CLI_INSTANCE, "NAME", "Instance name") },
-	  "Delete an instance (its addresses are released)", NULL },
+	  "Delete an instance (its addresses are released)", NULL,
+	  W("instance.delete", "name") },
 	{ CMD_FAILOVER, { KW("failover", "Hand mastership to a backup"),
 			  ARG(CLI_INSTANCE, "NAME", "Instance name (must be master)"),
 			  { CLI_OPTIONS, "OPTION", "Failover settings", true, failover_opts } },
-	  "Master resigns and does not preempt back for the hold time", NULL },
+	  "Master resigns and does not preempt back for the hold time", NULL,
+	  W("instance.failover", "name") },
 	{ CMD_SAVE, { KW("save", "Save the running configuration"),
 		      OPTARG(CLI_FILE, "FILE", "Other file than the startup file") },
-	  "Write the running configuration to the startup file", NULL },
+	  "Write the running configuration to the startup file", NULL,
+	  W("config.save", "path") },
+	/* The subscription itself changes no configuration. */
 	{ CMD_MONITOR, { KW("monitor", "Watch state changes live") },
-	  "Print state changes as they happen, until Ctrl-C", NULL },
+	  "Print state changes as they happen, until Ctrl-C", NULL,
+	  R("events.subscribe", NULL) },
 	{ CMD_CONVERT, { KW("convert", "Convert a keepalived configuration"),
 			 ARG(CLI_FILE, "FILE", "keepalived.conf") },
-	  "Print a keepalived.conf as vrrpd JSON configuration", NULL },
-	{ CMD_HELP, { KW("help", "List commands") }, "List commands", NULL },
-	{ CMD_QUIT, { KW("quit", "Leave vrrpctl") }, "Leave vrrpctl", NULL },
-	{ CMD_QUIT, { KW("exit", "Leave vrrpctl") }, "Leave vrrpctl", NULL },
+	  "Print a keepalived.conf as vrrpd JSON configuration", NULL, L },
+	{ CMD_HELP, { KW("help", "List commands") }, "List commands", NULL, L },
+	{ CMD_QUIT, { KW("quit", "Leave vrrpctl") }, "Leave vrrpctl", NULL, L },
+	{ CMD_QUIT, { KW("exit", "Leave vrrpctl") }, "Leave vrrpctl", NULL, L },
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -226,6 +210,18 @@ static int check_value(const struct cli_opt *o, const char *w, const char **norm
 		/* fall through */
 	case CLI_ENUM:
 		i = lookup(w, o->values);
+		if (i == -2) {
+			char cands[128] = "";
+
+			for (int k = 0; o->values[k]; k++)
+				if (is_prefix(w, o->values[k]))
+					snprintf(cands + strlen(cands),
+						 sizeof(cands) - strlen(cands), "%s%s",
+						 cands[0] ? ", " : "", o->values[k]);
+			snprintf(err, errlen, "%s: ambiguous value \"%s\": %s", o->kw, w,
+				 cands);
+			return -1;
+		}
 		if (i < 0) {
 			char all[128] = "";
 
@@ -272,6 +268,27 @@ static const struct cli_opt *find_opt(const struct cli_opt *opts, const char *w,
 	return *ambiguous ? NULL : found;
 }
 
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* "address, address-family": the options w abbreviates, sorted. */
+static void opt_candidates(const struct cli_opt *opts, const char *w, char *buf,
+			   size_t len)
+{
+	const char *kw[CLI_MAX_OPTS];
+	size_t n = 0;
+
+	for (const struct cli_opt *o = opts; o->kw && n < CLI_MAX_OPTS; o++)
+		if (is_prefix(w, o->kw))
+			kw[n++] = o->kw;
+	qsort(kw, n, sizeof(kw[0]), cmp_str);
+	buf[0] = '\0';
+	for (size_t i = 0; i < n; i++)
+		snprintf(buf + strlen(buf), len - strlen(buf), "%s%s", i ? ", " : "", kw[i]);
+}
+
 /* ---- parsing ------------------------------------------------------------ */
 
 struct attempt {
@@ -290,8 +307,12 @@ static int parse_opts(const struct cli_tok *t, char **w, size_t n, size_t i,
 
 		a->reached = i;
 		if (!o) {
-			snprintf(a->err, sizeof(a->err), "%s option \"%s\"",
-				 amb ? "ambiguous" : "unknown", w[i]);
+			char cands[160] = "";
+
+			if (amb)
+				opt_candidates(t->opts, w[i], cands, sizeof(cands));
+			snprintf(a->err, sizeof(a->err), "%s option \"%s\"%s%s",
+				 amb ? "ambiguous" : "unknown", w[i], amb ? ": " : "", cands);
 			return -1;
 		}
 		if (!o->repeat) {
@@ -419,10 +440,30 @@ static const char *resolve_verb(const char *w, char *err, size_t errlen)
 	return NULL;
 }
 
+/* Several commands parse equally well: name them all. */
+static void tied_commands(const char *verb, char **words, size_t n, int exact,
+			  char *err, size_t errlen)
+{
+	struct attempt a;
+	size_t off;
+
+	off = (size_t)snprintf(err, errlen, "ambiguous command; type more of each word:");
+	for (size_t i = 0; i < N_COMMANDS && off < errlen; i++) {
+		char syn[128];
+
+		if (strcmp(commands[i].toks[0].word, verb) != 0 ||
+		    try_cmd(&commands[i], words, n, &a) < 0 || a.exact != exact)
+			continue;
+		cli_syntax(&commands[i], syn, sizeof(syn));
+		off += (size_t)snprintf(err + off, errlen - off, "%s %s",
+					err[off - 1] == ':' ? "" : ",", syn);
+	}
+}
+
 int cli_parse(char **words, size_t n, struct cli_parsed *out, char *err,
 	      size_t errlen)
 {
-	struct attempt a, best_ok, best_fail;
+	struct attempt a, best_ok = { .exact = 0 }, best_fail;
 	const char *verb;
 	int n_ok = 0, tie = 0;
 
@@ -456,7 +497,7 @@ int cli_parse(char **words, size_t n, struct cli_parsed *out, char *err,
 		return -1;
 	}
 	if (tie) {
-		snprintf(err, errlen, "ambiguous command; type more of each word");
+		tied_commands(verb, words, n, best_ok.exact, err, errlen);
 		return -1;
 	}
 	*out = best_ok.p;
@@ -638,33 +679,15 @@ static void add_opts(const struct cli_parsed *p, json_object *params)
 int cli_request(const struct cli_parsed *p, const char **method,
 		json_object **params, char *err, size_t errlen)
 {
-	static const struct { enum cli_cmd_id id; const char *method; } map[] = {
-		{ CMD_SHOW_INSTANCES, "instance.list" },
-		{ CMD_SHOW_INSTANCE, "instance.get" },
-		{ CMD_SHOW_STATISTICS, "statistics.get" },
-		{ CMD_SHOW_RUNNING, "config.get" },
-		{ CMD_SHOW_DAEMON, "daemon.info" },
-		{ CMD_CREATE, "instance.create" },
-		{ CMD_SET, "instance.set" },
-		{ CMD_DELETE, "instance.delete" },
-		{ CMD_FAILOVER, "instance.failover" },
-		{ CMD_SAVE, "config.save" },
-		{ CMD_MONITOR, "events.subscribe" },
-	};
-	enum cli_cmd_id id = p->cmd->id;
-
-	*method = NULL;
-	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
-		if (map[i].id == id)
-			*method = map[i].method;
+	*method = p->cmd->method;
 	if (!*method) {
 		if (err && errlen)
 			err[0] = '\0';
 		return -1;
 	}
 	*params = json_object_new_object();
-	if (p->arg)
-		json_object_object_add(*params, id == CMD_SAVE ? "path" : "name",
+	if (p->arg && p->cmd->arg_key)
+		json_object_object_add(*params, p->cmd->arg_key,
 				       json_object_new_string(p->arg));
 	add_opts(p, *params);
 	return 0;

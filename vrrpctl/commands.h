@@ -32,7 +32,9 @@ enum cli_cmd_id {
 	CMD_FAILOVER, CMD_SAVE, CMD_MONITOR, CMD_CONVERT, CMD_HELP, CMD_QUIT,
 };
 
-/* One option: "KEYWORD VALUE". */
+/* One option: "KEYWORD VALUE". The table of instance settings is generated
+ * from yang/vrrpd.yang at build time (scripts/gen-cli-opts.c): kind, range,
+ * enum values and help come from the leaf's type and description. */
 struct cli_opt {
 	const char *kw;
 	const char *member;    /* JSON member it sets, e.g. "priority" */
@@ -43,6 +45,17 @@ struct cli_opt {
 	bool repeat;           /* may be given several times (address) */
 	const char *help;
 };
+
+/* A configuration leaf of the model ("instance/vrid") and the option that
+ * sets it, or the reason no option does (generated with the options). */
+struct cli_leaf {
+	const char *path;      /* relative to /vrrpd:vrrpd/ */
+	const char *kw;        /* option keyword, or NULL */
+	const char *reason;    /* why not settable from the shell, when kw is NULL */
+};
+
+/* Every configuration leaf, NULL-terminated. */
+const struct cli_leaf *cli_schema_leaves(void);
 
 struct cli_tok {
 	enum cli_kind kind;
@@ -59,6 +72,9 @@ struct cli_cmd {
 	struct cli_tok toks[CLI_MAX_TOKS];
 	const char *help;
 	const char *const *required; /* options that must be given (create) */
+	const char *method;    /* JSON-RPC method; NULL: runs locally */
+	const char *arg_key;   /* params member of the positional argument */
+	bool read_only;        /* changes nothing: safe to retry on a new connection */
 };
 
 const struct cli_cmd *cli_commands(size_t *n);

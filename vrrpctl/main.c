@@ -166,9 +166,7 @@ static int run_words(struct ctl *c, char **words, size_t n)
 		fprintf(stderr, "vrrpctl: cannot run this command here\n");
 		return EXIT_USAGE;
 	}
-	read_only = strcmp(method, "instance.list") == 0 ||
-		    strcmp(method, "instance.get") == 0 || strcmp(method, "statistics.get") == 0 ||
-		    strcmp(method, "config.get") == 0 || strcmp(method, "daemon.info") == 0;
+	read_only = p.cmd->read_only;
 	rc = ctl_call(&c->conn, method, reused && read_only ? json_object_get(params) : params,
 		      &out, err, sizeof(err), NULL, NULL);
 	if (rc == CTL_ERR_TRANSPORT && reused && read_only &&

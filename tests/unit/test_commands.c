@@ -8,10 +8,13 @@
 
 #include <cmocka.h>
 
+#include <libyang/libyang.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "../../vrrpctl/commands.c"
+#include "model.h"
+#include "rpc.h"
 
 static size_t fake_instances(void *arg, char (*names)[64], size_t max)
 {
@@ -106,8 +109,20 @@ static void test_parse_errors(void **state)
 	assert_non_null(strstr(last_err, "1-255"));
 	assert_int_equal(parse("set instance VI_1 priority"), -1);
 	assert_non_null(strstr(last_err, "missing value"));
+	/* An ambiguous abbreviation names the candidates. */
 	assert_int_equal(parse("set instance VI_1 pre true"), -1);
-	assert_non_null(strstr(last_err, "ambiguous"));
+	assert_string_equal(last_err, "ambiguous option \"pre\": preempt, preempt-delay");
+	assert_int_equal(parse("set instance VI_1 add 10.0.0.1"), -1);
+	assert_string_equal(last_err, "ambiguous option \"add\": address, address-family");
+	assert_int_equal(parse("set instance VI_1 address-family ipv"), -1);
+	assert_string_equal(last_err, "address-family: ambiguous value \"ipv\": ipv4, ipv6");
+	assert_int_equal(parse("set instance VI_1 bogus 1"), -1);
+	assert_string_equal(last_err, "unknown option \"bogus\"");
+	/* The model's range, not a hand-copied one: 5000 cs is a valid VRRPv2
+	 * interval (50 s); the v2/v3 rules are the model's must statements. */
+	assert_int_equal(parse("set instance VI_1 advertisement-interval 5000"), CMD_SET);
+	assert_int_equal(parse("set instance VI_1 advertisement-interval 25501"), -1);
+	assert_non_null(strstr(last_err, "1-25500"));
 	assert_int_equal(parse("set instance VI_1 priority 10 priority 20"), -1);
 	assert_int_equal(parse("create instance X interface eth0 vrid 5"), -1);
 	assert_non_null(strstr(last_err, "missing address"));
@@ -235,6 +250,232 @@ static void test_help_syntax(void **state)
 	}
 }
 
+/* Method and read-only flag live on the table entry; they agree with the
+ * daemon's method table (a read-only command needs no admin right). */
+static void test_methods(void **state)
+{
+	size_t n, nm;
+	const struct cli_cmd *cmds = cli_commands(&n);
+	const struct rpc_method_info *m = rpc_method_info(&nm);
+	(void)state;
+
+	for (size_t i = 0; i < n; i++) {
+		const struct rpc_method_info *found = NULL;
+
+		if (!cmds[i].method) {
+			assert_false(cmds[i].read_only);
+			continue;
+		}
+		for (size_t k = 0; k < nm; k++)
+			if (strcmp(m[k].name, cmds[i].method) == 0)
+				found = &m[k];
+		assert_non_null(found);
+		assert_int_equal(cmds[i].read_only, !found->write);
+		/* A command with a positional argument says where it goes. */
+		for (size_t k = 0; k < CLI_MAX_TOKS && cmds[i].toks[k].word; k++)
+			if (cmds[i].toks[k].kind != CLI_KW && cmds[i].toks[k].kind != CLI_OPTIONS)
+				assert_non_null(cmds[i].arg_key);
+	}
+	/* failover's hold is the daemon's parameter, not a model leaf. */
+	assert_string_equal(failover_opts[0].kw, "hold");
+	assert_int_equal(failover_opts[0].max, RPC_FAILOVER_HOLD_MAX_S);
+}
+
+/* ---- the option table against the YANG schema ---------------------------- */
+
+static const struct cli_opt *opt_by_kw(const char *kw)
+{
+	for (const struct cli_opt *o = inst_opts; o->kw; o++)
+		if (strcmp(o->kw, kw) == 0)
+			return o;
+	return NULL;
+}
+
+static const struct cli_leaf *leaf_entry(const char *rel)
+{
+	for (const struct cli_leaf *l = cli_schema_leaves(); l->path; l++)
+		if (strcmp(l->path, rel) == 0)
+			return l;
+	return NULL;
+}
+
+/* The help is the start of the description (white space folded). */
+static void assert_help_from(const char *help, const char *dsc)
+{
+	char folded[1024];
+	size_t o = 0;
+	bool sp = false;
+
+	assert_non_null(dsc);
+	for (const char *p = dsc; *p && o + 2 < sizeof(folded); p++) {
+		if (*p == ' ' || *p == '\n' || *p == '\t') {
+			sp = o > 0;
+			continue;
+		}
+		if (sp)
+			folded[o++] = ' ';
+		sp = false;
+		folded[o++] = *p;
+	}
+	folded[o] = '\0';
+	assert_true(strlen(help) > 0);
+	/* The first sentence; a note may follow it. */
+	assert_true(strncmp(help, folded, strcspn(help, ".") + 1) == 0);
+}
+
+static void check_option_type(const struct cli_opt *o, const struct lysc_node *n)
+{
+	const struct lysc_type *t = ((const struct lysc_node_leaf *)n)->type;
+
+	switch (t->basetype) {
+	case LY_TYPE_UINT8:
+	case LY_TYPE_UINT16:
+	case LY_TYPE_UINT32: {
+		const struct lysc_range *r = ((const struct lysc_type_num *)t)->range;
+
+		assert_int_equal(o->kind, CLI_UINT);
+		assert_non_null(r);
+		assert_int_equal(LY_ARRAY_COUNT(r->parts), 1);
+		assert_int_equal(o->min, (long)r->parts[0].min_u64);
+		assert_int_equal(o->max, (long)r->parts[0].max_u64);
+		break;
+	}
+	case LY_TYPE_BOOL:
+		assert_int_equal(o->kind, CLI_BOOL);
+		break;
+	case LY_TYPE_ENUM: {
+		const struct lysc_type_enum *e = (const struct lysc_type_enum *)t;
+		LY_ARRAY_COUNT_TYPE k;
+
+		assert_int_equal(o->kind, CLI_ENUM);
+		for (k = 0; k < LY_ARRAY_COUNT(e->enums); k++) {
+			assert_non_null(o->values[k]);
+			assert_string_equal(o->values[k], e->enums[k].name);
+		}
+		assert_null(o->values[k]);
+		break;
+	}
+	case LY_TYPE_STRING:
+	case LY_TYPE_UNION:
+		assert_true(o->kind == CLI_WORD || o->kind == CLI_IFNAME || o->kind == CLI_ADDR);
+		break;
+	default:
+		fail_msg("%s: type %d has no check here", o->kw, t->basetype);
+	}
+}
+
+/* Every configuration leaf under global and instance is reachable from the
+ * shell with the model's range, values and help, or listed with a reason
+ * why not; the table holds nothing the schema does not. A leaf added to
+ * yang/vrrpd.yang without either fails the build (gen-cli-opts) and this. */
+static void test_options_cover_schema(void **state)
+{
+	struct model_error me;
+	struct model *m = model_new(&me);
+	const struct lysc_node *top, *elem;
+	size_t n_leaves = 0, n_table = 0, n_set = 0;
+	(void)state;
+
+	assert_non_null(m);
+	top = lys_find_path(model_ctx(m), NULL, "/vrrpd:vrrpd", 0);
+	assert_non_null(top);
+	LYSC_TREE_DFS_BEGIN(top, elem) {
+		if ((elem->nodetype & (LYS_LEAF | LYS_LEAFLIST)) &&
+		    (elem->flags & LYS_CONFIG_W)) {
+			char full[512];
+			const char *rel;
+			const struct cli_leaf *l;
+			const struct cli_opt *o;
+
+			lysc_path(elem, LYSC_PATH_DATA, full, sizeof(full));
+			rel = full + strlen("/vrrpd:vrrpd/");
+			l = leaf_entry(rel);
+			if (!l)
+				fail_msg("%s: no vrrpctl option and no reason", rel);
+			n_leaves++;
+			if (!l->kw) {
+				assert_non_null(l->reason);
+				assert_true(strlen(l->reason) > 10);
+			} else {
+				o = opt_by_kw(l->kw);
+				if (!o)
+					fail_msg("%s: option %s missing", rel, l->kw);
+				/* An option named for its own leaf carries its type;
+				 * "address" is ADDR/PLEN for a list entry. */
+				if (strcmp(o->member, rel + strlen("instance/")) == 0) {
+					check_option_type(o, elem);
+					assert_help_from(o->help, elem->dsc);
+					n_set++;
+				} else if (o->repeat) {
+					assert_int_equal(o->kind, CLI_ADDR);
+					assert_help_from(o->help, elem->parent->dsc);
+				} else {
+					/* authentication/type -> member of a container */
+					assert_true(strstr(rel, o->member) != NULL);
+					check_option_type(o, elem);
+					assert_help_from(o->help, elem->dsc);
+					n_set++;
+				}
+			}
+		}
+		LYSC_TREE_DFS_END(top, elem);
+	}
+	for (const struct cli_leaf *l = cli_schema_leaves(); l->path; l++)
+		n_table++;
+	assert_int_equal(n_table, n_leaves);
+	/* Every option sets something in the schema. */
+	for (const struct cli_opt *o = inst_opts; o->kw; o++) {
+		bool used = false;
+
+		for (const struct cli_leaf *l = cli_schema_leaves(); l->path; l++)
+			used = used || (l->kw && strcmp(l->kw, o->kw) == 0);
+		assert_true(used);
+	}
+	assert_true(n_set >= 12);
+	model_free(m);
+}
+
+/* man/vrrpctl.8 lists every setting with the range and values the shell
+ * takes (the unit tests run from the top of the tree, as make unit does). */
+static void test_man_page_lists_options(void **state)
+{
+	FILE *f = fopen("man/vrrpctl.8", "r");
+	static char man[65536];
+	size_t len;
+	(void)state;
+
+	if (!f)
+		fail_msg("man/vrrpctl.8: run from the top of the tree");
+	len = fread(man, 1, sizeof(man) - 1, f);
+	fclose(f);
+	man[len] = '\0';
+	for (const struct cli_opt *o = inst_opts; o->kw; o++) {
+		char head[96], want[160] = "", alt[64] = "";
+		const char *line, *end;
+
+		snprintf(head, sizeof(head), "\n.BI %s \"", o->kw);
+		line = strstr(man, head);
+		if (!line)
+			fail_msg("man/vrrpctl.8 has no \"%s\" setting", o->kw);
+		line += strlen(head);
+		end = strchr(line, '\n');
+		if (o->kind == CLI_UINT) {
+			snprintf(want, sizeof(want), " %ld-%ld\"", o->min, o->max);
+			snprintf(alt, sizeof(alt), " %ld|%ld\"", o->min, o->max);
+		} else if (o->values) {
+			snprintf(want, sizeof(want), " ");
+			for (int k = 0; o->values[k]; k++)
+				snprintf(want + strlen(want), sizeof(want) - strlen(want), "%s%s",
+					 k ? "|" : "", o->values[k]);
+			strncat(want, "\"", sizeof(want) - strlen(want) - 1);
+		}
+		if (want[0] && strncmp(line, want, strlen(want)) != 0 &&
+		    !(alt[0] && o->max - o->min == 1 && strncmp(line, alt, strlen(alt)) == 0))
+			fail_msg("man/vrrpctl.8: %s is \"%.*s\", the shell takes \"%s",
+				 o->kw, (int)(end - line), line, want);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -244,6 +485,9 @@ int main(void)
 		cmocka_unit_test(test_request),
 		cmocka_unit_test(test_candidates),
 		cmocka_unit_test(test_help_syntax),
+		cmocka_unit_test(test_methods),
+		cmocka_unit_test(test_options_cover_schema),
+		cmocka_unit_test(test_man_page_lists_options),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

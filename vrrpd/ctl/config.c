@@ -88,8 +88,108 @@ static bool unicast_equal(const struct unicast_cfg *a, const struct unicast_cfg 
 }
 
 /* Field by field, not memcmp: the structs have padding and bytes after
- * each string's terminator that carry no meaning. The order of the VIPs
- * counts: it is the order of the advertisement's address list. */
+ * each string's terminator that carry no meaning. */
+#define EQ_SCALAR(fn, m) \
+	static bool fn(const struct instance_cfg *a, const struct instance_cfg *b) \
+	{ return a->m == b->m; }
+#define EQ_STRING(fn, m) \
+	static bool fn(const struct instance_cfg *a, const struct instance_cfg *b) \
+	{ return strcmp(a->m, b->m) == 0; }
+
+EQ_STRING(eq_name, name)
+EQ_STRING(eq_ifname, ifname)
+EQ_SCALAR(eq_vrid, vrid)
+EQ_SCALAR(eq_version, version)
+EQ_SCALAR(eq_af, af)
+EQ_SCALAR(eq_priority, priority)
+EQ_SCALAR(eq_preempt, preempt)
+EQ_SCALAR(eq_preempt_delay, preempt_delay_s)
+EQ_SCALAR(eq_accept_mode, accept_mode)
+EQ_SCALAR(eq_adv_interval, adv_interval_cs)
+EQ_SCALAR(eq_start_as_master, start_as_master)
+EQ_SCALAR(eq_auth, auth)
+EQ_STRING(eq_auth_pass, auth_pass)
+
+static bool eq_group(const struct instance_cfg *a, const struct instance_cfg *b)
+{
+	return vaddr_cmp(&a->group, &b->group) == 0;
+}
+
+/* The order of the VIPs counts: it is the order of the advertisement's
+ * address list. */
+static bool eq_vips(const struct instance_cfg *a, const struct instance_cfg *b)
+{
+	if (a->n_vips != b->n_vips)
+		return false;
+	for (size_t i = 0; i < a->n_vips; i++) {
+		if (!vip_equal(&a->vips[i], &b->vips[i]))
+			return false;
+	}
+	return true;
+}
+
+static bool eq_ucast_src(const struct instance_cfg *a, const struct instance_cfg *b)
+{
+	return vaddr_cmp(&a->ucast.src, &b->ucast.src) == 0;
+}
+
+EQ_SCALAR(eq_ucast_ttl, ucast.ttl)
+EQ_SCALAR(eq_ucast_fault_no_peer, ucast.fault_no_peer)
+EQ_SCALAR(eq_ucast_check_src, ucast.check_src)
+
+/* Multicast or unicast: the socket joins the group or not. */
+static bool eq_ucast_mode(const struct instance_cfg *a, const struct instance_cfg *b)
+{
+	return (a->ucast.n_peers == 0) == (b->ucast.n_peers == 0);
+}
+
+static bool eq_ucast_peers(const struct instance_cfg *a, const struct instance_cfg *b)
+{
+	return unicast_equal(&a->ucast, &b->ucast);
+}
+
+/* Every configuration leaf of an instance in yang/vrrpd.yang, how a
+ * change of it is applied, and the comparison that sees the change.
+ * Restart: the identity of the instance on the wire (RFC 5798 6.1: the
+ * VRID, the interface, the family and the version select the virtual
+ * router; the group where its adverts go) -- a stop (priority-0 advert,
+ * VIPs released) and a fresh start. In place: everything else, applied
+ * by instance_update() while the instance runs. tests/unit/test_config.c
+ * walks the libyang schema and fails when a leaf is missing here or its
+ * comparison does not see a change of it. */
+const struct instance_field instance_fields[] = {
+	{ "name", FIELD_KEY, eq_name },
+	{ "interface", FIELD_RESTART, eq_ifname },
+	{ "vrid", FIELD_RESTART, eq_vrid },
+	{ "version", FIELD_RESTART, eq_version },
+	{ "address-family", FIELD_RESTART, eq_af },
+	{ "priority", FIELD_IN_PLACE, eq_priority },
+	{ "preempt", FIELD_IN_PLACE, eq_preempt },
+	{ "preempt-delay", FIELD_IN_PLACE, eq_preempt_delay },
+	{ "accept-mode", FIELD_IN_PLACE, eq_accept_mode },
+	{ "advertisement-interval", FIELD_IN_PLACE, eq_adv_interval },
+	{ "initial-state", FIELD_IN_PLACE, eq_start_as_master },
+	/* Resolved: the instance's own group or the global default. */
+	{ "multicast-group", FIELD_RESTART, eq_group },
+	{ "authentication/type", FIELD_IN_PLACE, eq_auth },
+	{ "authentication/password", FIELD_IN_PLACE, eq_auth_pass },
+	{ "virtual-address/address", FIELD_IN_PLACE, eq_vips },
+	{ "virtual-address/prefix-length", FIELD_IN_PLACE, eq_vips },
+	{ "virtual-address/device", FIELD_IN_PLACE, eq_vips },
+	{ "unicast/source-address", FIELD_IN_PLACE, eq_ucast_src },
+	{ "unicast/ttl", FIELD_IN_PLACE, eq_ucast_ttl },
+	{ "unicast/fault-no-peer", FIELD_IN_PLACE, eq_ucast_fault_no_peer },
+	/* absent: the global check-unicast-source or a peer's TTL bound */
+	{ "unicast/check-source", FIELD_IN_PLACE, eq_ucast_check_src },
+	/* The first peer turns multicast into unicast (and the last one
+	 * back): a restart. Peers are otherwise edited in place, which the
+	 * whole-list comparison of the TTL rows sees. */
+	{ "unicast/peer/address", FIELD_RESTART, eq_ucast_mode },
+	{ "unicast/peer/min-ttl", FIELD_IN_PLACE, eq_ucast_peers },
+	{ "unicast/peer/max-ttl", FIELD_IN_PLACE, eq_ucast_peers },
+	{ NULL, FIELD_KEY, NULL },
+};
+
 bool instance_cfg_equal(const struct instance_cfg *a,
 			const struct instance_cfg *b)
 {
@@ -97,31 +197,19 @@ bool instance_cfg_equal(const struct instance_cfg *a,
 		return true;
 	if (!a || !b)
 		return false;
-	if (strcmp(a->name, b->name) || strcmp(a->ifname, b->ifname) ||
-	    a->af != b->af || a->vrid != b->vrid || a->version != b->version ||
-	    a->priority != b->priority || a->preempt != b->preempt ||
-	    a->preempt_delay_s != b->preempt_delay_s ||
-	    a->accept_mode != b->accept_mode ||
-	    a->adv_interval_cs != b->adv_interval_cs ||
-	    a->start_as_master != b->start_as_master || a->auth != b->auth ||
-	    strcmp(a->auth_pass, b->auth_pass) ||
-	    vaddr_cmp(&a->group, &b->group) || a->n_vips != b->n_vips)
-		return false;
-	for (size_t i = 0; i < a->n_vips; i++) {
-		if (!vip_equal(&a->vips[i], &b->vips[i]))
+	for (const struct instance_field *f = instance_fields; f->leaf; f++) {
+		if (!f->equal(a, b))
 			return false;
 	}
-	return unicast_equal(&a->ucast, &b->ucast);
+	return true;
 }
 
-/* The identity of an instance on the wire: a change of any of these is a
- * stop (priority-0 advert, VIPs released) and a fresh start. */
 bool instance_cfg_needs_restart(const struct instance_cfg *a,
 				const struct instance_cfg *b)
 {
-	return strcmp(a->ifname, b->ifname) != 0 || a->af != b->af ||
-	       a->vrid != b->vrid || a->version != b->version ||
-	       vaddr_cmp(&a->group, &b->group) != 0 ||
-	       /* multicast <-> unicast changes the socket's membership */
-	       (a->ucast.n_peers == 0) != (b->ucast.n_peers == 0);
+	for (const struct instance_field *f = instance_fields; f->leaf; f++) {
+		if (f->apply == FIELD_RESTART && !f->equal(a, b))
+			return true;
+	}
+	return false;
 }

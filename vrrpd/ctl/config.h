@@ -74,6 +74,24 @@ struct vrrpd_config {
 	struct instance_cfg *instances;
 };
 
+/* How a change of one leaf of an instance is applied. */
+enum field_apply {
+	FIELD_KEY,       /* the list key: a new name is another instance */
+	FIELD_RESTART,   /* stop and start the instance */
+	FIELD_IN_PLACE,  /* instance_update() while it runs */
+};
+
+/* One configuration leaf of an instance (path below the instance list,
+ * "authentication/type"), its class and the comparison of the decoded
+ * fields it sets. The one list behind instance_cfg_equal() and
+ * instance_cfg_needs_restart(); NULL-terminated. */
+struct instance_field {
+	const char *leaf;
+	enum field_apply apply;
+	bool (*equal)(const struct instance_cfg *a, const struct instance_cfg *b);
+};
+extern const struct instance_field instance_fields[];
+
 void vrrpd_config_free(struct vrrpd_config *c);
 /* Deep copy of one instance's configuration (its arrays malloc'd);
  * instance_cfg_release() frees what it holds. 0 or -1 (out of memory). */
@@ -83,7 +101,7 @@ const struct instance_cfg *vrrpd_config_find(const struct vrrpd_config *c,
 					     const char *name);
 bool instance_cfg_equal(const struct instance_cfg *a,
 			const struct instance_cfg *b);
-/* True if going from a to b needs a stop and start (identity changes). */
+/* True if going from a to b changes a FIELD_RESTART leaf (identity). */
 bool instance_cfg_needs_restart(const struct instance_cfg *a,
 				const struct instance_cfg *b);
 

@@ -194,6 +194,29 @@ static json_object *vip_list(json_object *v, struct jsonrpc_err *err)
 	return arr;
 }
 
+/* A unicast peer written as its address, as vrrpctl sends it; objects
+ * pass through for libyang to check. */
+static json_object *peer_list(json_object *v)
+{
+	json_object *arr = json_object_new_array();
+	size_t n = json_object_is_type(v, json_type_array) ? json_object_array_length(v) : 1;
+
+	for (size_t i = 0; i < n; i++) {
+		json_object *e = json_object_is_type(v, json_type_array)
+				 ? json_object_array_get_idx(v, i) : v;
+		json_object *o;
+
+		if (!json_object_is_type(e, json_type_string)) {
+			json_object_array_add(arr, json_object_get(e));
+			continue;
+		}
+		o = json_object_new_object();
+		json_object_object_add(o, "address", json_object_get(e));
+		json_object_array_add(arr, o);
+	}
+	return arr;
+}
+
 /* Set member key of instance in to v (NULL: remove, back to default).
  * "authentication/password" addresses a member of a container. */
 static int set_member(json_object *in, const char *key, json_object *v,
@@ -233,6 +256,10 @@ static int set_member(json_object *in, const char *key, json_object *v,
 		if (!l)
 			return -1;
 		json_object_object_add(in, key, l);
+		return 0;
+	}
+	if (strcmp(key, "peer") == 0) {
+		json_object_object_add(in, key, peer_list(v));
 		return 0;
 	}
 	json_object_object_add(in, key, json_object_get(v));
