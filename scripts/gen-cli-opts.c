@@ -48,6 +48,12 @@ static const struct shell_rule rules[] = {
 	{ "instance/virtual-address/device", NULL, NULL, NULL, false, false,
 	  "not part of the ADDR/PLEN shorthand: set it in the startup file or "
 	  "with config.replace" },
+	{ "instance/virtual-mac/enabled", "virtual-mac", "virtual-mac/enabled", NULL,
+	  false, false, NULL },
+	{ "instance/virtual-mac/interface", "virtual-mac-interface",
+	  "virtual-mac/interface", NULL, false, false, NULL },
+	{ "instance/virtual-mac/transmit-on-base", "virtual-mac-transmit-on-base",
+	  "virtual-mac/transmit-on-base", NULL, false, false, NULL },
 	/* Unicast settings carry the container's name: "ttl" or "address"
 	 * alone would say nothing (and clash with the VIP shorthand). */
 	{ "instance/unicast/source-address", "unicast-source", "unicast/source-address",

@@ -136,8 +136,25 @@ static struct vsock *env_attach(void *arg, struct instance *in, char *err,
 				size_t errlen)
 {
 	struct engine *e = arg;
-	return vtab_attach(e->socks, in->ifindex, in->cfg.ifname, in->cfg.af,
-			   in->cfg.vrid, in, err, errlen);
+	return vtab_attach(e->socks, in->sock_ifindex, in->sock_ifname, in->ifindex,
+			   in->cfg.af, in->cfg.vrid, in, err, errlen);
+}
+
+static int env_vmac_create(void *arg, int parent, const char *parent_name,
+			   const char *name, const uint8_t mac[6], int af,
+			   char *err, size_t errlen)
+{
+	struct engine *e = arg;
+	return nlw_vmac_create(e->nl, parent, parent_name, name, mac, af, err, errlen);
+}
+
+static void env_vmac_delete(void *arg, int ifindex)
+{
+	struct engine *e = arg;
+	char err[256];
+
+	if (nlw_vmac_delete(e->nl, ifindex, err, sizeof(err)) < 0)
+		log_warn("%s", err);
 }
 
 static void env_detach(void *arg, struct instance *in)
@@ -200,6 +217,8 @@ static void env_init(struct engine *e)
 		.vip_del = env_vip_del,
 		.vip_stale = env_vip_stale,
 		.announce = env_announce,
+		.vmac_create = env_vmac_create,
+		.vmac_delete = env_vmac_delete,
 		.attach = env_attach,
 		.detach = env_detach,
 		.join = env_join,
@@ -292,7 +311,7 @@ static void on_link(void *arg, int ifindex, const char *ifname, bool up)
 	struct engine *e = arg;
 	for (size_t i = 0; i < e->ninst; i++) {
 		struct instance *in = e->inst[i];
-		if (in->ifindex == ifindex ||
+		if (in->ifindex == ifindex || (in->vmac_ifindex && in->vmac_ifindex == ifindex) ||
 		    (ifname && strcmp(in->cfg.ifname, ifname) == 0))
 			instance_on_link(in, ifindex, up);
 	}

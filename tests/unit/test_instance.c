@@ -20,7 +20,8 @@
 #define T0 (1000 * S)
 #define IFI 7
 
-enum ev { EV_SEND, EV_FLUSH, EV_ADD, EV_DEL, EV_ANNOUNCE, EV_PUBLISH };
+enum ev { EV_SEND, EV_FLUSH, EV_ADD, EV_DEL, EV_ANNOUNCE, EV_PUBLISH,
+	  EV_VMAC_NEW, EV_VMAC_DEL };
 
 struct event {
 	enum ev kind;
@@ -28,6 +29,8 @@ struct event {
 	struct vaddr addr;       /* EV_ADD/DEL/ANNOUNCE */
 	enum vrrp_state old, now; /* EV_PUBLISH */
 	uint8_t ttl;             /* EV_SEND */
+	int ifi;                 /* EV_ADD/DEL/ANNOUNCE/VMAC_*/
+	uint8_t mac[6];          /* EV_VMAC_NEW, EV_ANNOUNCE */
 };
 
 struct fake {
@@ -67,7 +70,35 @@ static void f_timer_cancel(void *a, struct loop_timer *t)
 }
 
 static const struct global_cfg *f_global(void *a) { (void)a; return &F.g; }
-static int f_ifindex(void *a, const char *n) { (void)a; (void)n; return IFI; }
+#define VMAC_IFI 42
+static bool vmac_exists;
+
+static int f_ifindex(void *a, const char *n)
+{
+	(void)a;
+	if (strncmp(n, "vrrp", 4) == 0)
+		return vmac_exists ? VMAC_IFI : 0;
+	return IFI;
+}
+
+static int f_vmac_create(void *a, int parent, const char *pname, const char *name,
+			 const uint8_t mac[6], int af, char *err, size_t errlen)
+{
+	struct event e = { .kind = EV_VMAC_NEW, .ifi = parent };
+	(void)a; (void)pname; (void)af; (void)err; (void)errlen;
+	assert_string_equal(name, "vrrp.11");
+	memcpy(e.mac, mac, 6);
+	record(e);
+	vmac_exists = true;
+	return VMAC_IFI;
+}
+
+static void f_vmac_delete(void *a, int ifi)
+{
+	(void)a;
+	record((struct event){ .kind = EV_VMAC_DEL, .ifi = ifi });
+	vmac_exists = false;
+}
 static bool f_link_up(void *a, int i) { (void)a; (void)i; return F.link_up; }
 
 static int f_link_mac(void *a, int i, uint8_t mac[6])
@@ -89,8 +120,8 @@ static int f_primary(void *a, int i, int af, struct vaddr *out)
 static int f_vip_add(void *a, int i, const struct vaddr *v, int plen, char *err,
 		     size_t errlen)
 {
-	(void)a; (void)i; (void)plen; (void)err; (void)errlen;
-	record((struct event){ .kind = EV_ADD, .addr = *v });
+	(void)a; (void)plen; (void)err; (void)errlen;
+	record((struct event){ .kind = EV_ADD, .addr = *v, .ifi = i });
 	return vaddr_cmp(v, &F.foreign) == 0 ? 1 : 0;
 }
 
@@ -110,8 +141,10 @@ static int f_vip_del(void *a, int i, const struct vaddr *v, int plen, char *err,
 
 static int f_announce(void *a, int i, const uint8_t mac[6], const struct vaddr *v)
 {
-	(void)a; (void)i; (void)mac;
-	record((struct event){ .kind = EV_ANNOUNCE, .addr = *v });
+	struct event e = { .kind = EV_ANNOUNCE, .addr = *v, .ifi = i };
+	(void)a;
+	memcpy(e.mac, mac, 6);
+	record(e);
 	return 0;
 }
 
@@ -161,6 +194,7 @@ static const struct instance_env ENVF = {
 	.now_us = f_now, .timer_at = f_timer_at, .timer_cancel = f_timer_cancel,
 	.global = f_global, .ifindex = f_ifindex, .link_up = f_link_up,
 	.link_mac = f_link_mac, .primary = f_primary, .vip_add = f_vip_add,
+	.vmac_create = f_vmac_create, .vmac_delete = f_vmac_delete,
 	.vip_del = f_vip_del, .vip_stale = f_vip_stale, .announce = f_announce, .attach = f_attach,
 	.detach = f_detach, .join = f_join, .leave = f_leave, .send = f_send,
 	.flush = f_flush, .publish = f_publish,
@@ -206,6 +240,7 @@ static int setup(void **state)
 	F.g.garp_repeat = 2;
 	F.g.check_adv_addrs = true;
 	F.vs = (struct vsock *)&F;
+	vmac_exists = false;
 	VIPS[0] = (struct vip_cfg){ .addr = A("10.0.1.1"), .plen = 24 };
 	VIPS[1] = (struct vip_cfg){ .addr = A("10.0.1.2"), .plen = 24 };
 	VIPS[2] = (struct vip_cfg){ .addr = A("10.0.1.3"), .plen = 24 };
@@ -546,6 +581,48 @@ static void test_unicast_per_destination(void **state)
 	assert_int_equal(in->fsm.state, VRRP_STATE_BACKUP);
 }
 
+/* Issue 12, virtual MAC: the macvlan with 00:00:5e:00:01:VRID is made at
+ * start (Backup too), carries the socket, the VIPs and the gratuitous ARPs
+ * (with the virtual MAC), is made again when someone deletes it (a master
+ * puts its VIPs back), and goes at stop. */
+static void test_virtual_mac(void **state)
+{
+	(void)state;
+	static const uint8_t vmac[6] = { 0x00, 0x00, 0x5e, 0x00, 0x01, 11 };
+	struct instance_cfg c = cfg_of(100, 1);
+	c.vmac.enabled = true;
+	snprintf(c.vmac.ifname, sizeof(c.vmac.ifname), "vrrp.11");
+	F.in = instance_new(&ENVF, &c, 0);
+	instance_start(F.in);
+	struct instance *in = F.in;
+	assert_int_equal(count(EV_VMAC_NEW), 1);
+	assert_int_equal(F.ev[first(EV_VMAC_NEW)].ifi, IFI);
+	assert_memory_equal(F.ev[first(EV_VMAC_NEW)].mac, vmac, 6);
+	assert_int_equal(in->sock_ifindex, VMAC_IFI);
+	assert_int_equal(in->fsm.state, VRRP_STATE_BACKUP);
+
+	F.n = 0;
+	become_master(in);
+	assert_int_equal(F.ev[first(EV_ADD)].ifi, VMAC_IFI);
+	assert_int_equal(F.ev[first(EV_ANNOUNCE)].ifi, VMAC_IFI);
+	assert_memory_equal(F.ev[first(EV_ANNOUNCE)].mac, vmac, 6);
+
+	F.n = 0;
+	vmac_exists = false;
+	instance_on_link(in, VMAC_IFI, false);
+	assert_int_equal(count(EV_VMAC_NEW), 1);
+	assert_int_equal(count(EV_VMAC_DEL), 0); /* it was gone already */
+	assert_int_equal(count(EV_ADD), 1);
+	assert_int_equal(F.ev[first(EV_ADD)].ifi, VMAC_IFI);
+	assert_true(count(EV_ANNOUNCE) > 0);
+	assert_int_equal(in->fsm.state, VRRP_STATE_MASTER);
+
+	F.n = 0;
+	instance_stop(in);
+	assert_int_equal(count(EV_VMAC_DEL), 1);
+	assert_true(first(EV_DEL) < first(EV_VMAC_DEL));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -558,6 +635,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_link_fault, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_foreign_stale_restore, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unicast_per_destination, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_virtual_mac, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

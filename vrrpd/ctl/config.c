@@ -137,6 +137,10 @@ EQ_SCALAR(eq_ucast_ttl, ucast.ttl)
 EQ_SCALAR(eq_ucast_fault_no_peer, ucast.fault_no_peer)
 EQ_SCALAR(eq_ucast_check_src, ucast.check_src)
 
+EQ_SCALAR(eq_vmac_enabled, vmac.enabled)
+EQ_STRING(eq_vmac_ifname, vmac.ifname)
+EQ_SCALAR(eq_vmac_xmit_base, vmac.xmit_base)
+
 /* Multicast or unicast: the socket joins the group or not. */
 static bool eq_ucast_mode(const struct instance_cfg *a, const struct instance_cfg *b)
 {
@@ -176,6 +180,10 @@ const struct instance_field instance_fields[] = {
 	{ "virtual-address/address", FIELD_IN_PLACE, eq_vips },
 	{ "virtual-address/prefix-length", FIELD_IN_PLACE, eq_vips },
 	{ "virtual-address/device", FIELD_IN_PLACE, eq_vips },
+	/* The macvlan carries the socket and the VIPs. */
+	{ "virtual-mac/enabled", FIELD_RESTART, eq_vmac_enabled },
+	{ "virtual-mac/interface", FIELD_RESTART, eq_vmac_ifname },
+	{ "virtual-mac/transmit-on-base", FIELD_RESTART, eq_vmac_xmit_base },
 	{ "unicast/source-address", FIELD_IN_PLACE, eq_ucast_src },
 	{ "unicast/ttl", FIELD_IN_PLACE, eq_ucast_ttl },
 	{ "unicast/fault-no-peer", FIELD_IN_PLACE, eq_ucast_fault_no_peer },

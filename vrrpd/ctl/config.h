@@ -28,6 +28,13 @@ struct peer_cfg {
 	int max_ttl;
 };
 
+/* keepalived use_vmac: the name is resolved (vrrp.VRID / vrrp6.VRID). */
+struct vmac_cfg {
+	bool enabled;
+	char ifname[IFNAMSIZ];
+	bool xmit_base;
+};
+
 struct unicast_cfg {
 	struct vaddr src;        /* unset: the interface's primary address */
 	uint8_t ttl;             /* of sent adverts, default 255 */
@@ -53,6 +60,7 @@ struct instance_cfg {
 	char auth_pass[VRRP_PASS_MAX + 1];
 	struct vaddr group;      /* resolved: instance value or global default */
 	struct unicast_cfg ucast;
+	struct vmac_cfg vmac;
 	size_t n_vips;
 	struct vip_cfg *vips;
 };

@@ -268,6 +268,25 @@ static int get_ttl(const struct lyd_node *peer, const char *name, int *out,
 	return 0;
 }
 
+static int decode_vmac(const struct lyd_node *inst, struct instance_cfg *ic,
+		       struct model_error *err)
+{
+	const struct lyd_node *vm = child_node(inst, "virtual-mac");
+
+	memset(&ic->vmac, 0, sizeof(ic->vmac));
+	if (!vm)
+		return 0;
+	if (get_bool(vm, "enabled", &ic->vmac.enabled, err) ||
+	    get_bool(vm, "transmit-on-base", &ic->vmac.xmit_base, err))
+		return -1;
+	if (leaf_value(vm, "interface"))
+		return get_str(vm, "interface", ic->vmac.ifname,
+			       sizeof(ic->vmac.ifname), true, err);
+	snprintf(ic->vmac.ifname, sizeof(ic->vmac.ifname), "%s.%u",
+		 ic->af == AF_INET6 ? "vrrp6" : "vrrp", ic->vrid);
+	return 0;
+}
+
 /* keepalived: a peer with min_ttl or max_ttl turns source checking on. */
 static int decode_unicast(const struct lyd_node *inst, const struct global_cfg *g,
 			  struct unicast_cfg *u, struct model_error *err)
@@ -341,7 +360,8 @@ static int decode_instance(const struct lyd_node *inst,
 	} else {
 		ic->group = ic->af == AF_INET ? g->group4 : g->group6;
 	}
-	if (decode_auth(inst, ic, err) || decode_unicast(inst, g, &ic->ucast, err))
+	if (decode_auth(inst, ic, err) || decode_unicast(inst, g, &ic->ucast, err) ||
+	    decode_vmac(inst, ic, err))
 		return -1;
 	return decode_vips(inst, ic, err);
 }

@@ -57,6 +57,14 @@ int nlw_vip_add(struct nlw *n, int ifindex, const struct vaddr *a, int plen,
 		char *err, size_t errlen);
 int nlw_vip_del(struct nlw *n, int ifindex, const struct vaddr *a, int plen,
 		char *err, size_t errlen);
+/* The virtual MAC of an instance: a macvlan NAME on parent with mac, up,
+ * with the sysctls that keep ARP / ND answers on it (netlink_vmac.c). An
+ * existing macvlan of that name on parent with mac is adopted. Returns its
+ * ifindex, or -1 with err. */
+int nlw_vmac_create(struct nlw *n, int parent, const char *parent_name,
+		    const char *name, const uint8_t mac[6], int af, char *err,
+		    size_t errlen);
+int nlw_vmac_delete(struct nlw *n, int ifindex, char *err, size_t errlen);
 /* a is on ifindex with our protocol: left by a vrrpd that was killed. */
 bool nlw_vip_stale(struct nlw *n, int ifindex, const struct vaddr *a);
 

@@ -19,6 +19,7 @@ struct vtab_ent {
 	struct vtab *t;
 	struct vsock *vs;
 	int ifindex;
+	int addr_ifindex;
 	int af;
 	unsigned users;
 	void *by_vrid[256];
@@ -133,8 +134,8 @@ static void ent_unlink(struct vtab *t, struct vtab_ent *se)
 }
 
 struct vsock *vtab_attach(struct vtab *t, int ifindex, const char *ifname,
-			  int af, uint8_t vrid, void *owner, char *err,
-			  size_t errlen)
+			  int addr_ifindex, int af, uint8_t vrid, void *owner,
+			  char *err, size_t errlen)
 {
 	struct vtab_ent *se;
 
@@ -143,6 +144,7 @@ struct vsock *vtab_attach(struct vtab *t, int ifindex, const char *ifname,
 			break;
 	if (!se && !(se = ent_open(t, ifindex, ifname, af, err, errlen)))
 		return NULL;
+	se->addr_ifindex = addr_ifindex;
 	if (se->by_vrid[vrid] && se->by_vrid[vrid] != owner) {
 		snprintf(err, errlen, "VRID %u on %s is already used by %s", vrid,
 			 ifname, t->ops.owner_name(se->by_vrid[vrid]));
@@ -174,7 +176,7 @@ void vtab_detach(struct vtab *t, struct vsock *vs, uint8_t vrid,
 void vtab_mark_addr_dirty(struct vtab *t, int ifindex)
 {
 	for (struct vtab_ent *se = t->ents; se; se = se->next)
-		if (se->ifindex == ifindex)
+		if (se->addr_ifindex == ifindex)
 			se->addr_dirty = true;
 }
 
@@ -185,7 +187,7 @@ bool vtab_next_dirty(struct vtab *t, int *ifindex, int *af, void *owners[256],
 		if (!se->addr_dirty)
 			continue;
 		se->addr_dirty = false;
-		*ifindex = se->ifindex;
+		*ifindex = se->addr_ifindex;
 		*af = se->af;
 		*n = 0;
 		for (int v = 1; v < 256; v++)

@@ -36,17 +36,18 @@ struct vtab *vtab_new(struct loop *loop, const struct vtab_ops *ops);
 void vtab_free(struct vtab *t);
 
 /* The socket for (ifindex, af), opened on first use, with vrid claimed by
- * owner. NULL with err when the socket can't be opened or the VRID is
- * claimed by another owner. */
+ * owner. addr_ifindex is the interface whose addresses give the source
+ * (ifindex itself, or the parent of a virtual MAC). NULL with err when the
+ * socket can't be opened or the VRID is claimed by another owner. */
 struct vsock *vtab_attach(struct vtab *t, int ifindex, const char *ifname,
-			  int af, uint8_t vrid, void *owner, char *err,
-			  size_t errlen);
+			  int addr_ifindex, int af, uint8_t vrid, void *owner,
+			  char *err, size_t errlen);
 /* Release vrid; the last owner closes the socket. */
 void vtab_detach(struct vtab *t, struct vsock *vs, uint8_t vrid,
 		 const void *owner);
 
-/* Addresses on ifindex changed: vtab_next_dirty() reports the sockets on
- * it once, so the primary address is recomputed once per interface and
+/* Addresses on ifindex changed: vtab_next_dirty() reports the sockets
+ * whose addr_ifindex it is once, so the primary address is recomputed once per interface and
  * loop iteration, not once per event and instance. */
 void vtab_mark_addr_dirty(struct vtab *t, int ifindex);
 /* One dirty socket: its interface, family and owners (copied, since the

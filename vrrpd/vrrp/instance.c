@@ -175,6 +175,39 @@ static bool link_usable(struct instance *in)
 	       refresh_primary(in);
 }
 
+/* keepalived use_vmac: the macvlan with the virtual router MAC, created
+ * at start (Backup too, so a takeover only moves addresses) and removed at
+ * stop. IPv6 adverts need a link-local source on the macvlan: the
+ * parent's, which is our address in the election anyway. */
+static int vmac_attach(struct instance *in)
+{
+	char err[256];
+	struct vaddr ll;
+
+	in->vmac[0] = 0x00;
+	in->vmac[1] = 0x00;
+	in->vmac[2] = 0x5e;
+	in->vmac[3] = 0x00;
+	in->vmac[4] = in->cfg.af == AF_INET6 ? 0x02 : 0x01;
+	in->vmac[5] = in->cfg.vrid;
+	in->vmac_ifindex = ENV(in, vmac_create, in->ifindex, in->cfg.ifname,
+			       in->cfg.vmac.ifname, in->vmac, in->cfg.af, err,
+			       sizeof(err));
+	if (in->vmac_ifindex <= 0) {
+		in->vmac_ifindex = 0;
+		ILOG(err, in, "cannot create virtual MAC interface %s: %s",
+		     in->cfg.vmac.ifname, err);
+		return -1;
+	}
+	ILOG(info, in, "virtual MAC interface %s (ifindex %d) on %s",
+	     in->cfg.vmac.ifname, in->vmac_ifindex, in->cfg.ifname);
+	if (in->cfg.af == AF_INET6 && !in->cfg.vmac.xmit_base &&
+	    ENV(in, primary, in->ifindex, AF_INET6, &ll) == 0 &&
+	    ENV(in, vip_add, in->vmac_ifindex, &ll, 64, err, sizeof(err)) < 0)
+		ILOG(warn, in, "link-local address on %s: %s", in->cfg.vmac.ifname, err);
+	return 0;
+}
+
 static void attach(struct instance *in)
 {
 	char err[256];
@@ -183,6 +216,17 @@ static void attach(struct instance *in)
 	if (!in->ifindex) {
 		ILOG(warn, in, "interface %s not found; waiting for it", in->cfg.ifname);
 		return;
+	}
+	in->sock_ifindex = in->ifindex;
+	snprintf(in->sock_ifname, sizeof(in->sock_ifname), "%s", in->cfg.ifname);
+	if (in->cfg.vmac.enabled) {
+		if (vmac_attach(in) < 0)
+			return;
+		if (!in->cfg.vmac.xmit_base) {
+			in->sock_ifindex = in->vmac_ifindex;
+			snprintf(in->sock_ifname, sizeof(in->sock_ifname), "%s",
+				 in->cfg.vmac.ifname);
+		}
 	}
 	in->vs = ENV(in, attach, in, err, sizeof(err));
 	if (!in->vs) {
@@ -205,9 +249,11 @@ static void detach(struct instance *in)
 			ENV(in, leave, in->vs, &in->cfg.group);
 		ENV(in, detach, in);
 	}
+	if (in->vmac_ifindex)
+		ENV(in, vmac_delete, in->vmac_ifindex);
 	in->joined = false;
 	in->vs = NULL;
-	in->ifindex = 0;
+	in->ifindex = in->vmac_ifindex = in->sock_ifindex = 0;
 }
 
 /* ---- lifecycle ---- */
@@ -360,9 +406,32 @@ static void usable_now(struct instance *in, bool ok)
 /* The instance follows its interface by name: after a rename (or a
  * delete and re-create) the name points elsewhere, so the old socket goes
  * and the instance attaches to whatever carries the name now. */
+/* Someone deleted our virtual MAC: make it again at once, and a master
+ * puts its VIPs back on it and announces them. */
+static void vmac_gone(struct instance *in)
+{
+	ILOG(warn, in, "virtual MAC interface %s was removed; re-creating it",
+	     in->cfg.vmac.ifname);
+	in->vmac_ifindex = 0; /* gone: nothing to delete */
+	detach(in);
+	attach(in);
+	if (!in->vs || in->fsm.state != VRRP_STATE_MASTER)
+		return;
+	vips_add(in);
+	garp_burst(in);
+}
+
 void instance_on_link(struct instance *in, int ifindex, bool up)
 {
 	int now_ifi = ENV(in, ifindex, in->cfg.ifname);
+
+	if (in->vmac_ifindex && ifindex == in->vmac_ifindex && !up &&
+	    ENV(in, ifindex, in->cfg.vmac.ifname) != in->vmac_ifindex) {
+		vmac_gone(in);
+		return;
+	}
+	if (in->vmac_ifindex && ifindex == in->vmac_ifindex)
+		return; /* the macvlan follows its parent */
 
 	if (in->ifindex && now_ifi != in->ifindex) {
 		ILOG(warn, in, "interface %s is gone (ifindex %d); waiting for it",

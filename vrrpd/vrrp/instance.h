@@ -50,6 +50,10 @@ struct instance {
 	struct instance_cfg cfg;   /* own deep copy */
 	struct vrrp_fsm fsm;
 	int ifindex;               /* 0 while the interface is missing */
+	int vmac_ifindex;          /* the virtual MAC macvlan; 0 = none */
+	uint8_t vmac[6];           /* its address (RFC 5798 7.3) */
+	int sock_ifindex;          /* where adverts go and come: vmac or ifindex */
+	char sock_ifname[IFNAMSIZ];
 	struct vsock *vs;          /* shared, owned by the engine */
 	bool joined;
 	bool vips_on;

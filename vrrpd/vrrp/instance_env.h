@@ -49,7 +49,13 @@ struct instance_env {
 	int (*announce)(void *arg, int ifindex, const uint8_t mac[6],
 			const struct vaddr *vip);
 
-	/* The shared socket for (in->ifindex, in->cfg.af), claiming the VRID
+	/* The virtual MAC macvlan (use_vmac): ifindex, or -1 with err. */
+	int (*vmac_create)(void *arg, int parent, const char *parent_name,
+			   const char *name, const uint8_t mac[6], int af,
+			   char *err, size_t errlen);
+	void (*vmac_delete)(void *arg, int ifindex);
+
+	/* The shared socket for (in->sock_ifindex, in->cfg.af), claiming the VRID
 	 * so received adverts reach in; NULL with err (VRID taken, ...). */
 	struct vsock *(*attach)(void *arg, struct instance *in, char *err,
 				size_t errlen);

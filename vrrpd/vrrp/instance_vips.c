@@ -11,16 +11,25 @@
 
 #include "instance_int.h"
 
+/* A VIP without a device of its own lives on the instance's interface,
+ * or on its virtual MAC interface when there is one. */
+static bool on_own_interface(const struct instance *in, const struct vip_cfg *v)
+{
+	return !v->dev[0] || strcmp(v->dev, in->cfg.ifname) == 0;
+}
+
 static int vip_ifindex(struct instance *in, const struct vip_cfg *v)
 {
-	if (!v->dev[0] || strcmp(v->dev, in->cfg.ifname) == 0)
-		return in->ifindex;
+	if (on_own_interface(in, v))
+		return in->vmac_ifindex ? in->vmac_ifindex : in->ifindex;
 	return ENV(in, ifindex, v->dev);
 }
 
 static const char *vip_ifname(const struct instance *in, const struct vip_cfg *v)
 {
-	return v->dev[0] ? v->dev : in->cfg.ifname;
+	if (on_own_interface(in, v))
+		return in->vmac_ifindex ? in->cfg.vmac.ifname : in->cfg.ifname;
+	return v->dev;
 }
 
 static ssize_t foreign_idx(const struct instance *in, const struct vaddr *a)
@@ -173,7 +182,10 @@ void garp_burst(struct instance *in)
 	for (size_t i = 0; i < in->cfg.n_vips; i++) {
 		const struct vip_cfg *v = &in->cfg.vips[i];
 		int ifi = vip_ifindex(in, v);
-		if (!ifi || ENV(in, link_mac, ifi, mac) < 0)
+		/* the new macvlan may not be in the netlink cache yet */
+		if (ifi && ifi == in->vmac_ifindex)
+			memcpy(mac, in->vmac, sizeof(mac));
+		else if (!ifi || ENV(in, link_mac, ifi, mac) < 0)
 			continue;
 		bool v6 = v->addr.af == AF_INET6;
 		ILOG(info, in, "Sending %s on %s for %s",
