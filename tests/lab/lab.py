@@ -386,6 +386,11 @@ def render_keepalived(cfg):
                 a += "/%d" % va["prefix-length"]
             out.append("        %s dev %s" % (a, va.get("device", inst["interface"])))
         out.append("    }")
+        vm = inst.get("virtual-mac")
+        if vm and vm.get("enabled"):
+            out.append("    use_vmac %s" % vm.get("interface", "vrrp.%d" % inst["vrid"]))
+            if vm.get("transmit-on-base"):
+                out.append("    vmac_xmit_base")
         uc = inst.get("unicast")
         if uc:
             if "source-address" in uc:

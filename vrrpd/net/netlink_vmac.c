@@ -4,10 +4,13 @@
  * vrrpd do it. Clients then never relearn a MAC on failover: the address
  * moves with the VIPs.
  *
- * The sysctls keep the MAC right in ARP and ND answers: the parent must
+ * The sysctls keep the MAC right in what neighbours learn: the parent must
  * not answer for addresses that live on the macvlan (arp_ignore=1: reply
- * only for addresses of the receiving interface), and the macvlan must
- * accept adverts whose source is routed via the parent (rp_filter=0). */
+ * only for addresses of the receiving interface) nor put a VIP as the
+ * sender of its own ARP requests (arp_announce=2: when the master answers
+ * a ping of the VIP, the client would relearn the VIP at the parent's MAC),
+ * and the macvlan must accept adverts whose source is routed via the
+ * parent (rp_filter=0). */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -43,14 +46,16 @@ static void vmac_sysctls(int af, const char *parent, const char *vmac)
 {
 	if (af == AF_INET) {
 		if (sysctl_write("/proc/sys/net/ipv4/conf/%s/arp_ignore", parent, "1") < 0 ||
+		    sysctl_write("/proc/sys/net/ipv4/conf/%s/arp_announce", parent, "2") < 0 ||
 		    sysctl_write("/proc/sys/net/ipv4/conf/%s/arp_ignore", vmac, "1") < 0 ||
 		    sysctl_write("/proc/sys/net/ipv4/conf/%s/rp_filter", vmac, "0") < 0)
 			log_warn("virtual MAC %s: cannot set ARP sysctls: %s", vmac,
 				 strerror(errno));
 		return;
 	}
-	/* No address of its own: the macvlan must not invent a link-local
-	 * from the shared virtual MAC (every router would have the same). */
+	/* The macvlan has no address of its own (addr_gen_mode none: a
+	 * link-local made from the shared virtual MAC would be the same on
+	 * every router) and must not configure itself from adverts. */
 	if (sysctl_write("/proc/sys/net/ipv6/conf/%s/accept_ra", vmac, "0") < 0)
 		log_warn("virtual MAC %s: cannot set IPv6 sysctls: %s", vmac,
 			 strerror(errno));
