@@ -50,14 +50,24 @@ void ka_ignored(struct ka_report *r, const char *file, unsigned line,
 void ka_warn(struct ka_report *r, const char *file, unsigned line,
 	     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
+struct ka_parse_opts {
+	unsigned max_include_depth;  /* 0: 8 */
+	const char *config_id;       /* for `@ID` lines; NULL matches none */
+};
+
 /* Parse `text` (named `name`) with its includes into *tree. Returns 0, or -1
  * after reporting a syntax error (tree then freed and empty). */
 int ka_parse(const char *name, const char *text, size_t len,
-	     unsigned max_include_depth, struct ka_report *r,
+	     const struct ka_parse_opts *po, struct ka_report *r,
 	     struct ka_tree *tree);
 void ka_tree_free(struct ka_tree *tree);
 
-/* Read a whole file (bounded), NUL-terminated. Returns 0 or -errno. */
+/* Not a regular file: refused before reading (errno has no such code). */
+#define KA_ENOTREG 1000
+/* Read a whole regular file (bounded, never blocking on a FIFO),
+ * NUL-terminated. Returns 0 or -errno (or -KA_ENOTREG). */
 int ka_read_file(const char *path, char **buf, size_t *len);
+/* The reason for a ka_read_file() failure, for messages. */
+const char *ka_read_strerror(int rc);
 
 #endif
