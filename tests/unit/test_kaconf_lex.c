@@ -278,6 +278,164 @@ static void test_unbalanced_braces(void **state)
 		     "t.conf:1: unexpected '{': a block must follow a keyword");
 }
 
+/* ---- limits (issue 10) ----------------------------------------------------- */
+
+static char *repeat(const char *piece, size_t n, const char *tail)
+{
+	size_t len = strlen(piece);
+	char *buf = malloc(len * n + strlen(tail) + 1);
+	assert_non_null(buf);
+	for (size_t i = 0; i < n; i++)
+		memcpy(buf + i * len, piece, len);
+	strcpy(buf + len * n, tail);
+	return buf;
+}
+
+/* 50,000 nested braces overflowed the stack of the recursive descent (and
+ * of the recursive free). Now the 65th level is refused. */
+static void test_deep_braces(void **state)
+{
+	(void)state;
+	struct kaconf_diag d = {0};
+	char *open = repeat("a {\n", 50000, ""), *close = repeat("}\n", 50000, "");
+	char *text = malloc(strlen(open) + strlen(close) + 1);
+	assert_non_null(text);
+	strcpy(text, open);
+	strcat(text, close);
+	assert_int_equal(convert(text, false, &d, NULL), -1);
+	assert_msg(&d, KACONF_ERROR,
+		   "t.conf:65: keyword 'a': blocks nested deeper than 64");
+	kaconf_diag_free(&d);
+	free(text);
+	free(open);
+	free(close);
+
+	/* the same glued on one line */
+	text = repeat("a{", 50000, "");
+	assert_int_equal(convert(text, false, &d, NULL), -1);
+	assert_msg(&d, KACONF_ERROR,
+		   "t.conf:1: keyword 'a': blocks nested deeper than 64");
+	kaconf_diag_free(&d);
+	free(text);
+
+	/* 64 levels are still read (an ignored block, one warning) */
+	open = repeat("vrrp_script {\n", 64, "");
+	close = repeat("}\n", 64, INSTANCE(""));
+	text = malloc(strlen(open) + strlen(close) + 1);
+	assert_non_null(text);
+	strcpy(text, open);
+	strcat(text, close);
+	assert_int_equal(convert(text, false, &d, NULL), 0);
+	assert_int_equal(d.n_warnings, 1);
+	kaconf_diag_free(&d);
+	free(text);
+	free(open);
+	free(close);
+}
+
+/* A FIFO matched by an include glob hung the parser in open(2). alarm()
+ * turns a regression into a failed test instead of a hang. */
+static void test_include_fifo(void **state)
+{
+	(void)state;
+	snprintf(tmpdir, sizeof(tmpdir), "/tmp/test_kaconf.XXXXXX");
+	assert_non_null(mkdtemp(tmpdir));
+	char path[256], fifo[256], msg[1024];
+	snprintf(fifo, sizeof(fifo), "%s/b.conf", tmpdir);
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	write_file("main.conf", "include *.conf.inc\ninclude b.*\n" INSTANCE(""));
+	struct kaconf_diag d = {0};
+	char *json = NULL;
+	alarm(10);
+	snprintf(path, sizeof(path), "%s/main.conf", tmpdir);
+	assert_int_equal(kaconf_convert(path, NULL, &json, &d), -1);
+	snprintf(msg, sizeof(msg),
+		 "%s:2: keyword 'include': cannot read '%s': not a regular file (a FIFO, device or socket is never read)",
+		 path, fifo);
+	assert_msg(&d, KACONF_ERROR, msg);
+	kaconf_diag_free(&d);
+	/* the main file itself */
+	assert_int_equal(kaconf_convert(fifo, NULL, &json, &d), -1);
+	snprintf(msg, sizeof(msg),
+		 "%s: cannot read: not a regular file (a FIFO, device or socket is never read)",
+		 fifo);
+	assert_msg(&d, KACONF_ERROR, msg);
+	kaconf_diag_free(&d);
+	assert_int_equal(kaconf_convert("/dev/zero", NULL, &json, &d), -1);
+	kaconf_diag_free(&d);
+	alarm(0);
+	static const char *const names[] = {"b.conf", "main.conf"};
+	remove_files(names, 2);
+}
+
+/* A file over 4 MiB is refused before it is read. */
+static void test_huge_file(void **state)
+{
+	(void)state;
+	snprintf(tmpdir, sizeof(tmpdir), "/tmp/test_kaconf.XXXXXX");
+	assert_non_null(mkdtemp(tmpdir));
+	char path[256], msg[512];
+	snprintf(path, sizeof(path), "%s/big.conf", tmpdir);
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	assert_int_equal(ftruncate(fileno(f), (4 << 20) + 1), 0);
+	fclose(f);
+	struct kaconf_diag d = {0};
+	char *json = NULL;
+	assert_int_equal(kaconf_convert(path, NULL, &json, &d), -1);
+	snprintf(msg, sizeof(msg),
+		 "%s: cannot read: file larger than 4 MiB: not a keepalived configuration",
+		 path);
+	assert_msg(&d, KACONF_ERROR, msg);
+	kaconf_diag_free(&d);
+	/* exactly 4 MiB is read (and refused for what it holds: NULs) */
+	f = fopen(path, "w");
+	assert_non_null(f);
+	assert_int_equal(ftruncate(fileno(f), 4 << 20), 0);
+	fclose(f);
+	assert_int_equal(kaconf_convert(path, NULL, &json, &d), -1);
+	snprintf(msg, sizeof(msg), "%s:1: NUL byte in the file: not a text file",
+		 path);
+	assert_msg(&d, KACONF_ERROR, msg);
+	kaconf_diag_free(&d);
+	static const char *const names[] = {"big.conf"};
+	remove_files(names, 1);
+}
+
+/* Messages are capped per kind; the rest is counted and said. */
+static void test_diag_cap(void **state)
+{
+	(void)state;
+	struct kaconf_diag d = {0};
+	char *text = repeat("smtp_server 10.0.0.1\n", 1000, INSTANCE(""));
+	assert_int_equal(convert(text, false, &d, NULL), 0);
+	assert_int_equal(d.n_warnings, KACONF_DIAG_MAX);
+	assert_int_equal(d.n_msgs, KACONF_DIAG_MAX);
+	assert_int_equal(d.n_suppressed, 1000 - KACONF_DIAG_MAX);
+	char *out = NULL;
+	size_t len = 0;
+	FILE *mem = open_memstream(&out, &len);
+	assert_non_null(mem);
+	kaconf_diag_print(&d, mem);
+	fclose(mem);
+	assert_non_null(strstr(out, "note: 900 more messages suppressed (at most 100 warnings and 100 errors are shown)\n"));
+	free(out);
+	kaconf_diag_free(&d);
+	free(text);
+
+	/* errors past the cap still fail the conversion */
+	char *body = repeat("    bogus 1\n", 150, "");
+	char *inst = malloc(strlen(body) + 256);
+	assert_non_null(inst);
+	sprintf(inst, "vrrp_instance VI_1 {\n%s}\n", body);
+	assert_int_equal(convert(inst, false, &d, NULL), -1);
+	assert_int_equal(d.n_errors, KACONF_DIAG_MAX);
+	assert_true(d.n_suppressed >= 50);
+	kaconf_diag_free(&d);
+	free(inst);
+	free(body);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -289,6 +447,10 @@ int main(void)
 		cmocka_unit_test(test_include_errors),
 		cmocka_unit_test(test_missing_file),
 		cmocka_unit_test(test_unbalanced_braces),
+		cmocka_unit_test(test_deep_braces),
+		cmocka_unit_test(test_include_fifo),
+		cmocka_unit_test(test_huge_file),
+		cmocka_unit_test(test_diag_cap),
 	};
 	return cmocka_run_group_tests(tests, kaconf_setup, kaconf_teardown);
 }
