@@ -93,9 +93,12 @@ static int vip_block(struct ka_ctx *cx, struct ka_instance *in,
 		for (size_t i = 0; i < in->n_vips && !dup; i++)
 			dup = vaddr_cmp(&in->vips[i].addr, &v.addr) == 0;
 		if (dup) {
-			/* keepalived drops the duplicate with a message. */
+			/* keepalived 2.2.7 keeps both silently and advertises
+			 * the address twice; our model lists an address once
+			 * (the list is keyed by it), so the repeat is dropped
+			 * with a warning. */
 			ka_warn(cx->r, e->file, e->line,
-				"keyword '%s': address %s is listed twice; the second entry is ignored",
+				"keyword '%s': address %s is listed twice; the second entry is ignored (keepalived would advertise it twice)",
 				s->argv[0], e->argv[0]);
 			continue;
 		}

@@ -317,6 +317,22 @@ def test_malformed_check(tmp_path, case):
     assert re.search(reason, hit[0]), hit[0]
 
 
+@pytest.mark.parametrize("case", ka.corrected(), ids=[c[0] for c in ka.corrected()])
+def test_corrected_check(tmp_path, case):
+    """--check accepts what keepalived corrects, with a warning naming
+    file:line; --strict refuses it."""
+    cid, text, line, reason = case
+    path = str(tmp_path / ("fix-%s.conf" % cid))
+    with open(path, "w") as f:
+        f.write(text)
+    r, _ = ka.vrrpd_run(["--keepalived-conf", path, "--check"])
+    assert r.returncode == 0, r.stdout + r.stderr
+    hit = [l for l in r.stderr.splitlines() if l.startswith("warning: %s:%d:" % (path, line))]
+    assert hit and re.search(reason, hit[0]), r.stderr
+    r, _ = ka.vrrpd_run(["--keepalived-conf", path, "--strict", "--check"])
+    assert r.returncode != 0, r.stdout + r.stderr
+
+
 def test_malformed_nothing_runs(lab, tmp_path, timing):
     """A malformed file given to a daemon in the foreground: it exits non-zero
     at once, no advert reaches the wire, no VIP, no socket, no pid file.  The
@@ -386,7 +402,7 @@ def test_sighup_reloads_the_keepalived_conf(lab, timing):
 
     bad_line = 1 + good.split("\n").index("        priority 98")
     with open(d2.conf_path, "w") as f:
-        f.write(good.replace("        priority 98", "        priority 0"))
+        f.write(good.replace("        priority 98", "        priority high"))
     os.kill(pid2, signal.SIGHUP)
     labmod.wait_for(lambda: "%s:%d:" % (d2.conf_path, bad_line) in d2.log(), 2,
                     what="reload error naming the file and line")
