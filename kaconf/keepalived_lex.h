@@ -1,12 +1,14 @@
-/* Syntax layer of the keepalived importer (internal to keepalived_*.c).
+/* Syntax layer of the keepalived importer (internal to kaconf/).
  *
  * keepalived's grammar is line oriented: a statement is a keyword with its
  * arguments up to the end of the line, optionally followed by a block
  * `{ ... }` of further statements. `{` and `}` are tokens of their own even
- * when glued to a word (`vrrp_instance VI_22{`), `!` and `#` start a comment
- * that runs to the end of the line, "double quotes" keep spaces in one
- * argument, and `include GLOB` splices files in place. This file turns the
- * text into a tree of statements; it knows no keyword except `include`. */
+ * when glued to a word (`vrrp_instance VI_22{`), "double quotes" keep spaces
+ * in one argument, and `include GLOB` (or includer, includem, includew,
+ * includeb, includea) splices files in place. Comments, `@ID` lines,
+ * parameters and ~SEQ are resolved line by line before the tokenizer sees
+ * the text (template.c). This file turns the text into a tree of
+ * statements; it knows no keyword except the includes. */
 #ifndef VRRPD_KEEPALIVED_LEX_H
 #define VRRPD_KEEPALIVED_LEX_H
 

@@ -350,36 +350,45 @@ static int load_included(struct ka_lexer *lx, const struct ka_stmt *inc,
 	int rc = ka_read_file(path, &buf, &len);
 	if (rc < 0) {
 		ka_error(lx->r, inc->file, inc->line,
-			 "keyword 'include': cannot read '%s': %s", path,
+			 "keyword '%s': cannot read '%s': %s", inc->argv[0], path,
 			 ka_read_strerror(rc));
 		return -1;
 	}
 	if (lx->total_bytes + len > KA_TOTAL_MAX) {
 		free(buf);
 		ka_error(lx->r, inc->file, inc->line,
-			 "keyword 'include': configuration exceeds %u MiB",
-			 KA_TOTAL_MAX >> 20);
+			 "keyword '%s': configuration exceeds %u MiB",
+			 inc->argv[0], KA_TOTAL_MAX >> 20);
 		return -1;
 	}
 	return push_frame(lx, path, buf, len, depth);
+}
+
+/* A directory of the pattern that does not exist matches nothing (as in
+ * keepalived: `include conf.d/NAME` without conf.d); any other error (EACCES,
+ * EIO) stops the expansion. */
+static int glob_error(const char *path, int err)
+{
+	(void)path;
+	return err != ENOENT && err != ENOTDIR;
 }
 
 /* `include GLOB`: a relative pattern is taken from the including file's
  * directory (as keepalived does); matches are read in glob(3) order, so
  * they are pushed in reverse and the first match is read first. */
 static int do_include(struct ka_lexer *lx, const struct ka_stmt *inc,
-		      unsigned depth)
+		      unsigned depth, bool must_match)
 {
 	if (inc->argc != 2) {
 		ka_error(lx->r, inc->file, inc->line,
-			 "keyword 'include': expected one file name or glob pattern, got %zu arguments",
-			 inc->argc - 1);
+			 "keyword '%s': expected one file name or glob pattern, got %zu arguments",
+			 inc->argv[0], inc->argc - 1);
 		return -1;
 	}
 	if (depth >= lx->max_depth) {
 		ka_error(lx->r, inc->file, inc->line,
-			 "keyword 'include': includes nested deeper than %u (include loop?)",
-			 lx->max_depth);
+			 "keyword '%s': includes nested deeper than %u (include loop?)",
+			 inc->argv[0], lx->max_depth);
 		return -1;
 	}
 	const char *pat = inc->argv[1];
@@ -397,16 +406,25 @@ static int do_include(struct ka_lexer *lx, const struct ka_stmt *inc,
 		return -1;
 	}
 	glob_t g;
-	int grc = glob(full, GLOB_ERR | GLOB_MARK, NULL, &g);
+	int grc = glob(full, GLOB_MARK, glob_error, &g);
+	if (grc == GLOB_NOMATCH && must_match) {
+		ka_error(lx->r, inc->file, inc->line,
+			 "keyword '%s': no file matches '%s'", inc->argv[0],
+			 full);
+		free(full);
+		return -1;
+	}
 	if (grc == GLOB_NOMATCH) {
 		ka_ignored(lx->r, inc->file, inc->line,
-			   "keyword 'include': no file matches '%s'", full);
+			   "keyword '%s': no file matches '%s'", inc->argv[0],
+			   full);
 		free(full);
 		return 0;
 	}
 	if (grc != 0) {
 		ka_error(lx->r, inc->file, inc->line,
-			 "keyword 'include': cannot expand '%s'", full);
+			 "keyword '%s': cannot expand '%s'", inc->argv[0],
+			 full);
 		free(full);
 		return -1;
 	}
@@ -449,6 +467,20 @@ static bool brace_follows(struct ka_lexer *lx)
 	return false;
 }
 
+/* keepalived.conf(5): `include` and its stricter relatives. An unreadable
+ * file is always an error here; includem, includew, includeb and includea
+ * also make a pattern that matches nothing an error (keepalived's
+ * include_check "match"). Returns 0 (not an include), 1 or 2 (must match). */
+static int include_kind(const char *kw)
+{
+	if (!strcmp(kw, "include") || !strcmp(kw, "includer"))
+		return 1;
+	if (!strcmp(kw, "includem") || !strcmp(kw, "includew") ||
+	    !strcmp(kw, "includeb") || !strcmp(kw, "includea"))
+		return 2;
+	return 0;
+}
+
 /* Reads one statement starting with `first`; *out is NULL for an include
  * (already spliced in). Returns 0 or -1. */
 static int parse_stmt(struct ka_lexer *lx, struct ka_token *first,
@@ -481,15 +513,17 @@ static int parse_stmt(struct ka_lexer *lx, struct ka_token *first,
 		stmt_free(s);
 		return -1;
 	}
-	if (!strcmp(s->argv[0], "include") && t.kind != T_OPEN) {
+	int inc_kind = include_kind(s->argv[0]);
+	if (inc_kind && t.kind != T_OPEN) {
 		/* An include is a line of its own: what follows on the line
 		 * would otherwise be read after the included files. */
 		int rc = -1;
 		if (t.kind == T_EOL)
-			rc = do_include(lx, s, depth);
+			rc = do_include(lx, s, depth, inc_kind == 2);
 		else
 			ka_error(lx->r, s->file, s->line,
-				 "keyword 'include': expected the end of the line after the file name");
+				 "keyword '%s': expected the end of the line after the file name",
+				 s->argv[0]);
 		stmt_free(s);
 		return rc;
 	}

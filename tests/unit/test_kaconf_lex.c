@@ -278,6 +278,34 @@ static void test_unbalanced_braces(void **state)
 		     "t.conf:1: unexpected '{': a block must follow a keyword");
 }
 
+/* include's relatives (keepalived.conf(5)): includer is include; the
+ * others also refuse a pattern that matches nothing. A directory that does
+ * not exist matches nothing (it stopped the expansion before). */
+static void test_include_variants(void **state)
+{
+	(void)state;
+	struct kaconf_diag d = {0};
+	assert_int_equal(convert("includer /nonexistent.d/*.conf\n" INSTANCE(""),
+				 false, &d, NULL),
+			 0);
+	assert_msg(&d, KACONF_WARNING,
+		   "t.conf:1: keyword 'includer': no file matches '/nonexistent.d/*.conf'; ignored");
+	kaconf_diag_free(&d);
+	static const char *const strict_ones[] = {"includem", "includew",
+						  "includeb", "includea"};
+	for (size_t i = 0; i < 4; i++) {
+		char text[512], msg[256];
+		snprintf(text, sizeof(text), "%s /nonexistent.d/*.conf\n%s",
+			 strict_ones[i], INSTANCE(""));
+		snprintf(msg, sizeof(msg),
+			 "t.conf:1: keyword '%s': no file matches '/nonexistent.d/*.conf'",
+			 strict_ones[i]);
+		assert_int_equal(convert(text, false, &d, NULL), -1);
+		assert_msg(&d, KACONF_ERROR, msg);
+		kaconf_diag_free(&d);
+	}
+}
+
 /* ---- limits (issue 10) ----------------------------------------------------- */
 
 static char *repeat(const char *piece, size_t n, const char *tail)
@@ -447,6 +475,7 @@ int main(void)
 		cmocka_unit_test(test_include_errors),
 		cmocka_unit_test(test_missing_file),
 		cmocka_unit_test(test_unbalanced_braces),
+		cmocka_unit_test(test_include_variants),
 		cmocka_unit_test(test_deep_braces),
 		cmocka_unit_test(test_include_fifo),
 		cmocka_unit_test(test_huge_file),
