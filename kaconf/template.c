@@ -132,7 +132,8 @@ static const char *param_value(const struct line_ctx *lc, const char *name,
 
 /* One pass of keepalived's replace_param(): `${NAME}` anywhere, `$NAME`
  * followed by white space or the end of the line. Undefined references
- * stay. Returns 1 if something was replaced, 0 if not, -1 out of memory. */
+ * stay. Returns 1 if something was replaced, 0 if not, -1 out of memory,
+ * -2 when the result would pass the expansion bound. */
 static int substitute(const struct line_ctx *lc, const char *in,
 		      struct sbuf *res)
 {
@@ -159,7 +160,14 @@ static int substitute(const struct line_ctx *lc, const char *in,
 			p = d + 1;
 			continue;
 		}
-		int rc = sbuf_add(res, v, strlen(v));
+		size_t vlen = strlen(v);
+		if (lc->t->expanded_bytes + res->len + vlen > KA_EXPANDED_MAX) {
+			/* parameters that multiply each other (a "billion
+			 * laughs") are stopped before memory runs out */
+			free(tmp);
+			return -2;
+		}
+		int rc = sbuf_add(res, v, vlen);
 		free(tmp);
 		if (rc < 0)
 			return -1;
@@ -233,7 +241,7 @@ static int sequence(const struct line_ctx *lc, const char *text,
 		return -1;
 	}
 	const char *rest = close + 1;
-	for (long v = start; step > 0 ? v <= end : v >= end; v += step) {
+	for (long v = start;;) {
 		char val[32];
 		snprintf(val, sizeof(val), hex ? "%lx" : "%ld", v);
 		if (param_set(lc->t, fields[0], strlen(fields[0]), val,
@@ -243,8 +251,11 @@ static int sequence(const struct line_ctx *lc, const char *text,
 		}
 		if (process(lc, rest, depth + 1) < 0)
 			return -1;
-		if ((step > 0 && v > end - step) || (step < 0 && v < end - step))
-			break; /* the next step would overflow or pass END */
+		long next;
+		if (__builtin_add_overflow(v, step, &next) ||
+		    (step > 0 ? next > end : next < end))
+			break;
+		v = next;
 	}
 	return 0;
 bad:
@@ -336,7 +347,12 @@ static int process(const struct line_ctx *lc, const char *text,
 	struct sbuf res = {0};
 	int changed = substitute(lc, p, &res);
 	int rc = 0;
-	if (changed < 0) {
+	if (changed == -2) {
+		ka_error(lc->t->r, lc->file, lc->line,
+			 "the configuration expands to more than %u MiB (a ~SEQ or parameter that grows without end?)",
+			 KA_EXPANDED_MAX >> 20);
+		rc = -1;
+	} else if (changed < 0) {
 		ka_error(lc->t->r, lc->file, lc->line, "out of memory");
 		rc = -1;
 	} else if (changed) {

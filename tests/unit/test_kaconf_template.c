@@ -141,6 +141,24 @@ static void test_late_and_recursive_substitution(void **state)
 	json_object_put(root);
 	kaconf_diag_free(&d);
 
+	/* parameters that multiply each other stop at the bound, not when
+	 * memory runs out (each level ten times the one below) */
+	char laughs[2048] = "$L0=xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\n";
+	for (int i = 1; i <= 9; i++) {
+		char line[128];
+		snprintf(line, sizeof(line), "$L%d=", i);
+		for (int k = 0; k < 10; k++)
+			snprintf(line + strlen(line), sizeof(line) - strlen(line),
+				 "${L%d}", i - 1);
+		strcat(laughs, line);
+		strcat(laughs, "\n");
+	}
+	strcat(laughs, "smtp_server $L9\n");
+	assert_int_equal(convert_id(laughs, "x", &d, &root), -1);
+	assert_msg(&d, KACONF_ERROR,
+		   "t.conf:11: the configuration expands to more than 16 MiB (a ~SEQ or parameter that grows without end?)");
+	kaconf_diag_free(&d);
+
 	/* a parameter that refers to itself ends with an error */
 	assert_int_equal(convert_id("$A=x $A\n$A\n", "x", &d, &root), -1);
 	assert_msg(&d, KACONF_ERROR,
