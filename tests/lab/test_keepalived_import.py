@@ -506,3 +506,27 @@ def test_keepalived_samples_import(path):
         return
     assert r.returncode == 0, r.stderr
     assert "configuration OK" in r.stdout + r.stderr
+
+
+def test_sighup_hostile_file_keeps_master(lab, timing):
+    """Issue 10: 50,000 nested braces written over the file of a running
+    master crashed the parser on SIGHUP, so the master died without its
+    priority-0 advert. Now the reload is refused with file:line and the
+    master keeps its VIP and keeps running."""
+    d1 = ka.start(lab, "r1", "vrrpd", "single-master-node1")
+    lab.wait_holder(VIP1, ["r1"], timeout=seed.master_down_s(100) + 1.5)
+    ka.wait_socket(d1)
+    pid1 = labmod.read_pid(d1.pidfile)
+    assert pid1, "no pid file from node1"
+    good = open(d1.conf_path).read()
+    with open(d1.conf_path, "w") as f:
+        f.write(good + "a {\n" * 50000 + "}\n" * 50000)
+    t0 = time.time()
+    os.kill(pid1, signal.SIGHUP)
+    labmod.wait_for(lambda: "%s:%d:" % (d1.conf_path, good.count("\n") + 65) in d1.log(), 5,
+                    what="reload error naming the 65th nested block")
+    timing("SIGHUP with 50,000 nested braces refused", (time.time() - t0) * 1000)
+    wait_quiet_s(0.5)
+    assert d1.running(), d1.log()
+    assert d1.last_state() == "master", d1.log()
+    assert lab.who_has(VIP1) == ["r1"]
