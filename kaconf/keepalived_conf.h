@@ -28,13 +28,20 @@ struct kaconf_msg {
 struct kaconf_diag {
 	struct kaconf_msg *msgs;
 	size_t n_msgs;
-	size_t n_errors;
-	size_t n_warnings;
+	size_t n_errors;     /* kept in msgs */
+	size_t n_warnings;   /* kept in msgs */
+	size_t n_suppressed; /* found beyond KACONF_DIAG_MAX of their kind */
 };
+
+/* Messages kept per severity; the rest is only counted. */
+#define KACONF_DIAG_MAX 100
 
 struct kaconf_opts {
 	bool strict;                 /* warnings become errors (--strict) */
 	unsigned max_include_depth;  /* nesting bound for include; 0 = 8 */
+	/* Compared with `@ID` / `@^ID` lines (keepalived's -i/--config-id).
+	 * NULL: the host name up to its first '.', keepalived's default. */
+	const char *config_id;
 };
 
 /* Convert the keepalived configuration in `path`. On success returns 0 and
@@ -54,7 +61,8 @@ int kaconf_convert_text(const char *name, const char *text, size_t len,
 
 void kaconf_diag_free(struct kaconf_diag *diag);
 
-/* Print every message as "warning: TEXT" or "error: TEXT", one a line. */
+/* Print every message as "warning: TEXT" or "error: TEXT", one a line,
+ * then "note: N more messages suppressed" if some were. */
 void kaconf_diag_print(const struct kaconf_diag *diag, FILE *fp);
 
 #endif

@@ -1,6 +1,6 @@
 /* What the keepalived importer understood, between the keyword mapping
- * (keepalived_conf.c, keepalived_instance.c) and the JSON output
- * (keepalived_json.c). Internal to keepalived_*.c. Values are resolved to
+ * (convert.c, instance.c) and the JSON output (json.c). Internal to
+ * kaconf/. Values are resolved to
  * keepalived's effective semantics by ka_instance_finish() before output. */
 #ifndef VRRPD_KEEPALIVED_IR_H
 #define VRRPD_KEEPALIVED_IR_H
@@ -76,7 +76,6 @@ struct ka_instance {
 	enum ka_auth auth;
 	char auth_pass[KA_PASS_MAX + 1];
 	struct ka_loc auth_at, auth_type_at, auth_pass_at;
-	struct ka_loc unicast_at;           /* unicast_peer given */
 	struct ka_vip *vips;
 	size_t n_vips;
 	/* resolved by ka_instance_finish() */
@@ -96,7 +95,7 @@ struct ka_ctx {
 	struct ka_config *cfg;
 };
 
-/* Value helpers (keepalived_conf.c). Each reports its own error naming the
+/* Value helpers (values.c). Each reports its own error naming the
  * keyword and returns -1 on a bad value. */
 int ka_arg_count(struct ka_ctx *cx, const struct ka_stmt *s, size_t min,
 		 size_t max, const char *expected);
@@ -109,16 +108,36 @@ int ka_no_block(struct ka_ctx *cx, const struct ka_stmt *s);
 int ka_ifname(struct ka_ctx *cx, const struct ka_stmt *s, const char *kw,
 	      const char *value, char out[IFNAMSIZ]);
 
-/* keepalived_instance.c */
+/* A number of seconds with up to two decimals ("1", "0.5", "2.75"), in
+ * centiseconds, 1..max_cs. False when not such a number. */
+bool ka_parse_seconds_cs(const char *v, unsigned long max_cs,
+			 unsigned long *out_cs);
+
+/* unsupported.c: the one table of keywords read but not converted. */
+enum ka_scope {
+	KA_SCOPE_TOP,        /* top-level keywords */
+	KA_SCOPE_GLOBAL,     /* inside global_defs */
+	KA_SCOPE_INSTANCE,   /* inside vrrp_instance */
+	KA_SCOPE_VIP_OPTION, /* options of a virtual_ipaddress entry */
+};
+/* Warns that s is ignored (error when strict) if the table lists it (every
+ * keyword in global_defs counts as listed); false if it is not listed. */
+bool ka_unsupported(struct ka_report *r, enum ka_scope scope,
+		    const struct ka_stmt *s);
+/* Whether opt is a known virtual_ipaddress option, and if it takes a value. */
+bool ka_vip_option_known(const char *opt, bool *has_value);
+
+/* instance.c */
 int ka_instance_parse(struct ka_ctx *cx, const struct ka_stmt *s);
 void ka_config_free(struct ka_config *c);
 
-/* keepalived_finish.c: defaults, keepalived's corrections, vrrp_strict
- * checks, then checks across instances. Return 0 or -1 (reported). */
+/* finish.c: defaults, keepalived's corrections (vrrp_strict's
+ * included), then checks across instances. ka_instance_finish() returns 0,
+ * 1 when the instance is left out (warned), or -1 (reported). */
 int ka_instance_finish(struct ka_ctx *cx, struct ka_instance *in);
 int ka_instances_check(struct ka_ctx *cx);
 
-/* keepalived_json.c: malloc'd pretty JSON text, or NULL (out of memory). */
+/* json.c: malloc'd pretty JSON text, or NULL (out of memory). */
 char *ka_config_to_json(const struct ka_config *c);
 
 #endif

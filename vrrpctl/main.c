@@ -28,6 +28,7 @@ enum { EXIT_REFUSED = 1, EXIT_USAGE = 2, EXIT_UNREACHABLE = 3 };
 struct ctl {
 	struct ctl_conn conn;
 	bool json;
+	const char *config_id;  /* convert: for keepalived's @ID lines */
 	bool interactive;
 	bool quit;
 };
@@ -42,7 +43,9 @@ static void on_signal(int sig)
 static void usage(FILE *fp)
 {
 	fprintf(fp,
-		"usage: vrrpctl [--socket PATH] [--json] [COMMAND...]\n"
+		"usage: vrrpctl [--socket PATH] [--json] [--config-id ID] [COMMAND...]\n"
+		"  --config-id ID: for convert, the id keepalived's @ID lines are\n"
+		"  compared with (keepalived -i; default: the host name up to '.').\n"
 		"  without COMMAND: interactive shell on a terminal, else one command\n"
 		"  per line from standard input. Default socket %s.\n"
 		"Commands:\n", VRRPD_SOCKET_DEFAULT);
@@ -54,8 +57,9 @@ static void usage(FILE *fp)
 static int run_convert(struct ctl *c, const char *path)
 {
 	struct kaconf_diag diag = { 0 };
+	struct kaconf_opts ko = { .config_id = c->config_id };
 	char *json = NULL;
-	int rc = kaconf_convert(path, NULL, &json, &diag);
+	int rc = kaconf_convert(path, &ko, &json, &diag);
 
 	kaconf_diag_print(&diag, stderr);
 	kaconf_diag_free(&diag);
@@ -63,7 +67,6 @@ static int run_convert(struct ctl *c, const char *path)
 		fprintf(stderr, "vrrpctl: %s: not converted\n", path);
 		return EXIT_REFUSED;
 	}
-	(void)c;
 	fputs(json, stdout);
 	if (json[0] && json[strlen(json) - 1] != '\n')
 		putchar('\n');
@@ -306,6 +309,7 @@ int main(int argc, char **argv)
 	static const struct option lopts[] = {
 		{ "socket", required_argument, NULL, 's' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "config-id", required_argument, NULL, 'i' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -314,10 +318,13 @@ int main(int argc, char **argv)
 	struct sigaction sa = { .sa_handler = on_signal };
 	int opt, rc;
 
-	while ((opt = getopt_long(argc, argv, "s:jh", lopts, NULL)) != -1) {
+	/* getopt_long() permutes, so `vrrpctl convert --config-id ID FILE`
+	 * works as well as `vrrpctl --config-id ID convert FILE`. */
+	while ((opt = getopt_long(argc, argv, "s:ji:h", lopts, NULL)) != -1) {
 		switch (opt) {
 		case 's': path = optarg; break;
 		case 'j': c.json = true; break;
+		case 'i': c.config_id = optarg; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return EXIT_USAGE;
 		}

@@ -27,6 +27,7 @@
 struct opts {
 	const char *config;
 	const char *keepalived_conf;
+	const char *config_id;
 	const char *socket_path;
 	const char *pidfile;
 	const char *socket_group;
@@ -40,7 +41,8 @@ struct opts {
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: vrrpd [--config FILE.json | --keepalived-conf FILE [--strict]] [--check]\n"
+		"usage: vrrpd [--config FILE.json | --keepalived-conf FILE [--strict] [--config-id ID]]\n"
+		"             [--check]\n"
 		"             [--socket PATH] [--socket-group GROUP] [--admin-group GROUP]\n"
 		"             [--pidfile PATH] [--foreground]\n"
 		"             [--log-level error|warning|info|debug] [--version]\n");
@@ -52,6 +54,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		{ "config", required_argument, NULL, 'c' },
 		{ "keepalived-conf", required_argument, NULL, 'k' },
 		{ "strict", no_argument, NULL, 'S' },
+		{ "config-id", required_argument, NULL, 'i' },
 		{ "check", no_argument, NULL, 't' },
 		{ "socket", required_argument, NULL, 's' },
 		{ "pidfile", required_argument, NULL, 'p' },
@@ -67,11 +70,12 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 
 	memset(o, 0, sizeof(*o));
 	o->log_level = LOG_LVL_INFO;
-	while ((c = getopt_long(argc, argv, "c:k:Sts:p:g:a:fl:Vh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:k:Si:ts:p:g:a:fl:Vh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'c': o->config = optarg; break;
 		case 'k': o->keepalived_conf = optarg; break;
 		case 'S': o->strict = true; break;
+		case 'i': o->config_id = optarg; break;
 		case 't': o->check = true; break;
 		case 's': o->socket_path = optarg; break;
 		case 'p': o->pidfile = optarg; break;
@@ -96,6 +100,10 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 	}
 	if (o->config && o->keepalived_conf) {
 		fprintf(stderr, "vrrpd: --config and --keepalived-conf are exclusive\n");
+		return -1;
+	}
+	if (o->config_id && !o->keepalived_conf) {
+		fprintf(stderr, "vrrpd: --config-id applies to --keepalived-conf only\n");
 		return -1;
 	}
 	return 0;
@@ -135,7 +143,8 @@ static int load_config(struct model *m, const struct opts *o,
 
 	*tree = NULL;
 	if (o->keepalived_conf) {
-		struct kaconf_opts ko = { .strict = o->strict };
+		struct kaconf_opts ko = { .strict = o->strict,
+					  .config_id = o->config_id };
 		struct kaconf_diag diag = { 0 };
 		char *json = NULL;
 		int r = kaconf_convert(o->keepalived_conf, &ko, &json, &diag);

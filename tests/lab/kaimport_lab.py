@@ -160,10 +160,34 @@ def malformed(seed_name="single-master-node1"):
     variant("vrid-256",
             lambda l: _replace_line(l, "virtual_router_id 11", "virtual_router_id 256"),
             r"virtual_router_id.*1\.\.255")
-    variant("password-too-long",
-            lambda l: _replace_line(l, "auth_pass 11112222", "auth_pass 111122223"),
-            r"auth_pass.*(1\.\.8|too long)")
-    variant("priority-0",
-            lambda l: _replace_line(l, "        priority 100", "        priority 0"),
+    # keepalived truncates a long auth_pass and takes priority 0 as the
+    # default: those are corrections with a warning now (corrected() below).
+    variant("auth-ah",
+            lambda l: _replace_line(l, "auth_type PASS", "auth_type AH"),
+            r"auth_type.*AH.*not supported")
+    variant("priority-word",
+            lambda l: _replace_line(l, "        priority 100", "        priority high"),
             r"priority.*1\.\.255")
+    variant("undefined-parameter",
+            lambda l: _replace_line(l, "        interface " + labmod.IFNAME, "        interface $IF"),
+            r"undefined parameter")
+    return cases
+
+
+def corrected(seed_name="single-master-node1"):
+    """Variants keepalived 2.2.7 accepts with a correction of its own:
+    [(case id, text, line, warning regex)]; vrrpd accepts them the same way
+    with a warning naming the line."""
+    base = seed_text(seed_name).split("\n")
+    cases = []
+    for cid, old, new, reason in (
+            ("password-too-long", "auth_pass 11112222", "auth_pass 111122223",
+             r"auth_pass.*truncated to the first 8"),
+            ("priority-0", "        priority 100", "        priority 0",
+             r"priority.*using the default"),
+            ("state-lowercase", "        state MASTER", "        state master",
+             r"state.*using BACKUP")):
+        lines = list(base)
+        line = _replace_line(lines, old, new)
+        cases.append((cid, "\n".join(lines), line, reason))
     return cases

@@ -9,6 +9,7 @@ re-reads the file, and the seed as VRRPv3 with advert_int 0.5 interoperates.
 
 Timings come from pcap timestamps at the client, as in steps.py."""
 
+import glob
 import json
 import os
 import re
@@ -317,6 +318,22 @@ def test_malformed_check(tmp_path, case):
     assert re.search(reason, hit[0]), hit[0]
 
 
+@pytest.mark.parametrize("case", ka.corrected(), ids=[c[0] for c in ka.corrected()])
+def test_corrected_check(tmp_path, case):
+    """--check accepts what keepalived corrects, with a warning naming
+    file:line; --strict refuses it."""
+    cid, text, line, reason = case
+    path = str(tmp_path / ("fix-%s.conf" % cid))
+    with open(path, "w") as f:
+        f.write(text)
+    r, _ = ka.vrrpd_run(["--keepalived-conf", path, "--check"])
+    assert r.returncode == 0, r.stdout + r.stderr
+    hit = [l for l in r.stderr.splitlines() if l.startswith("warning: %s:%d:" % (path, line))]
+    assert hit and re.search(reason, hit[0]), r.stderr
+    r, _ = ka.vrrpd_run(["--keepalived-conf", path, "--strict", "--check"])
+    assert r.returncode != 0, r.stdout + r.stderr
+
+
 def test_malformed_nothing_runs(lab, tmp_path, timing):
     """A malformed file given to a daemon in the foreground: it exits non-zero
     at once, no advert reaches the wire, no VIP, no socket, no pid file.  The
@@ -386,7 +403,7 @@ def test_sighup_reloads_the_keepalived_conf(lab, timing):
 
     bad_line = 1 + good.split("\n").index("        priority 98")
     with open(d2.conf_path, "w") as f:
-        f.write(good.replace("        priority 98", "        priority 0"))
+        f.write(good.replace("        priority 98", "        priority high"))
     os.kill(pid2, signal.SIGHUP)
     labmod.wait_for(lambda: "%s:%d:" % (d2.conf_path, bad_line) in d2.log(), 2,
                     what="reload error naming the file and line")
@@ -447,3 +464,69 @@ def test_daemonized_startup_failure_is_reported(lab, tmp_path):
     running = labmod.read_pid(pidfile)
     assert not (running and labmod.pid_alive(running)), "vrrpd runs without its socket"
     assert r.returncode != 0, "exit 0 although vrrpd is not running; stderr: %r" % r.stderr
+
+
+# ------------------------------------------------- config language, samples
+
+def test_config_id_selects_lines(tmp_path):
+    """`@ID` lines follow --config-id, on both programs; without the option
+    the host name up to its first dot decides, as in keepalived."""
+    conf = tmp_path / "cond.conf"
+    conf.write_text(ka.seed_text("single-master-node1").replace(
+        "        priority 100", "@lb1     priority 200\n@^lb1    priority 50"))
+    for cid, prio in (("lb1", 200), ("lb2", 50)):
+        r = ka.vrrpctl("--socket", "/nonexistent/vrrpd.sock", "convert",
+                       "--config-id", cid, str(conf))
+        assert r.returncode == 0, r.stderr
+        assert json.loads(r.stdout)["vrrpd:vrrpd"]["instance"][0]["priority"] == prio
+        r, _ = ka.vrrpd_run(["--keepalived-conf", str(conf), "--config-id", cid, "--check"])
+        assert r.returncode == 0, r.stderr
+    host = os.uname().nodename.split(".")[0]
+    conf.write_text(ka.seed_text("single-master-node1").replace(
+        "        priority 100", "@%s priority 201" % host))
+    r = ka.vrrpctl("--socket", "/nonexistent/vrrpd.sock", "convert", str(conf))
+    assert json.loads(r.stdout)["vrrpd:vrrpd"]["instance"][0]["priority"] == 201
+    r, _ = ka.vrrpd_run(["--config-id", "lb1", "--check"])
+    assert r.returncode == 2 and "--config-id" in r.stderr
+
+
+SAMPLES = sorted(glob.glob("/usr/share/doc/keepalived/samples/keepalived.conf.*")
+                 + glob.glob("/etc/keepalived/keepalived.conf.sample"))
+
+
+@pytest.mark.parametrize("path", [p for p in SAMPLES if "vrrp_instance" in open(p).read()],
+                         ids=os.path.basename)
+def test_keepalived_samples_import(path):
+    """Every stock keepalived sample with VRRP content imports (what is not
+    supported yet is a warning naming the line), except the one that uses
+    IPsec AH, which is refused with its reason."""
+    r, _ = ka.vrrpd_run(["--keepalived-conf", path, "--config-id", "main", "--check"])
+    if "auth_type AH" in open(path).read():
+        assert r.returncode != 0 and "AH (IPsec authentication header) is not supported" in r.stderr
+        return
+    assert r.returncode == 0, r.stderr
+    assert "configuration OK" in r.stdout + r.stderr
+
+
+def test_sighup_hostile_file_keeps_master(lab, timing):
+    """Issue 10: 50,000 nested braces written over the file of a running
+    master crashed the parser on SIGHUP, so the master died without its
+    priority-0 advert. Now the reload is refused with file:line and the
+    master keeps its VIP and keeps running."""
+    d1 = ka.start(lab, "r1", "vrrpd", "single-master-node1")
+    lab.wait_holder(VIP1, ["r1"], timeout=seed.master_down_s(100) + 1.5)
+    ka.wait_socket(d1)
+    pid1 = labmod.read_pid(d1.pidfile)
+    assert pid1, "no pid file from node1"
+    good = open(d1.conf_path).read()
+    with open(d1.conf_path, "w") as f:
+        f.write(good + "a {\n" * 50000 + "}\n" * 50000)
+    t0 = time.time()
+    os.kill(pid1, signal.SIGHUP)
+    labmod.wait_for(lambda: "%s:%d:" % (d1.conf_path, good.count("\n") + 65) in d1.log(), 5,
+                    what="reload error naming the 65th nested block")
+    timing("SIGHUP with 50,000 nested braces refused", (time.time() - t0) * 1000)
+    wait_quiet_s(0.5)
+    assert d1.running(), d1.log()
+    assert d1.last_state() == "master", d1.log()
+    assert lab.who_has(VIP1) == ["r1"]

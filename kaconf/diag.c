@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "keepalived_conf.h"
 #include "keepalived_lex.h"
 
 static void diag_add(struct ka_report *r, enum kaconf_severity sev,
@@ -15,6 +16,13 @@ static void diag_add(struct ka_report *r, enum kaconf_severity sev,
 	struct kaconf_diag *d = r->diag;
 	if (!d)
 		return;
+	size_t *kept = sev == KACONF_ERROR ? &d->n_errors : &d->n_warnings;
+	if (*kept >= KACONF_DIAG_MAX) {
+		/* A generated or hostile file can hold millions of bad lines;
+		 * the first ones show what is wrong, the rest is counted. */
+		d->n_suppressed++;
+		return;
+	}
 	char *text = NULL;
 	int n = line ? asprintf(&text, "%s:%u: %s", file, line, body)
 		     : asprintf(&text, "%s: %s", file, body);
@@ -104,4 +112,7 @@ void kaconf_diag_print(const struct kaconf_diag *diag, FILE *fp)
 			diag->msgs[i].severity == KACONF_ERROR ? "error"
 							       : "warning",
 			diag->msgs[i].text);
+	if (diag->n_suppressed)
+		fprintf(fp, "note: %zu more messages suppressed (at most %d warnings and %d errors are shown)\n",
+			diag->n_suppressed, KACONF_DIAG_MAX, KACONF_DIAG_MAX);
 }

@@ -1,8 +1,10 @@
-/* keepalived import: completing an instance the way keepalived does
+/* keepalived import: completing an instance the way keepalived 2.2.7 does
  * (vrrp_complete_instance() in keepalived's vrrp.c), so the converted
- * configuration runs what keepalived would run, and vrrp_strict as a
- * validation mode: where keepalived's strict mode complains and corrects,
- * we refuse, because a silently changed router is worse than none. */
+ * configuration runs what keepalived would run. Where keepalived corrects a
+ * value and logs it, we make the same correction with a warning naming the
+ * line (an error with --strict); vrrp_strict is one of those: keepalived's
+ * strict mode corrects, it does not refuse. Each correction below was
+ * checked against `keepalived -n -l -D -d` of the same file. */
 #include <string.h>
 
 #include "keepalived_ir.h"
@@ -17,39 +19,45 @@ static const char *strict_name(const struct ka_instance *in)
 	return in->strict_mode == 1 ? "strict_mode" : "vrrp_strict";
 }
 
-/* The family comes from the addresses (keepalived: the first VIP), and every
- * address must have it: an instance advertises one family. */
+/* The family comes from the first address, as in keepalived; addresses of
+ * the other family are dropped with a warning, as keepalived 2.2.7 does
+ * ("address family must match VRRP instance ... - ignoring"). Returns 1 if
+ * the instance has no address at all: keepalived runs it ("No VIP
+ * specified; at least one is sensible") but our model needs one, so it is
+ * left out with a warning rather than converted into something else. */
 static int finish_family(struct ka_ctx *cx, struct ka_instance *in)
 {
 	if (in->n_vips == 0) {
-		ka_error(cx->r, in->file, in->line,
-			 "vrrp_instance '%s': no virtual_ipaddress; vrrpd needs at least one address",
-			 in->name);
-		return -1;
+		ka_warn(cx->r, in->file, in->line,
+			"vrrp_instance '%s': no virtual_ipaddress; keepalived runs it without addresses, vrrpd needs at least one: instance not converted",
+			in->name);
+		return 1;
 	}
 	in->af = in->vips[0].addr.af;
-	int rc = 0;
+	size_t kept = 1;
 	for (size_t i = 1; i < in->n_vips; i++) {
 		const struct ka_vip *v = &in->vips[i];
-		if (v->addr.af == in->af)
+		if (v->addr.af == in->af) {
+			in->vips[kept++] = *v;
 			continue;
+		}
 		char buf[VADDR_STRLEN];
-		ka_error(cx->r, v->file, v->line,
-			 "keyword 'virtual_ipaddress': %s is %s but the instance's first address is %s; one family per instance",
-			 vaddr_ntop(&v->addr, buf, sizeof(buf)),
-			 v->addr.af == AF_INET ? "IPv4" : "IPv6",
-			 in->af == AF_INET ? "IPv4" : "IPv6");
-		rc = -1;
+		ka_warn(cx->r, v->file, v->line,
+			"keyword 'virtual_ipaddress': %s is %s but the instance's first address is %s; ignored, as keepalived does",
+			vaddr_ntop(&v->addr, buf, sizeof(buf)),
+			v->addr.af == AF_INET ? "IPv4" : "IPv6",
+			in->af == AF_INET ? "IPv4" : "IPv6");
 	}
-	if (rc == 0 && in->af == AF_INET6 && in->strict &&
+	in->n_vips = kept;
+	if (in->af == AF_INET6 && in->strict &&
 	    !IN6_IS_ADDR_LINKLOCAL(&in->vips[0].addr.u.v6)) {
-		/* RFC 5798 5.2.9: the first IPv6 address is link-local. */
-		ka_error(cx->r, in->vips[0].file, in->vips[0].line,
-			 "keyword 'virtual_ipaddress': with %s the first IPv6 address must be link-local (RFC 5798 5.2.9)",
-			 strict_name(in));
-		rc = -1;
+		/* RFC 5798 5.2.9: the first IPv6 address is link-local.
+		 * keepalived only logs it and runs the list as given. */
+		ka_warn(cx->r, in->vips[0].file, in->vips[0].line,
+			"keyword 'virtual_ipaddress': with %s the first IPv6 address should be link-local (RFC 5798 5.2.9); kept as keepalived does",
+			strict_name(in));
 	}
-	return rc;
+	return 0;
 }
 
 /* VRRPv2 is IPv4 only (RFC 3768); keepalived runs IPv6 instances as v3. */
@@ -57,16 +65,10 @@ static int finish_version(struct ka_ctx *cx, struct ka_instance *in)
 {
 	if (in->af == AF_INET6) {
 		if (in->version == 2) {
-			const char *fmt = "keyword '%s': VRRP version 2 is IPv4 only (RFC 3768); %s";
 			const struct ka_loc *at = &in->version_at;
-			if (in->strict) {
-				ka_error(cx->r, at->file, at->line, fmt,
-					 in->version_kw,
-					 "rejected with strict mode");
-				return -1;
-			}
-			ka_warn(cx->r, at->file, at->line, fmt, in->version_kw,
-				"using version 3 for this IPv6 instance");
+			ka_warn(cx->r, at->file, at->line,
+				"keyword '%s': VRRP version 2 is IPv4 only (RFC 3768); using version 3 for this IPv6 instance, as keepalived does",
+				in->version_kw);
 		}
 		in->version = 3;
 	} else if (in->version == 0) {
@@ -85,11 +87,13 @@ static int finish_priority_state(struct ka_ctx *cx, struct ka_instance *in)
 	bool owner = in->priority == PRIO_OWNER;
 	if (in->state == KA_STATE_UNSET)
 		in->state = owner ? KA_STATE_MASTER : KA_STATE_BACKUP;
-	else if (in->strict && master != owner) {
-		ka_error(cx->r, in->state_at.file, in->state_at.line,
-			 "keyword 'state': with %s, state MASTER must match being the address owner (priority 255)",
-			 strict_name(in));
-		return -1;
+	else if (in->strict && master && !owner) {
+		/* keepalived: "State MASTER must match being address owner",
+		 * then it starts as BACKUP. */
+		ka_warn(cx->r, in->state_at.file, in->state_at.line,
+			"keyword 'state': with %s, state MASTER needs priority 255 (the address owner); starting as BACKUP, as keepalived does",
+			strict_name(in));
+		in->state = KA_STATE_BACKUP;
 	}
 	return 0;
 }
@@ -98,14 +102,10 @@ static int finish_auth(struct ka_ctx *cx, struct ka_instance *in)
 {
 	if (!in->auth_at.line)
 		return 0;
-	if (in->strict) {
-		ka_error(cx->r, in->auth_at.file, in->auth_at.line,
-			 "keyword 'authentication': not allowed with %s (keepalived ignores it there)",
-			 strict_name(in));
-		return -1;
-	}
 	const char *why = NULL;
-	if (in->version == 3)
+	if (in->strict)
+		why = "not allowed in strict mode (RFC 5798 has none)";
+	else if (in->version == 3)
 		why = "VRRP version 3 has no authentication (RFC 5798)";
 	else if (in->auth == KA_AUTH_PASS && !in->auth_pass_at.line)
 		why = "auth_type PASS without auth_pass";
@@ -136,13 +136,8 @@ static int finish_preempt(struct ka_ctx *cx, struct ka_instance *in)
 	if (!in->preempt_delay_s)
 		return 0;
 	const struct ka_loc *at = &in->preempt_delay_at;
-	if (in->strict) {
-		ka_error(cx->r, at->file, at->line,
-			 "keyword 'preempt_delay': not allowed with %s",
-			 strict_name(in));
-		return -1;
-	}
-	const char *why = in->state == KA_STATE_MASTER
+	const char *why = in->strict ? "is incompatible with strict mode"
+			  : in->state == KA_STATE_MASTER
 				  ? "does not work with state MASTER"
 			  : in->nopreempt ? "has no meaning with nopreempt"
 					  : NULL;
@@ -165,10 +160,12 @@ static int finish_accept(struct ka_ctx *cx, struct ka_instance *in)
 		in->accept = in->priority == PRIO_OWNER || !in->strict;
 	if (in->accept && in->priority != PRIO_OWNER && in->strict &&
 	    in->version == 2) {
-		ka_error(cx->r, in->accept_at.file, in->accept_at.line,
-			 "keyword 'accept': accept mode with VRRP version 2 does not comply with RFC 3768 (%s)",
-			 strict_name(in));
-		return -1;
+		/* keepalived: "accept mode for VRRP version 2 does not comply
+		 * with RFC3768 - resetting". */
+		ka_warn(cx->r, in->accept_at.file, in->accept_at.line,
+			"keyword 'accept': accept mode with VRRP version 2 does not comply with RFC 3768 (%s); reset, as keepalived does",
+			strict_name(in));
+		in->accept = 0;
 	}
 	return 0;
 }
@@ -179,12 +176,24 @@ static int finish_advert(struct ka_ctx *cx, struct ka_instance *in)
 		in->adv_cs = 100; /* keepalived: 1 s */
 		return 0;
 	}
-	if (in->version == 2 &&
-	    (in->adv_cs % 100 || in->adv_cs > V2_ADV_MAX_CS)) {
+	if (in->version == 2 && in->adv_cs > V2_ADV_MAX_CS) {
 		ka_error(cx->r, in->adv_at.file, in->adv_at.line,
-			 "keyword 'advert_int': expected whole seconds 1..255 with VRRP version 2, got '%s'",
+			 "keyword 'advert_int': expected 1..255 seconds with VRRP version 2, got '%s'",
 			 in->adv_text);
 		return -1;
+	}
+	if (in->version == 2 && in->adv_cs % 100) {
+		/* RFC 3768 5.3.7 counts whole seconds. keepalived 2.2.7 rounds
+		 * to the nearest (0.5 -> 1, 1.6 -> 2, 2.5 -> 3), at least 1:
+		 * "VRRPv2 advertisement interval 0.5s must be an integer.
+		 * rounding". */
+		unsigned s_rounded = (in->adv_cs + 50) / 100;
+		if (s_rounded == 0)
+			s_rounded = 1;
+		ka_warn(cx->r, in->adv_at.file, in->adv_at.line,
+			"keyword 'advert_int': VRRP version 2 counts whole seconds; '%s' rounded to %u, as keepalived does",
+			in->adv_text, s_rounded);
+		in->adv_cs = s_rounded * 100;
 	}
 	if (in->version == 3 && in->adv_cs > V3_ADV_MAX_CS) {
 		ka_error(cx->r, in->adv_at.file, in->adv_at.line,
@@ -211,20 +220,16 @@ int ka_instance_finish(struct ka_ctx *cx, struct ka_instance *in)
 			 in->name);
 		rc = -1;
 	}
-	if (finish_family(cx, in) < 0)
+	if (rc < 0)
 		return -1;
+	if (finish_family(cx, in) > 0)
+		return 1;
 	if (finish_version(cx, in) < 0)
 		rc = -1;
 	if (finish_priority_state(cx, in) < 0)
 		rc = -1;
 	if (finish_auth(cx, in) < 0)
 		rc = -1;
-	if (in->unicast_at.line && in->strict) {
-		ka_error(cx->r, in->unicast_at.file, in->unicast_at.line,
-			 "keyword 'unicast_peer': not allowed with %s",
-			 strict_name(in));
-		rc = -1;
-	}
 	if (finish_preempt(cx, in) < 0)
 		rc = -1;
 	if (finish_accept(cx, in) < 0)

@@ -15,25 +15,6 @@ typedef int (*inst_fn)(struct ka_ctx *, struct ka_instance *,
 
 /* ---- virtual_ipaddress -------------------------------------------------- */
 
-/* Options of a virtual_ipaddress entry that vrrpd does not have yet. */
-static const char *const vip_unsupported[] = {
-	"label", "brd", "broadcast", "scope", "no_track", "track_group",
-	"preferred_lft", "home", "-nodad", "nodad", "noprefixroute",
-	"autojoin", "mngtmpaddr", "peer",
-};
-/* ...and which of them take a value. */
-static bool vip_option_has_value(const char *opt)
-{
-	static const char *const with_value[] = {
-		"label", "brd", "broadcast", "scope", "track_group",
-		"preferred_lft", "peer",
-	};
-	for (size_t i = 0; i < sizeof(with_value) / sizeof(*with_value); i++)
-		if (!strcmp(opt, with_value[i]))
-			return true;
-	return false;
-}
-
 /* `ADDR[/PLEN] [dev IF] [label L] [brd B] [scope S] ...`; `quiet` skips
  * the per-option warnings (virtual_ipaddress_excluded is ignored whole). */
 static int vip_entry(struct ka_ctx *cx, const struct ka_stmt *s,
@@ -63,18 +44,15 @@ static int vip_entry(struct ka_ctx *cx, const struct ka_stmt *s,
 		v->plen = plen;
 	for (size_t i = 1; i < s->argc; i++) {
 		const char *opt = s->argv[i];
-		bool known = !strcmp(opt, "dev");
-		for (size_t k = 0; !known && k < sizeof(vip_unsupported) /
-						     sizeof(*vip_unsupported);
-		     k++)
-			known = !strcmp(opt, vip_unsupported[k]);
+		bool valued = true;
+		bool known = !strcmp(opt, "dev") ||
+			     ka_vip_option_known(opt, &valued);
 		if (!known) {
 			ka_error(cx->r, s->file, s->line,
 				 "keyword '%s': unknown option '%s' for address %s (expected dev, label, brd, scope, ...)",
 				 block, opt, a);
 			return -1;
 		}
-		bool valued = !strcmp(opt, "dev") || vip_option_has_value(opt);
 		if (valued && i + 1 >= s->argc) {
 			ka_error(cx->r, s->file, s->line,
 				 "keyword '%s': option '%s' of address %s expects a value, got nothing",
@@ -115,9 +93,12 @@ static int vip_block(struct ka_ctx *cx, struct ka_instance *in,
 		for (size_t i = 0; i < in->n_vips && !dup; i++)
 			dup = vaddr_cmp(&in->vips[i].addr, &v.addr) == 0;
 		if (dup) {
-			/* keepalived drops the duplicate with a message. */
+			/* keepalived 2.2.7 keeps both silently and advertises
+			 * the address twice; our model lists an address once
+			 * (the list is keyed by it), so the repeat is dropped
+			 * with a warning. */
 			ka_warn(cx->r, e->file, e->line,
-				"keyword '%s': address %s is listed twice; the second entry is ignored",
+				"keyword '%s': address %s is listed twice; the second entry is ignored (keepalived would advertise it twice)",
 				s->argv[0], e->argv[0]);
 			continue;
 		}
@@ -152,8 +133,7 @@ static int vip_excluded(struct ka_ctx *cx, struct ka_instance *in,
 			rc = -1;
 	}
 	if (rc == 0)
-		ka_ignored(cx->r, s->file, s->line,
-			   "'virtual_ipaddress_excluded' is not supported by vrrpd yet");
+		ka_unsupported(cx->r, KA_SCOPE_INSTANCE, s);
 	return rc;
 }
 
@@ -191,15 +171,23 @@ static int auth_stmt(struct ka_ctx *cx, struct ka_instance *in,
 		    ka_arg_count(cx, s, 1, 1, what) < 0)
 			return -1;
 		size_t n = strlen(s->argv[1]);
-		/* RFC 3768 5.3.10: 8 octets. keepalived truncates a longer
-		 * one with a warning; we refuse rather than guess. */
-		if (n < 1 || n > KA_PASS_MAX) {
+		if (n < 1) {
 			ka_error(cx->r, s->file, s->line,
-				 "keyword 'auth_pass': expected %s, got %zu characters%s",
-				 what, n, n ? " (password too long)" : "");
+				 "keyword 'auth_pass': expected %s, got an empty one",
+				 what);
 			return -1;
 		}
-		memcpy(in->auth_pass, s->argv[1], n + 1);
+		/* RFC 3768 5.3.10: 8 octets. keepalived 2.2.7 truncates a
+		 * longer one ("Truncating auth_pass to 8 characters") and
+		 * sends the first 8: so do we, or the peers would disagree. */
+		if (n > KA_PASS_MAX) {
+			ka_warn(cx->r, s->file, s->line,
+				"keyword 'auth_pass': %zu characters; truncated to the first %d, as keepalived does (RFC 3768 5.3.10)",
+				n, KA_PASS_MAX);
+			n = KA_PASS_MAX;
+		}
+		memcpy(in->auth_pass, s->argv[1], n);
+		in->auth_pass[n] = '\0';
 		in->auth_pass_at = ka_loc_of(s);
 		return 0;
 	}
@@ -233,15 +221,17 @@ static int inst_state(struct ka_ctx *cx, struct ka_instance *in,
 	const char *what = "MASTER or BACKUP";
 	if (ka_no_block(cx, s) < 0 || ka_arg_count(cx, s, 1, 1, what) < 0)
 		return -1;
-	if (!strcmp(s->argv[1], "MASTER"))
+	if (!strcmp(s->argv[1], "MASTER")) {
 		in->state = KA_STATE_MASTER;
-	else if (!strcmp(s->argv[1], "BACKUP"))
+	} else if (!strcmp(s->argv[1], "BACKUP")) {
 		in->state = KA_STATE_BACKUP;
-	else {
-		ka_error(cx->r, s->file, s->line,
-			 "keyword 'state': expected %s, got '%s'", what,
-			 s->argv[1]);
-		return -1;
+	} else {
+		/* keepalived 2.2.7 compares case-sensitively and runs any
+		 * other word, `master` included, as BACKUP. */
+		ka_warn(cx->r, s->file, s->line,
+			"keyword 'state': expected %s (upper case), got '%s'; using BACKUP, as keepalived does",
+			what, s->argv[1]);
+		in->state = KA_STATE_BACKUP;
 	}
 	in->state_at = ka_loc_of(s);
 	return 0;
@@ -267,8 +257,18 @@ static int inst_priority(struct ka_ctx *cx, struct ka_instance *in,
 			 const struct ka_stmt *s)
 {
 	/* Priority 0 is reserved for the master's resignation (RFC 5798
-	 * 5.2.4); it cannot be configured. */
+	 * 5.2.4); keepalived 2.2.7 answers 0 or a number over 255 with
+	 * "Priority not valid! ... Using default 100" and so do we. */
 	in->priority_at = ka_loc_of(s);
+	unsigned long v;
+	if (s->argc == 2 && !s->has_block &&
+	    ka_parse_decimal(s->argv[1], ~0ul / 10, &v) && (v == 0 || v > 255)) {
+		ka_warn(cx->r, s->file, s->line,
+			"keyword 'priority': expected an integer 1..255, got '%s'; using the default, as keepalived does",
+			s->argv[1]);
+		in->priority = PRIO_DEFAULT;
+		return 0;
+	}
 	return ka_uint(cx, s, 1, 255, &in->priority);
 }
 
@@ -290,31 +290,16 @@ static int inst_advert(struct ka_ctx *cx, struct ka_instance *in,
 	const char *what = "seconds (1..255, or 0.01..40.95 with VRRPv3)";
 	if (ka_no_block(cx, s) < 0 || ka_arg_count(cx, s, 1, 1, what) < 0)
 		return -1;
-	const char *v = s->argv[1];
-	unsigned long whole = 0, frac = 0;
-	const char *dot = strchr(v, '.');
-	char ipart[16] = "", fpart[8] = "";
-	size_t ilen = dot ? (size_t)(dot - v) : strlen(v);
-	size_t flen = dot ? strlen(dot + 1) : 0;
-	bool ok = ilen < sizeof(ipart) && flen <= 2 && (ilen || flen) &&
-		  (!dot || flen);
-	if (ok) {
-		memcpy(ipart, v, ilen);
-		if (dot)
-			memcpy(fpart, dot + 1, flen);
-		if (flen == 1)
-			strcat(fpart, "0");
-		ok = (!ilen || ka_parse_decimal(ipart, 255, &whole)) &&
-		     (!flen || ka_parse_decimal(fpart, 99, &frac));
-	}
-	if (!ok || whole * 100 + frac == 0) {
+	unsigned long cs;
+	if (!ka_parse_seconds_cs(s->argv[1], 25500, &cs)) {
 		ka_error(cx->r, s->file, s->line,
-			 "keyword 'advert_int': expected %s, got '%s'", what, v);
+			 "keyword 'advert_int': expected %s, got '%s'", what,
+			 s->argv[1]);
 		return -1;
 	}
-	in->adv_cs = (unsigned)(whole * 100 + frac);
+	in->adv_cs = (unsigned)cs;
 	in->adv_at = ka_loc_of(s);
-	snprintf(in->adv_text, sizeof(in->adv_text), "%s", v);
+	snprintf(in->adv_text, sizeof(in->adv_text), "%s", s->argv[1]);
 	return 0;
 }
 
@@ -356,33 +341,6 @@ static int inst_strict_mode(struct ka_ctx *cx, struct ka_instance *in,
 	return 0;
 }
 
-static int inst_unicast_peer(struct ka_ctx *cx, struct ka_instance *in,
-			     const struct ka_stmt *s)
-{
-	in->unicast_at = ka_loc_of(s);
-	ka_ignored(cx->r, s->file, s->line,
-		   "'unicast_peer' is not supported by vrrpd yet (advertisements stay multicast)");
-	return 0;
-}
-
-static int inst_unsupported(struct ka_ctx *cx, struct ka_instance *in,
-			    const struct ka_stmt *s)
-{
-	(void)in;
-	ka_ignored(cx->r, s->file, s->line,
-		   "'%s' is not supported by vrrpd yet", s->argv[0]);
-	return 0;
-}
-
-static int inst_outside(struct ka_ctx *cx, struct ka_instance *in,
-			const struct ka_stmt *s)
-{
-	(void)in;
-	ka_ignored(cx->r, s->file, s->line, "keyword '%s' is outside VRRP",
-		   s->argv[0]);
-	return 0;
-}
-
 static const struct {
 	const char *kw;
 	inst_fn fn;
@@ -403,53 +361,6 @@ static const struct {
 	{"accept", inst_accept},
 	{"no_accept", inst_accept},
 	{"strict_mode", inst_strict_mode},
-	{"unicast_peer", inst_unicast_peer},
-	/* keepalived features vrrpd does not have yet */
-	{"mcast_src_ip", inst_unsupported},
-	{"unicast_src_ip", inst_unsupported},
-	{"unicast_ttl", inst_unsupported},
-	{"unicast_fault_no_peer", inst_unsupported},
-	{"check_unicast_src", inst_unsupported},
-	{"old_unicast_checksum", inst_unsupported},
-	{"track_interface", inst_unsupported},
-	{"track_script", inst_unsupported},
-	{"track_process", inst_unsupported},
-	{"track_file", inst_unsupported},
-	{"track_bfd", inst_unsupported},
-	{"track_src_ip", inst_unsupported},
-	{"dont_track_primary", inst_unsupported},
-	{"garp_master_delay", inst_unsupported},
-	{"garp_master_repeat", inst_unsupported},
-	{"garp_master_refresh", inst_unsupported},
-	{"garp_master_refresh_repeat", inst_unsupported},
-	{"garp_lower_prio_delay", inst_unsupported},
-	{"garp_lower_prio_repeat", inst_unsupported},
-	{"garp_extra_if", inst_unsupported},
-	{"lower_prio_no_advert", inst_unsupported},
-	{"higher_prio_send_advert", inst_unsupported},
-	{"use_vmac", inst_unsupported},
-	{"vmac_xmit_base", inst_unsupported},
-	{"use_ipvlan", inst_unsupported},
-	{"native_ipv6", inst_unsupported},
-	{"virtual_routes", inst_unsupported},
-	{"virtual_rules", inst_unsupported},
-	{"promote_secondaries", inst_unsupported},
-	{"skip_check_adv_addr", inst_unsupported},
-	{"notify_master", inst_unsupported},
-	{"notify_backup", inst_unsupported},
-	{"notify_fault", inst_unsupported},
-	{"notify_stop", inst_unsupported},
-	{"notify_deleted", inst_unsupported},
-	{"notify", inst_unsupported},
-	{"notify_master_rx_lower_pri", inst_unsupported},
-	{"notify_priority_changes", inst_unsupported},
-	{"kernel_rx_buf_size", inst_unsupported},
-	{"down_timer_adverts", inst_unsupported},
-	{"linkbeat_use_polling", inst_unsupported},
-	{"debug", inst_unsupported},
-	/* not VRRP: mail alerts and LVS */
-	{"smtp_alert", inst_outside},
-	{"lvs_sync_daemon_interface", inst_outside},
 };
 
 static int inst_stmt(struct ka_ctx *cx, struct ka_instance *in,
@@ -459,37 +370,54 @@ static int inst_stmt(struct ka_ctx *cx, struct ka_instance *in,
 	     i++)
 		if (!strcmp(s->argv[0], inst_keywords[i].kw))
 			return inst_keywords[i].fn(cx, in, s);
+	if (ka_unsupported(cx->r, KA_SCOPE_INSTANCE, s))
+		return 0;
 	ka_error(cx->r, s->file, s->line,
 		 "keyword '%s': unknown keyword in vrrp_instance '%s'",
 		 s->argv[0], in->name);
 	return -1;
 }
 
-/* Instance names become list keys and log tags: [A-Za-z0-9_.:-]{1,63}. */
-static bool valid_name(const char *n)
+/* Instance names become list keys and log tags: the YANG type
+ * instance-name, [A-Za-z0-9_.:+-]{1,63}. keepalived takes any word; a name
+ * with other characters is mapped ('_' for each) with a warning, so the
+ * operator sees the name vrrpd will log. */
+static bool name_char_ok(char c)
 {
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       (c >= '0' && c <= '9') || strchr("_.:+-", c);
+}
+
+static int instance_name(struct ka_ctx *cx, const struct ka_stmt *s,
+			 char out[KA_NAME_MAX])
+{
+	const char *n = s->argv[1];
 	size_t len = strlen(n);
-	if (len < 1 || len >= KA_NAME_MAX)
-		return false;
-	for (const char *p = n; *p; p++)
-		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-		      (*p >= '0' && *p <= '9') || strchr("_.:-", *p)))
-			return false;
-	return true;
+	if (len < 1 || len >= KA_NAME_MAX) {
+		ka_error(cx->r, s->file, s->line,
+			 "keyword 'vrrp_instance': expected a name of 1..%d characters, got %zu",
+			 KA_NAME_MAX - 1, len);
+		return -1;
+	}
+	bool mapped = false;
+	for (size_t i = 0; i <= len; i++) {
+		out[i] = n[i] && !name_char_ok(n[i]) ? '_' : n[i];
+		mapped |= out[i] != n[i];
+	}
+	if (mapped)
+		ka_warn(cx->r, s->file, s->line,
+			"keyword 'vrrp_instance': name '%s' becomes '%s' (vrrpd names use A-Z a-z 0-9 _ . : + -)",
+			n, out);
+	return 0;
 }
 
 int ka_instance_parse(struct ka_ctx *cx, const struct ka_stmt *s)
 {
 	struct ka_config *c = cx->cfg;
-	const char *what = "an instance name of 1..63 characters A-Z a-z 0-9 _ . : -";
-	if (ka_arg_count(cx, s, 1, 1, what) < 0)
+	char name[KA_NAME_MAX];
+	if (ka_arg_count(cx, s, 1, 1, "an instance name") < 0 ||
+	    instance_name(cx, s, name) < 0)
 		return -1;
-	if (!valid_name(s->argv[1])) {
-		ka_error(cx->r, s->file, s->line,
-			 "keyword 'vrrp_instance': expected %s, got '%s'", what,
-			 s->argv[1]);
-		return -1;
-	}
 	if (!s->has_block) {
 		ka_error(cx->r, s->file, s->line,
 			 "keyword 'vrrp_instance': expected a '{' block after '%s'",
@@ -497,10 +425,10 @@ int ka_instance_parse(struct ka_ctx *cx, const struct ka_stmt *s)
 		return -1;
 	}
 	for (size_t i = 0; i < c->n_inst; i++) {
-		if (!strcmp(c->inst[i].name, s->argv[1])) {
+		if (!strcmp(c->inst[i].name, name)) {
 			ka_error(cx->r, s->file, s->line,
 				 "keyword 'vrrp_instance': name '%s' already used at %s:%u",
-				 s->argv[1], c->inst[i].file, c->inst[i].line);
+				 name, c->inst[i].file, c->inst[i].line);
 			return -1;
 		}
 	}
@@ -513,7 +441,7 @@ int ka_instance_parse(struct ka_ctx *cx, const struct ka_stmt *s)
 	c->inst = ni;
 	struct ka_instance *in = &ni[c->n_inst++];
 	memset(in, 0, sizeof(*in));
-	snprintf(in->name, sizeof(in->name), "%s", s->argv[1]);
+	memcpy(in->name, name, sizeof(in->name));
 	in->file = s->file;
 	in->line = s->line;
 	in->accept = -1;

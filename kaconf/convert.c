@@ -5,116 +5,10 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/utsname.h>
 
 #include "keepalived_conf.h"
 #include "keepalived_ir.h"
-
-/* ---- value helpers ---------------------------------------------------- */
-
-int ka_arg_count(struct ka_ctx *cx, const struct ka_stmt *s, size_t min,
-		 size_t max, const char *expected)
-{
-	size_t n = s->argc - 1;
-	if (n < min) {
-		ka_error(cx->r, s->file, s->line,
-			 "keyword '%s': expected %s, got nothing", s->argv[0],
-			 expected);
-		return -1;
-	}
-	if (n > max) {
-		ka_error(cx->r, s->file, s->line,
-			 "keyword '%s': expected %s, got extra argument '%s'",
-			 s->argv[0], expected, s->argv[max + 1]);
-		return -1;
-	}
-	return 0;
-}
-
-int ka_no_block(struct ka_ctx *cx, const struct ka_stmt *s)
-{
-	if (!s->has_block)
-		return 0;
-	ka_error(cx->r, s->file, s->line,
-		 "keyword '%s': takes no '{' block", s->argv[0]);
-	return -1;
-}
-
-bool ka_parse_decimal(const char *v, unsigned long max, unsigned long *out)
-{
-	if (!*v)
-		return false;
-	unsigned long n = 0;
-	for (const char *p = v; *p; p++) {
-		if (*p < '0' || *p > '9')
-			return false;
-		n = n * 10 + (unsigned long)(*p - '0');
-		if (n > max)
-			return false;
-	}
-	*out = n;
-	return true;
-}
-
-/* One integer argument min..max: "expected an integer 1..255, got '0'". */
-int ka_uint(struct ka_ctx *cx, const struct ka_stmt *s, unsigned min,
-	    unsigned max, unsigned *out)
-{
-	char what[64];
-	snprintf(what, sizeof(what), "an integer %u..%u", min, max);
-	if (ka_no_block(cx, s) < 0 || ka_arg_count(cx, s, 1, 1, what) < 0)
-		return -1;
-	unsigned long v;
-	if (!ka_parse_decimal(s->argv[1], max, &v) || v < min) {
-		ka_error(cx->r, s->file, s->line,
-			 "keyword '%s': expected %s, got '%s'", s->argv[0],
-			 what, s->argv[1]);
-		return -1;
-	}
-	*out = (unsigned)v;
-	return 0;
-}
-
-/* A flag keyword: alone it means true; keepalived also accepts a <BOOL>. */
-int ka_flag(struct ka_ctx *cx, const struct ka_stmt *s, bool *out)
-{
-	static const char *const yes[] = {"on", "true", "yes"};
-	static const char *const no[] = {"off", "false", "no"};
-	const char *expected = "nothing or one of on|off|true|false|yes|no";
-	if (ka_no_block(cx, s) < 0 || ka_arg_count(cx, s, 0, 1, expected) < 0)
-		return -1;
-	if (s->argc == 1) {
-		*out = true;
-		return 0;
-	}
-	for (size_t i = 0; i < 3; i++) {
-		if (!strcasecmp(s->argv[1], yes[i]) ||
-		    !strcasecmp(s->argv[1], no[i])) {
-			*out = !strcasecmp(s->argv[1], yes[i]);
-			return 0;
-		}
-	}
-	ka_error(cx->r, s->file, s->line, "keyword '%s': expected %s, got '%s'",
-		 s->argv[0], expected, s->argv[1]);
-	return -1;
-}
-
-/* Linux interface names: 1..15 bytes, no '/', ':' or white space, not "."
- * or ".." (the kernel's dev_valid_name()). */
-int ka_ifname(struct ka_ctx *cx, const struct ka_stmt *s, const char *kw,
-	      const char *value, char out[IFNAMSIZ])
-{
-	size_t n = strlen(value);
-	bool ok = n >= 1 && n < IFNAMSIZ && strcmp(value, ".") &&
-		  strcmp(value, "..") && !strpbrk(value, "/: \t");
-	if (!ok) {
-		ka_error(cx->r, s->file, s->line,
-			 "keyword '%s': expected an interface name of 1..%d characters without '/', ':' or spaces, got '%s'",
-			 kw, IFNAMSIZ - 1, value);
-		return -1;
-	}
-	memcpy(out, value, n + 1);
-	return 0;
-}
 
 /* ---- global_defs -------------------------------------------------------- */
 
@@ -185,14 +79,7 @@ static int global_stmt(struct ka_ctx *cx, const struct ka_stmt *s)
 	}
 	if (!strcmp(kw, "vrrp_strict"))
 		return ka_flag(cx, s, &g->strict);
-	/* Other vrrp_* settings tune VRRP behaviour vrrpd does not have; the
-	 * rest (mail, LVS, scripts, SNMP, ...) is not about VRRP at all. */
-	if (!strncmp(kw, "vrrp_", 5))
-		ka_ignored(cx->r, s->file, s->line,
-			   "'%s' is not supported by vrrpd yet", kw);
-	else
-		ka_ignored(cx->r, s->file, s->line,
-			   "keyword '%s' is outside VRRP", kw);
+	ka_unsupported(cx->r, KA_SCOPE_GLOBAL, s);
 	return 0;
 }
 
@@ -214,29 +101,6 @@ static int global_defs(struct ka_ctx *cx, const struct ka_stmt *s)
 
 /* ---- top level ---------------------------------------------------------- */
 
-/* Top-level blocks of keepalived that configure something other than VRRP
- * (load balancing, BFD, static addresses and routes, process settings). */
-static const char *const outside_vrrp[] = {
-	"virtual_server", "virtual_server_group", "real_server",
-	"bfd_instance", "static_ipaddress", "static_routes", "static_rules",
-	"linkbeat_use_polling", "net_namespace", "net_namespace_ipvs",
-	"instance", "use_pid_dir", "namespace_with_ipsets", "child_wait_time",
-};
-
-/* VRRP features keepalived has and vrrpd does not have yet. */
-static const char *const vrrp_unsupported[] = {
-	"vrrp_sync_group", "vrrp_script", "vrrp_track_file", "track_file",
-	"vrrp_track_process", "vrrp_track_bfd", "garp_group",
-};
-
-static bool in_list(const char *const *list, size_t n, const char *kw)
-{
-	for (size_t i = 0; i < n; i++)
-		if (!strcmp(list[i], kw))
-			return true;
-	return false;
-}
-
 static int top_stmt(struct ka_ctx *cx, const struct ka_stmt *s)
 {
 	const char *kw = s->argv[0];
@@ -244,15 +108,7 @@ static int top_stmt(struct ka_ctx *cx, const struct ka_stmt *s)
 		return global_defs(cx, s);
 	if (!strcmp(kw, "vrrp_instance"))
 		return ka_instance_parse(cx, s);
-	if (in_list(vrrp_unsupported,
-		    sizeof(vrrp_unsupported) / sizeof(*vrrp_unsupported), kw))
-		ka_ignored(cx->r, s->file, s->line,
-			   "'%s' is not supported by vrrpd yet", kw);
-	else if (in_list(outside_vrrp,
-			 sizeof(outside_vrrp) / sizeof(*outside_vrrp), kw))
-		ka_ignored(cx->r, s->file, s->line,
-			   "keyword '%s' is outside VRRP", kw);
-	else
+	if (!ka_unsupported(cx->r, KA_SCOPE_TOP, s))
 		ka_ignored(cx->r, s->file, s->line,
 			   "keyword '%s' is not a known keepalived VRRP keyword",
 			   kw);
@@ -282,9 +138,19 @@ static int convert_tree(struct ka_ctx *cx, const struct ka_tree *t)
 	 * apply wherever they appear, as in keepalived. */
 	if (rc < 0)
 		return -1;
-	for (size_t i = 0; i < cx->cfg->n_inst; i++)
-		if (ka_instance_finish(cx, &cx->cfg->inst[i]) < 0)
+	struct ka_config *c = cx->cfg;
+	size_t kept = 0;
+	for (size_t i = 0; i < c->n_inst; i++) {
+		int f = ka_instance_finish(cx, &c->inst[i]);
+		if (f < 0)
 			rc = -1;
+		if (f > 0) {
+			free(c->inst[i].vips);
+			continue;
+		}
+		c->inst[kept++] = c->inst[i];
+	}
+	c->n_inst = kept;
 	if (rc == 0)
 		rc = ka_instances_check(cx);
 	return rc;
@@ -298,11 +164,23 @@ int kaconf_convert_text(const char *name, const char *text, size_t len,
 	struct ka_config cfg = {0};
 	struct ka_ctx cx = {.r = &r, .cfg = &cfg};
 	struct ka_tree tree;
+	struct utsname un;
+	char host_id[sizeof(un.nodename)] = "";
+	struct ka_parse_opts po = {
+		.max_include_depth = opts ? opts->max_include_depth : 0,
+		.config_id = opts ? opts->config_id : NULL,
+	};
 
 	*json_out = NULL;
+	if (!po.config_id && uname(&un) == 0) {
+		/* keepalived's default config id: the node name up to its
+		 * first '.'. */
+		snprintf(host_id, sizeof(host_id), "%.*s",
+			 (int)strcspn(un.nodename, "."), un.nodename);
+		po.config_id = host_id;
+	}
 	global_defaults(&cfg.g);
-	if (ka_parse(name, text, len, opts ? opts->max_include_depth : 0, &r,
-		     &tree) < 0)
+	if (ka_parse(name, text, len, &po, &r, &tree) < 0)
 		return -1;
 	int rc = convert_tree(&cx, &tree);
 	if (rc == 0 && cfg.n_inst == 0)
@@ -332,7 +210,7 @@ int kaconf_convert(const char *path, const struct kaconf_opts *opts,
 	int rc = ka_read_file(path, &buf, &len);
 	if (rc < 0) {
 		struct ka_report r = {.diag = diag};
-		ka_error(&r, path, 0, "cannot read: %s", strerror(-rc));
+		ka_error(&r, path, 0, "cannot read: %s", ka_read_strerror(rc));
 		return -1;
 	}
 	rc = kaconf_convert_text(path, buf, len, opts, json_out, diag);

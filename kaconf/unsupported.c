@@ -1,0 +1,164 @@
+/* Every keepalived keyword the importer reads but does not convert, in one
+ * table: VRRP features vrrpd does not have yet (a feature issue that adds one
+ * removes its line here and gives it a handler) and keywords that are not
+ * about VRRP at all. Each is a warning naming FILE:LINE, "; ignored" (an
+ * error with --strict). A keyword in neither the handlers nor this table is
+ * an error inside a vrrp_instance: it may change what the router does. */
+#include <string.h>
+
+#include "keepalived_ir.h"
+
+struct ka_gap {
+	enum ka_scope scope;
+	const char *kw;
+	bool outside;      /* not VRRP (LVS, mail, process settings) */
+	bool has_value;    /* address options: takes one argument */
+	const char *note;  /* what the operator should know, or NULL */
+};
+
+static const struct ka_gap gaps[] = {
+	/* top level: VRRP features not in vrrpd yet */
+	{KA_SCOPE_TOP, "vrrp_sync_group", false, false, NULL},
+	{KA_SCOPE_TOP, "vrrp_script", false, false, NULL},
+	{KA_SCOPE_TOP, "vrrp_track_file", false, false, NULL},
+	{KA_SCOPE_TOP, "track_file", false, false, NULL},
+	{KA_SCOPE_TOP, "vrrp_track_process", false, false, NULL},
+	{KA_SCOPE_TOP, "vrrp_track_bfd", false, false, NULL},
+	{KA_SCOPE_TOP, "garp_group", false, false, NULL},
+	{KA_SCOPE_TOP, "static_ipaddress", false, false, NULL},
+	{KA_SCOPE_TOP, "static_routes", false, false, NULL},
+	{KA_SCOPE_TOP, "static_rules", false, false, NULL},
+	{KA_SCOPE_TOP, "linkbeat_interfaces", false, false, NULL},
+	{KA_SCOPE_TOP, "track_group", false, false, NULL},
+	/* top level: not VRRP */
+	{KA_SCOPE_TOP, "virtual_server", true, false, NULL},
+	{KA_SCOPE_TOP, "virtual_server_group", true, false, NULL},
+	{KA_SCOPE_TOP, "real_server", true, false, NULL},
+	{KA_SCOPE_TOP, "bfd_instance", true, false, NULL},
+	{KA_SCOPE_TOP, "linkbeat_use_polling", true, false, NULL},
+	{KA_SCOPE_TOP, "net_namespace", true, false, NULL},
+	{KA_SCOPE_TOP, "net_namespace_ipvs", true, false, NULL},
+	{KA_SCOPE_TOP, "instance", true, false, NULL},
+	{KA_SCOPE_TOP, "use_pid_dir", true, false, NULL},
+	{KA_SCOPE_TOP, "namespace_with_ipsets", true, false, NULL},
+	{KA_SCOPE_TOP, "child_wait_time", true, false, NULL},
+
+	/* vrrp_instance: not in vrrpd yet */
+	{KA_SCOPE_INSTANCE, "unicast_peer", false, false,
+	 "advertisements stay multicast"},
+	{KA_SCOPE_INSTANCE, "mcast_src_ip", false, false, NULL},
+	{KA_SCOPE_INSTANCE, "unicast_src_ip", false, false, NULL},
+	{KA_SCOPE_INSTANCE, "unicast_ttl", false, false, NULL},
+	{KA_SCOPE_INSTANCE, "unicast_fault_no_peer", false, false, NULL},
+	{KA_SCOPE_INSTANCE, "check_unicast_src", false, false, NULL},
+	{KA_SCOPE_INSTANCE, "old_unicast_checksum", false, false, NULL},
+	{KA_SCOPE_INSTANCE, "track_interface", false, false,
+	 "the instance does not go to FAULT when those interfaces fail"},
+	{KA_SCOPE_INSTANCE, "track_script", false, false,
+	 "the priority does not follow the scripts"},
+	{KA_SCOPE_INSTANCE, "track_process", false, false, NULL},
+	{KA_SCOPE_INSTANCE, "track_file", false, false, NULL},
+	{KA_SCOPE_INSTANCE, "track_bfd", false, false, NULL},
+	{KA_SCOPE_INSTANCE, "track_src_ip", false, false, NULL},
+	{KA_SCOPE_INSTANCE, "dont_track_primary", false, false, NULL},
+	{KA_SCOPE_INSTANCE, "garp_master_delay", false, false, NULL},
+	{KA_SCOPE_INSTANCE, "garp_master_repeat", false, false, NULL},
+	{KA_SCOPE_INSTANCE, "garp_master_refresh", false, false, NULL},
+	{KA_SCOPE_INSTANCE, "garp_master_refresh_repeat", false, false, NULL},
+	{KA_SCOPE_INSTANCE, "garp_lower_prio_delay", false, false, NULL},
+	{KA_SCOPE_INSTANCE, "garp_lower_prio_repeat", false, false, NULL},
+	{KA_SCOPE_INSTANCE, "garp_extra_if", false, false, NULL},
+	{KA_SCOPE_INSTANCE, "lower_prio_no_advert", false, false, NULL},
+	{KA_SCOPE_INSTANCE, "higher_prio_send_advert", false, false, NULL},
+	{KA_SCOPE_INSTANCE, "use_vmac", false, false, NULL},
+	{KA_SCOPE_INSTANCE, "vmac_xmit_base", false, false, NULL},
+	{KA_SCOPE_INSTANCE, "use_ipvlan", false, false, NULL},
+	{KA_SCOPE_INSTANCE, "native_ipv6", false, false, NULL},
+	{KA_SCOPE_INSTANCE, "virtual_routes", false, false, NULL},
+	{KA_SCOPE_INSTANCE, "virtual_rules", false, false, NULL},
+	{KA_SCOPE_INSTANCE, "virtual_ipaddress_excluded", false, false, NULL},
+	{KA_SCOPE_INSTANCE, "promote_secondaries", false, false, NULL},
+	{KA_SCOPE_INSTANCE, "skip_check_adv_addr", false, false, NULL},
+	{KA_SCOPE_INSTANCE, "notify_master", false, false, NULL},
+	{KA_SCOPE_INSTANCE, "notify_backup", false, false, NULL},
+	{KA_SCOPE_INSTANCE, "notify_fault", false, false, NULL},
+	{KA_SCOPE_INSTANCE, "notify_stop", false, false, NULL},
+	{KA_SCOPE_INSTANCE, "notify_deleted", false, false, NULL},
+	{KA_SCOPE_INSTANCE, "notify", false, false, NULL},
+	{KA_SCOPE_INSTANCE, "notify_master_rx_lower_pri", false, false, NULL},
+	{KA_SCOPE_INSTANCE, "notify_priority_changes", false, false, NULL},
+	{KA_SCOPE_INSTANCE, "kernel_rx_buf_size", false, false, NULL},
+	{KA_SCOPE_INSTANCE, "down_timer_adverts", false, false, NULL},
+	{KA_SCOPE_INSTANCE, "linkbeat_use_polling", false, false, NULL},
+	{KA_SCOPE_INSTANCE, "debug", false, false, NULL},
+	/* vrrp_instance: not VRRP (mail alerts and LVS) */
+	{KA_SCOPE_INSTANCE, "smtp_alert", true, false, NULL},
+	{KA_SCOPE_INSTANCE, "lvs_sync_daemon_interface", true, false, NULL},
+
+	/* options of a virtual_ipaddress entry */
+	{KA_SCOPE_VIP_OPTION, "label", false, true, NULL},
+	{KA_SCOPE_VIP_OPTION, "brd", false, true, NULL},
+	{KA_SCOPE_VIP_OPTION, "broadcast", false, true, NULL},
+	{KA_SCOPE_VIP_OPTION, "scope", false, true, NULL},
+	{KA_SCOPE_VIP_OPTION, "track_group", false, true, NULL},
+	{KA_SCOPE_VIP_OPTION, "preferred_lft", false, true, NULL},
+	{KA_SCOPE_VIP_OPTION, "peer", false, true, NULL},
+	{KA_SCOPE_VIP_OPTION, "no_track", false, false, NULL},
+	{KA_SCOPE_VIP_OPTION, "home", false, false, NULL},
+	{KA_SCOPE_VIP_OPTION, "-nodad", false, false, NULL},
+	{KA_SCOPE_VIP_OPTION, "nodad", false, false, NULL},
+	{KA_SCOPE_VIP_OPTION, "noprefixroute", false, false, NULL},
+	{KA_SCOPE_VIP_OPTION, "autojoin", false, false, NULL},
+	{KA_SCOPE_VIP_OPTION, "mngtmpaddr", false, false, NULL},
+};
+
+static const struct ka_gap *find(enum ka_scope scope, const char *kw)
+{
+	for (size_t i = 0; i < sizeof(gaps) / sizeof(*gaps); i++)
+		if (gaps[i].scope == scope && !strcmp(gaps[i].kw, kw))
+			return &gaps[i];
+	return NULL;
+}
+
+bool ka_vip_option_known(const char *opt, bool *has_value)
+{
+	const struct ka_gap *g = find(KA_SCOPE_VIP_OPTION, opt);
+	if (g)
+		*has_value = g->has_value;
+	return g != NULL;
+}
+
+/* global_defs holds dozens of process, mail, LVS, SNMP and script
+ * settings; only its vrrp_* ones are about VRRP. */
+static void global_gap(struct ka_report *r, const struct ka_stmt *s)
+{
+	if (!strncmp(s->argv[0], "vrrp_", 5))
+		ka_ignored(r, s->file, s->line,
+			   "'%s' is not supported by vrrpd yet", s->argv[0]);
+	else
+		ka_ignored(r, s->file, s->line,
+			   "keyword '%s' is outside VRRP", s->argv[0]);
+}
+
+bool ka_unsupported(struct ka_report *r, enum ka_scope scope,
+		    const struct ka_stmt *s)
+{
+	if (scope == KA_SCOPE_GLOBAL) {
+		global_gap(r, s);
+		return true;
+	}
+	const struct ka_gap *g = find(scope, s->argv[0]);
+	if (!g)
+		return false;
+	if (g->outside)
+		ka_ignored(r, s->file, s->line, "keyword '%s' is outside VRRP",
+			   g->kw);
+	else if (g->note)
+		ka_ignored(r, s->file, s->line,
+			   "'%s' is not supported by vrrpd yet (%s)", g->kw,
+			   g->note);
+	else
+		ka_ignored(r, s->file, s->line,
+			   "'%s' is not supported by vrrpd yet", g->kw);
+	return true;
+}
