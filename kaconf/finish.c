@@ -236,6 +236,8 @@ int ka_instance_finish(struct ka_ctx *cx, struct ka_instance *in)
 		rc = -1;
 	if (finish_advert(cx, in) < 0)
 		rc = -1;
+	if (ka_instance_net_finish(cx, in) < 0)
+		rc = -1;
 	return rc;
 }
 

@@ -361,6 +361,13 @@ static const struct {
 	{"accept", inst_accept},
 	{"no_accept", inst_accept},
 	{"strict_mode", inst_strict_mode},
+	{"unicast_peer", ka_inst_unicast_peer},
+	{"unicast_src_ip", ka_inst_unicast},
+	{"unicast_ttl", ka_inst_unicast},
+	{"unicast_fault_no_peer", ka_inst_unicast},
+	{"check_unicast_src", ka_inst_unicast},
+	{"use_vmac", ka_inst_vmac},
+	{"vmac_xmit_base", ka_inst_vmac},
 };
 
 static int inst_stmt(struct ka_ctx *cx, struct ka_instance *in,
@@ -446,6 +453,8 @@ int ka_instance_parse(struct ka_ctx *cx, const struct ka_stmt *s)
 	in->line = s->line;
 	in->accept = -1;
 	in->strict_mode = -1;
+	in->ucast_ttl = -1;
+	in->check_ucast_src = -1;
 	int rc = 0;
 	for (const struct ka_stmt *k = s->child; k; k = k->next)
 		if (inst_stmt(cx, in, k) < 0)
@@ -455,8 +464,10 @@ int ka_instance_parse(struct ka_ctx *cx, const struct ka_stmt *s)
 
 void ka_config_free(struct ka_config *c)
 {
-	for (size_t i = 0; i < c->n_inst; i++)
+	for (size_t i = 0; i < c->n_inst; i++) {
 		free(c->inst[i].vips);
+		free(c->inst[i].peers);
+	}
 	free(c->inst);
 	c->inst = NULL;
 	c->n_inst = 0;

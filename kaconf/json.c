@@ -43,6 +43,8 @@ static json_object *global_json(const struct ka_global *g)
 		  json_object_new_int((int)g->garp_refresh_s));
 	rc |= add(o, "check-advert-addresses",
 		  json_object_new_boolean(g->check_adv_addrs));
+	if (g->check_unicast_src)
+		rc |= add(o, "check-unicast-source", json_object_new_boolean(true));
 	if (rc) {
 		json_object_put(o);
 		return NULL;
@@ -74,6 +76,60 @@ static json_object *auth_json(const struct ka_instance *in)
 		return NULL;
 	if (add(o, "type", json_object_new_string("simple-password")) < 0 ||
 	    add(o, "password", json_object_new_string(in->auth_pass)) < 0) {
+		json_object_put(o);
+		return NULL;
+	}
+	return o;
+}
+
+static json_object *unicast_json(const struct ka_instance *in)
+{
+	json_object *o = json_object_new_object(), *peers = json_object_new_array();
+	int rc = !o || !peers;
+
+	for (size_t i = 0; i < in->n_peers && !rc; i++) {
+		const struct ka_peer *p = &in->peers[i];
+		json_object *e = json_object_new_object();
+		rc |= !e || add(e, "address", addr_string(&p->addr)) < 0;
+		if (!rc && p->min_ttl >= 0)
+			rc |= add(e, "min-ttl", json_object_new_int(p->min_ttl));
+		if (!rc && p->max_ttl >= 0)
+			rc |= add(e, "max-ttl", json_object_new_int(p->max_ttl));
+		if (!rc)
+			rc |= json_object_array_add(peers, e) < 0;
+		else
+			json_object_put(e);
+	}
+	if (!rc && vaddr_is_set(&in->ucast_src))
+		rc |= add(o, "source-address", addr_string(&in->ucast_src));
+	if (!rc && in->ucast_ttl >= 1)
+		rc |= add(o, "ttl", json_object_new_int(in->ucast_ttl));
+	if (!rc && in->ucast_fault_no_peer)
+		rc |= add(o, "fault-no-peer", json_object_new_boolean(true));
+	if (!rc && in->check_ucast_src >= 0)
+		rc |= add(o, "check-source", json_object_new_boolean(in->check_ucast_src));
+	if (!rc && in->n_peers) {
+		rc |= add(o, "peer", peers);
+		peers = NULL;
+	}
+	json_object_put(peers);
+	if (rc) {
+		json_object_put(o);
+		return NULL;
+	}
+	return o;
+}
+
+static json_object *vmac_json(const struct ka_instance *in)
+{
+	json_object *o = json_object_new_object();
+	int rc = !o || add(o, "enabled", json_object_new_boolean(true)) < 0;
+
+	if (!rc && in->vmac_name[0])
+		rc |= add(o, "interface", json_object_new_string(in->vmac_name));
+	if (!rc && in->vmac_xmit_base)
+		rc |= add(o, "transmit-on-base", json_object_new_boolean(true));
+	if (rc) {
 		json_object_put(o);
 		return NULL;
 	}
@@ -116,6 +172,10 @@ static json_object *instance_json(const struct ka_instance *in)
 						 : "backup"));
 	if (in->auth == KA_AUTH_PASS)
 		rc |= add(o, "authentication", auth_json(in));
+	if (in->unicast)
+		rc |= add(o, "unicast", unicast_json(in));
+	if (in->use_vmac)
+		rc |= add(o, "virtual-mac", vmac_json(in));
 	if (rc) {
 		json_object_put(vips);
 		json_object_put(o);

@@ -24,12 +24,20 @@ struct ka_global {
 	bool check_adv_addrs;
 	unsigned version;             /* default for instances: 2 or 3 */
 	bool strict;                  /* vrrp_strict */
+	bool check_unicast_src;       /* vrrp_check_unicast_src */
 };
 
 struct ka_vip {
 	struct vaddr addr;
 	int plen;                     /* -1: none given (host address) */
 	char dev[IFNAMSIZ];           /* empty: the instance's interface */
+	const char *file;
+	unsigned line;
+};
+
+struct ka_peer {
+	struct vaddr addr;
+	int min_ttl, max_ttl;         /* -1: not given */
 	const char *file;
 	unsigned line;
 };
@@ -78,6 +86,17 @@ struct ka_instance {
 	struct ka_loc auth_at, auth_type_at, auth_pass_at;
 	struct ka_vip *vips;
 	size_t n_vips;
+	/* instance_net.c */
+	bool unicast;                       /* any unicast keyword */
+	struct ka_peer *peers;
+	size_t n_peers;
+	struct vaddr ucast_src;
+	int ucast_ttl;                      /* -1: not set */
+	bool ucast_fault_no_peer;
+	int check_ucast_src;                /* -1: global */
+	bool use_vmac;
+	char vmac_name[IFNAMSIZ];           /* empty: vrrpd's default */
+	bool vmac_xmit_base;
 	/* resolved by ka_instance_finish() */
 	int af;
 	bool strict;
@@ -126,6 +145,14 @@ bool ka_unsupported(struct ka_report *r, enum ka_scope scope,
 		    const struct ka_stmt *s);
 /* Whether opt is a known virtual_ipaddress option, and if it takes a value. */
 bool ka_vip_option_known(const char *opt, bool *has_value);
+
+/* instance_net.c: unicast and virtual MAC keywords */
+int ka_inst_unicast_peer(struct ka_ctx *cx, struct ka_instance *in,
+			 const struct ka_stmt *s);
+int ka_inst_unicast(struct ka_ctx *cx, struct ka_instance *in,
+		    const struct ka_stmt *s);
+int ka_inst_vmac(struct ka_ctx *cx, struct ka_instance *in, const struct ka_stmt *s);
+int ka_instance_net_finish(struct ka_ctx *cx, struct ka_instance *in);
 
 /* instance.c */
 int ka_instance_parse(struct ka_ctx *cx, const struct ka_stmt *s);

@@ -44,13 +44,7 @@ static const struct ka_gap gaps[] = {
 	{KA_SCOPE_TOP, "child_wait_time", true, false, NULL},
 
 	/* vrrp_instance: not in vrrpd yet */
-	{KA_SCOPE_INSTANCE, "unicast_peer", false, false,
-	 "advertisements stay multicast"},
 	{KA_SCOPE_INSTANCE, "mcast_src_ip", false, false, NULL},
-	{KA_SCOPE_INSTANCE, "unicast_src_ip", false, false, NULL},
-	{KA_SCOPE_INSTANCE, "unicast_ttl", false, false, NULL},
-	{KA_SCOPE_INSTANCE, "unicast_fault_no_peer", false, false, NULL},
-	{KA_SCOPE_INSTANCE, "check_unicast_src", false, false, NULL},
 	{KA_SCOPE_INSTANCE, "old_unicast_checksum", false, false, NULL},
 	{KA_SCOPE_INSTANCE, "track_interface", false, false,
 	 "the instance does not go to FAULT when those interfaces fail"},
@@ -70,8 +64,6 @@ static const struct ka_gap gaps[] = {
 	{KA_SCOPE_INSTANCE, "garp_extra_if", false, false, NULL},
 	{KA_SCOPE_INSTANCE, "lower_prio_no_advert", false, false, NULL},
 	{KA_SCOPE_INSTANCE, "higher_prio_send_advert", false, false, NULL},
-	{KA_SCOPE_INSTANCE, "use_vmac", false, false, NULL},
-	{KA_SCOPE_INSTANCE, "vmac_xmit_base", false, false, NULL},
 	{KA_SCOPE_INSTANCE, "use_ipvlan", false, false, NULL},
 	{KA_SCOPE_INSTANCE, "native_ipv6", false, false, NULL},
 	{KA_SCOPE_INSTANCE, "virtual_routes", false, false, NULL},
