@@ -42,7 +42,7 @@ LIBVRRPD := $(BUILD)/libvrrpd.a
 DAEMON   := $(BUILD)/bin/vrrpd
 CTL      := $(BUILD)/bin/vrrpctl
 
-.PHONY: all build demo check unit lab asan clang bench install clean deps
+.PHONY: all build demo check unit lab asan clang bench install clean deps tools-test
 all: build
 	@if [ "$(BUILD)" = build ]; then cp -f $(DAEMON) vrrpd/vrrpd; cp -f $(CTL) vrrpctl/vrrpctl; fi
 
@@ -119,10 +119,15 @@ unit: asan
 lab: all
 	cd tests/lab && $(PYTHON) -m pytest -q -ra $(PYTEST_ARGS)
 
+# The project's own scripts (install-deps.sh with stubbed apt).
+tools-test:
+	$(PYTHON) -m pytest -q -ra tests/tools
+
 check: deps
 	$(MAKE) all
 	$(MAKE) clang
 	$(MAKE) unit
+	$(MAKE) tools-test
 	$(MAKE) lab
 
 demo: deps
