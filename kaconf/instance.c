@@ -363,6 +363,7 @@ static const struct {
 	{"strict_mode", inst_strict_mode},
 	{"unicast_peer", ka_inst_unicast_peer},
 	{"unicast_src_ip", ka_inst_unicast},
+	{"mcast_src_ip", ka_inst_unicast},
 	{"unicast_ttl", ka_inst_unicast},
 	{"unicast_fault_no_peer", ka_inst_unicast},
 	{"check_unicast_src", ka_inst_unicast},

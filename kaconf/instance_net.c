@@ -91,9 +91,13 @@ int ka_inst_unicast(struct ka_ctx *cx, struct ka_instance *in, const struct ka_s
 	if (ka_no_block(cx, s) < 0)
 		return -1;
 	in->unicast = true;
-	if (!strcmp(kw, "unicast_src_ip"))
+	/* keepalived: mcast_src_ip and unicast_src_ip set one source */
+	if (!strcmp(kw, "unicast_src_ip") || !strcmp(kw, "mcast_src_ip")) {
+		in->unicast = in->unicast || kw[0] == 'u';
 		return ka_arg_count(cx, s, 1, 1, "an IP address") < 0 ? -1 :
-		       addr_arg(cx, s, s->argv[1], &in->ucast_src);
+		       addr_arg(cx, s, s->argv[1], &in->src);
+	}
+	in->unicast = true;
 	if (!strcmp(kw, "unicast_ttl"))
 		return ka_arg_count(cx, s, 1, 1, "a TTL") < 0 ? -1 :
 		       ttl_arg(cx, s, s->argv[1], &in->ucast_ttl);
@@ -152,11 +156,11 @@ int ka_instance_net_finish(struct ka_ctx *cx, struct ka_instance *in)
 			vaddr_ntop(&in->peers[i].addr, buf, sizeof(buf)));
 	}
 	in->n_peers = k;
-	if (vaddr_is_set(&in->ucast_src) && in->ucast_src.af != in->af) {
+	if (vaddr_is_set(&in->src) && in->src.af != in->af) {
 		ka_warn(cx->r, in->file, in->line,
-			"vrrp_instance '%s': unicast_src_ip %s is not of the instance's address family; ignored",
-			in->name, vaddr_ntop(&in->ucast_src, buf, sizeof(buf)));
-		memset(&in->ucast_src, 0, sizeof(in->ucast_src));
+			"vrrp_instance '%s': source address %s is not of the instance's address family; ignored",
+			in->name, vaddr_ntop(&in->src, buf, sizeof(buf)));
+		memset(&in->src, 0, sizeof(in->src));
 	}
 	if (in->unicast && !in->n_peers && !in->ucast_fault_no_peer)
 		ka_warn(cx->r, in->file, in->line,

@@ -100,8 +100,6 @@ static json_object *unicast_json(const struct ka_instance *in)
 		else
 			json_object_put(e);
 	}
-	if (!rc && vaddr_is_set(&in->ucast_src))
-		rc |= add(o, "source-address", addr_string(&in->ucast_src));
 	if (!rc && in->ucast_ttl >= 1)
 		rc |= add(o, "ttl", json_object_new_int(in->ucast_ttl));
 	if (!rc && in->ucast_fault_no_peer)
@@ -172,6 +170,8 @@ static json_object *instance_json(const struct ka_instance *in)
 						 : "backup"));
 	if (in->auth == KA_AUTH_PASS)
 		rc |= add(o, "authentication", auth_json(in));
+	if (vaddr_is_set(&in->src))
+		rc |= add(o, "source-address", addr_string(&in->src));
 	if (in->unicast)
 		rc |= add(o, "unicast", unicast_json(in));
 	if (in->use_vmac)

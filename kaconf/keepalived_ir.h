@@ -90,7 +90,7 @@ struct ka_instance {
 	bool unicast;                       /* any unicast keyword */
 	struct ka_peer *peers;
 	size_t n_peers;
-	struct vaddr ucast_src;
+	struct vaddr src;                   /* mcast_src_ip / unicast_src_ip */
 	int ucast_ttl;                      /* -1: not set */
 	bool ucast_fault_no_peer;
 	int check_ucast_src;                /* -1: global */

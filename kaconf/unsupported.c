@@ -44,7 +44,6 @@ static const struct ka_gap gaps[] = {
 	{KA_SCOPE_TOP, "child_wait_time", true, false, NULL},
 
 	/* vrrp_instance: not in vrrpd yet */
-	{KA_SCOPE_INSTANCE, "mcast_src_ip", false, false, NULL},
 	{KA_SCOPE_INSTANCE, "old_unicast_checksum", false, false, NULL},
 	{KA_SCOPE_INSTANCE, "track_interface", false, false,
 	 "the instance does not go to FAULT when those interfaces fail"},

@@ -56,8 +56,6 @@ static const struct shell_rule rules[] = {
 	  "virtual-mac/transmit-on-base", NULL, false, false, NULL },
 	/* Unicast settings carry the container's name: "ttl" or "address"
 	 * alone would say nothing (and clash with the VIP shorthand). */
-	{ "instance/unicast/source-address", "unicast-source", "unicast/source-address",
-	  NULL, false, false, NULL },
 	{ "instance/unicast/ttl", "unicast-ttl", "unicast/ttl", NULL, false, false,
 	  NULL },
 	{ "instance/unicast/fault-no-peer", "unicast-fault-no-peer",

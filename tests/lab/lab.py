@@ -391,10 +391,11 @@ def render_keepalived(cfg):
             out.append("    use_vmac %s" % vm.get("interface", "vrrp.%d" % inst["vrid"]))
             if vm.get("transmit-on-base"):
                 out.append("    vmac_xmit_base")
+        if "source-address" in inst:
+            out.append("    %s %s" % ("unicast_src_ip" if inst.get("unicast") else "mcast_src_ip",
+                                      inst["source-address"]))
         uc = inst.get("unicast")
         if uc:
-            if "source-address" in uc:
-                out.append("    unicast_src_ip %s" % uc["source-address"])
             if "ttl" in uc:
                 out.append("    unicast_ttl %d" % uc["ttl"])
             if uc.get("check-source"):

@@ -546,11 +546,11 @@ static void test_unicast_per_destination(void **state)
 	c.ucast.n_peers = 2;
 	c.ucast.ttl = 64;
 	c.ucast.check_src = true;
-	c.ucast.src = A("10.0.0.9");
+	c.src = A("10.0.0.9");
 	F.in = instance_new(&ENVF, &c, 0);
 	instance_start(F.in);
 	struct instance *in = F.in;
-	assert_int_equal(vaddr_cmp(&in->fsm.primary, &c.ucast.src), 0);
+	assert_int_equal(vaddr_cmp(&in->fsm.primary, &c.src), 0);
 	F.n = 0;
 	become_master(in);
 	assert_int_equal(count(EV_SEND), 2);

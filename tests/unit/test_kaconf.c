@@ -362,11 +362,9 @@ static void test_unsupported_features(void **state)
 		"t.conf:1: 'vrrp_script' is not supported by vrrpd yet; ignored",
 		"t.conf:4: 'vrrp_sync_group' is not supported by vrrpd yet; ignored",
 		"t.conf:9: keyword 'virtual_server' is outside VRRP; ignored",
-		"t.conf:16: 'use_vmac' is not supported by vrrpd yet; ignored",
-		"t.conf:17: 'unicast_src_ip' is not supported by vrrpd yet; ignored",
-		"t.conf:18: 'unicast_peer' is not supported by vrrpd yet (advertisements stay multicast); ignored",
 		"t.conf:21: 'track_interface' is not supported by vrrpd yet (the instance does not go to FAULT when those interfaces fail); ignored",
 		"t.conf:24: 'notify_master' is not supported by vrrpd yet; ignored",
+		"t.conf:13: vrrp_instance 'VI_1': use_vmac with unicast peers needs vmac_xmit_base (keepalived's rule)",
 		"t.conf:25: 'garp_master_delay' is not supported by vrrpd yet; ignored",
 		"t.conf:27: 'label' (option of address 10.10.1.1/16) is not supported by vrrpd yet; ignored",
 		"t.conf:27: 'brd' (option of address 10.10.1.1/16) is not supported by vrrpd yet; ignored",
@@ -381,6 +379,10 @@ static void test_unsupported_features(void **state)
 	assert_int_equal(json_object_array_length(vips), 1);
 	assert_string_equal(jstr(json_object_array_get_idx(vips, 0), "device"),
 			    "eth0");
+	/* converted since: use_vmac, unicast_src_ip, unicast_peer */
+	assert_true(jbool(jget(instance(root, 0), "virtual-mac"), "enabled"));
+	assert_string_equal(jstr(instance(root, 0), "source-address"), "10.0.0.1");
+	assert_non_null(jget(jget(instance(root, 0), "unicast"), "peer"));
 	json_object_put(root);
 	kaconf_diag_free(&d);
 
@@ -388,7 +390,7 @@ static void test_unsupported_features(void **state)
 	assert_int_equal(convert(text, true, &d, NULL), -1);
 	assert_int_equal(d.n_errors, sizeof(w) / sizeof(*w));
 	assert_msg(&d, KACONF_ERROR,
-		   "t.conf:16: 'use_vmac' is not supported by vrrpd yet (rejected in strict mode)");
+		   "t.conf:1: 'vrrp_script' is not supported by vrrpd yet (rejected in strict mode)");
 	kaconf_diag_free(&d);
 }
 

@@ -149,16 +149,15 @@ static void test_vrrp_strict(void **state)
 	assert_false(jbool(in, "accept-mode"));
 	assert_msg(&d, KACONF_WARNING,
 		   "t.conf:10: keyword 'accept': accept mode with VRRP version 2 does not comply with RFC 3768 (vrrp_strict); reset, as keepalived does");
-	/* keepalived 2.2.7 runs unicast with strict: only "not yet" here */
-	assert_msg(&d, KACONF_WARNING,
-		   "t.conf:15: 'unicast_peer' is not supported by vrrpd yet (advertisements stay multicast); ignored");
-	assert_int_equal(d.n_warnings, 5);
+	/* keepalived 2.2.7 runs unicast with strict, and so do we */
+	assert_non_null(jget(jget(in, "unicast"), "peer"));
+	assert_int_equal(d.n_warnings, 4);
 	json_object_put(root);
 	kaconf_diag_free(&d);
 
 	/* --strict turns each correction into an error: nothing converted */
 	assert_int_equal(convert(text, true, &d, NULL), -1);
-	assert_int_equal(d.n_errors, 5);
+	assert_int_equal(d.n_errors, 4);
 	kaconf_diag_free(&d);
 
 	/* a strict-clean instance: accept mode off by default */

@@ -148,7 +148,7 @@ static void test_include_glob(void **state)
 		 data_dir);
 	assert_msg(&d, KACONF_WARNING, msg);
 	snprintf(msg, sizeof(msg),
-		 "%s/include/conf.d/20-vi2.conf:4: 'use_vmac' is not supported by vrrpd yet; ignored",
+		 "%s/include/conf.d/20-vi2.conf:4: keyword 'smtp_alert' is outside VRRP; ignored",
 		 data_dir);
 	assert_msg(&d, KACONF_WARNING, msg);
 	assert_int_equal(d.n_warnings, 2);

@@ -32,7 +32,7 @@ static void test_unicast_keywords(void **state)
 				 false, &d, &root), 0);
 	u = jget(instance(root, 0), "unicast");
 	assert_non_null(u);
-	assert_string_equal(jstr(u, "source-address"), "10.0.0.1");
+	assert_string_equal(jstr(instance(root, 0), "source-address"), "10.0.0.1");
 	assert_int_equal(jint(u, "ttl"), 64);
 	assert_true(jbool(u, "fault-no-peer"));
 	peers = jget(u, "peer");

@@ -75,7 +75,7 @@ static bool vip_equal(const struct vip_cfg *a, const struct vip_cfg *b)
 
 static bool unicast_equal(const struct unicast_cfg *a, const struct unicast_cfg *b)
 {
-	if (vaddr_cmp(&a->src, &b->src) || a->ttl != b->ttl ||
+	if (a->ttl != b->ttl ||
 	    a->fault_no_peer != b->fault_no_peer || a->check_src != b->check_src ||
 	    a->n_peers != b->n_peers)
 		return false;
@@ -128,9 +128,9 @@ static bool eq_vips(const struct instance_cfg *a, const struct instance_cfg *b)
 	return true;
 }
 
-static bool eq_ucast_src(const struct instance_cfg *a, const struct instance_cfg *b)
+static bool eq_src(const struct instance_cfg *a, const struct instance_cfg *b)
 {
-	return vaddr_cmp(&a->ucast.src, &b->ucast.src) == 0;
+	return vaddr_cmp(&a->src, &b->src) == 0;
 }
 
 EQ_SCALAR(eq_ucast_ttl, ucast.ttl)
@@ -184,7 +184,7 @@ const struct instance_field instance_fields[] = {
 	{ "virtual-mac/enabled", FIELD_RESTART, eq_vmac_enabled },
 	{ "virtual-mac/interface", FIELD_RESTART, eq_vmac_ifname },
 	{ "virtual-mac/transmit-on-base", FIELD_RESTART, eq_vmac_xmit_base },
-	{ "unicast/source-address", FIELD_IN_PLACE, eq_ucast_src },
+	{ "source-address", FIELD_IN_PLACE, eq_src },
 	{ "unicast/ttl", FIELD_IN_PLACE, eq_ucast_ttl },
 	{ "unicast/fault-no-peer", FIELD_IN_PLACE, eq_ucast_fault_no_peer },
 	/* absent: the global check-unicast-source or a peer's TTL bound */

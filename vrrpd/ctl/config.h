@@ -36,7 +36,6 @@ struct vmac_cfg {
 };
 
 struct unicast_cfg {
-	struct vaddr src;        /* unset: the interface's primary address */
 	uint8_t ttl;             /* of sent adverts, default 255 */
 	bool fault_no_peer;
 	bool check_src;          /* resolved: instance, global or a TTL bound */
@@ -59,6 +58,7 @@ struct instance_cfg {
 	enum vrrp_auth_cfg auth;
 	char auth_pass[VRRP_PASS_MAX + 1];
 	struct vaddr group;      /* resolved: instance value or global default */
+	struct vaddr src;        /* source-address; unset: the primary address */
 	struct unicast_cfg ucast;
 	struct vmac_cfg vmac;
 	size_t n_vips;

@@ -300,9 +300,7 @@ static int decode_unicast(const struct lyd_node *inst, const struct global_cfg *
 	u->check_src = g->check_unicast_src;
 	if (!uc)
 		return 0;
-	if ((leaf_value(uc, "source-address") &&
-	     get_addr(uc, "source-address", &u->src, err)) ||
-	    get_uint(uc, "ttl", 1, 255, &v, err) ||
+	if (get_uint(uc, "ttl", 1, 255, &v, err) ||
 	    get_bool(uc, "fault-no-peer", &u->fault_no_peer, err))
 		return -1;
 	u->ttl = (uint8_t)v;
@@ -360,6 +358,10 @@ static int decode_instance(const struct lyd_node *inst,
 	} else {
 		ic->group = ic->af == AF_INET ? g->group4 : g->group6;
 	}
+	memset(&ic->src, 0, sizeof(ic->src));
+	if (leaf_value(inst, "source-address") &&
+	    get_addr(inst, "source-address", &ic->src, err))
+		return -1;
 	if (decode_auth(inst, ic, err) || decode_unicast(inst, g, &ic->ucast, err) ||
 	    decode_vmac(inst, ic, err))
 		return -1;

@@ -145,13 +145,13 @@ static void adverts_stale(struct instance *in)
 		in->dests[i].prio = -1;
 }
 
-/* A configured unicast source (keepalived unicast_src_ip) replaces the
- * primary address: it is the advert's source and our address in the
+/* A configured source (keepalived mcast_src_ip / unicast_src_ip) replaces
+ * the primary address: it is the advert's source and our address in the
  * election. */
 static bool set_primary(struct instance *in, const struct vaddr *p)
 {
-	if (p && vaddr_is_set(&in->cfg.ucast.src))
-		p = &in->cfg.ucast.src;
+	if (p && vaddr_is_set(&in->cfg.src))
+		p = &in->cfg.src;
 	if (vrrp_fsm_set_primary(&in->fsm, p))
 		adverts_stale(in);
 	return p != NULL;
@@ -297,7 +297,7 @@ void instance_update(struct instance *in, const struct instance_cfg *cfg)
 	if (derive_expect(in) < 0)
 		ILOG(err, in, "out of memory applying configuration");
 	if (in->vs)
-		refresh_primary(in); /* the unicast source may have changed */
+		refresh_primary(in); /* the source address may have changed */
 	if (in->garp_pending) {
 		in->garp_pending = false;
 		garp_burst(in);
