@@ -10,8 +10,11 @@ void vrrpd_config_free(struct vrrpd_config *c)
 {
 	if (!c)
 		return;
-	for (size_t i = 0; i < c->n_instances; i++)
+	for (size_t i = 0; i < c->n_instances; i++) {
 		free(c->instances[i].vips);
+		follow_cfg_free(&c->instances[i].follow);
+	}
+	tracking_cfg_free(&c->tracking);
 	free(c->instances);
 	c->instances = NULL;
 	c->n_instances = 0;
@@ -59,7 +62,7 @@ bool instance_cfg_equal(const struct instance_cfg *a,
 		if (!vip_equal(&a->vips[i], &b->vips[i]))
 			return false;
 	}
-	return true;
+	return follow_cfg_equal(&a->follow, &b->follow);
 }
 
 /* The identity of an instance on the wire: a change of any of these is a

@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "config_track.h"
 #include "vaddr.h"
 
 #define VRRP_NAME_MAX 64
@@ -38,6 +39,7 @@ struct instance_cfg {
 	struct vaddr group;      /* resolved: instance value or global default */
 	size_t n_vips;
 	struct vip_cfg *vips;
+	struct follow_cfg follow; /* trackers followed, notify scripts */
 };
 
 struct global_cfg {
@@ -48,12 +50,14 @@ struct global_cfg {
 	unsigned garp_repeat;    /* packets per burst (default 5) */
 	unsigned garp_refresh_s; /* periodic refresh while master; 0 = off */
 	bool check_adv_addrs;    /* default true; keepalived vrrp_skip_check_adv_addr */
+	struct script_global_cfg scripts;
 };
 
 struct vrrpd_config {
 	struct global_cfg global;
 	size_t n_instances;
 	struct instance_cfg *instances;
+	struct tracking_cfg tracking; /* named trackers, sync groups */
 };
 
 void vrrpd_config_free(struct vrrpd_config *c);
