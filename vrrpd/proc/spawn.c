@@ -165,8 +165,11 @@ static void log_stderr(const struct child *c)
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		size_t len = nl ? (size_t)(nl - p) : (size_t)(end - p);
 
+		/* A log line is no place for a 4 KiB blob. */
 		if (len)
-			log_warn("%s: stderr: %.*s", c->name, (int)len, p);
+			log_warn("%s: stderr: %.*s%s", c->name,
+				 (int)(len > 400 ? 400 : len), p,
+				 len > 400 ? "..." : "");
 		p += len + 1;
 	}
 	if (c->err_dropped)
