@@ -257,8 +257,7 @@ uint64_t track_set_next_script_us(const struct track_set *s)
 	for (size_t k = 0; k < s->n_trackers; k++) {
 		const struct tracker *t = &s->trackers[k];
 
-		if (t->cfg->type == TRACK_SCRIPT && !t->running &&
-		    t->next_run_us < next)
+		if (t->cfg->type == TRACK_SCRIPT && t->next_run_us < next)
 			next = t->next_run_us;
 	}
 	return next;

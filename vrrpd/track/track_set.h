@@ -68,7 +68,10 @@ const size_t *tracker_affected(const struct tracker *t, size_t *n);
 void track_set_priority(const struct track_set *s, size_t i,
 			struct track_prio *out);
 
-/* Earliest next_run_us among scripts not running; UINT64_MAX if none. */
+/* Earliest next_run_us among scripts, running or not (a start that comes
+ * while the script still runs is skipped: tracker_script_skip()), so
+ * a script slower than its interval runs every other interval, as in
+ * keepalived, not back to back. UINT64_MAX if there is no script. */
 uint64_t track_set_next_script_us(const struct track_set *s);
 
 #endif
