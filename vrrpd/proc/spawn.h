@@ -58,9 +58,13 @@ struct spawner *spawner_new(struct loop *l);
 /* Kills (SIGKILL) and reaps children still running, without callbacks. */
 void spawner_free(struct spawner *s);
 
-/* Fork and execve. Returns the child's pid, or -1 with err filled (no
- * callback then). An execve failure in the child is reported through the
- * callback as exit code 127 with the reason on stderr, like a shell. */
+/* Start the program: posix_spawn (vfork-like, cheap) when it runs as we
+ * do, fork + setgid/setuid + execve when it changes user. Returns the
+ * child's pid, or -1 with err filled and no callback: a bad argv, an
+ * execve failure of posix_spawn ("cannot execute /x: No such file or
+ * directory"), no resources. After fork, an execve failure is reported
+ * through the callback as exit code 127 with the reason on stderr, like a
+ * shell. */
 pid_t spawn_run(struct spawner *s, const struct spawn_opts *o,
 		spawn_done_cb cb, void *arg, char *err, size_t errlen);
 
