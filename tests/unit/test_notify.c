@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "loop.h"
+#include "proc_fixture.h"
 #include "proc/notifier.h"
 #include "proc/notify.h"
 #include "proc/script_security.h"
@@ -122,18 +123,13 @@ struct fx {
 	char dir[64];
 };
 
-static void stop_cb(void *arg)
-{
-	loop_stop(arg);
-}
-
 /* Run the loop until every child ended or max_ms passed. */
 static void drain(struct fx *f, unsigned max_ms)
 {
 	uint64_t end = loop_now_us() + max_ms * 1000ull;
 	struct loop_timer t;
 
-	loop_timer_init(&t, stop_cb, f->loop);
+	loop_timer_init(&t, fixture_stop, f->loop);
 	while (spawner_running(f->sp) && loop_now_us() < end) {
 		loop_timer_at(f->loop, &t, loop_now_us() + 20000);
 		loop_run(f->loop);
@@ -151,16 +147,6 @@ static char *slurp(const char *path)
 		close(fd);
 	buf[n > 0 ? n : 0] = '\0';
 	return buf;
-}
-
-static void write_script(const char *path, const char *body, mode_t mode)
-{
-	FILE *f = fopen(path, "w");
-
-	assert_non_null(f);
-	fprintf(f, "#!/bin/sh\n%s\n", body);
-	fclose(f);
-	assert_int_equal(chmod(path, mode), 0);
 }
 
 static void test_notifier_scripts_and_fifo(void **state)
@@ -251,8 +237,7 @@ static void test_notifier_scripts_and_fifo(void **state)
 	spawner_free(f.sp);
 	notifier_free(n);
 	loop_free(f.loop);
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", f.dir);
-	assert_int_equal(system(cmd), 0);
+	assert_int_equal(remove_tree(f.dir), 0);
 }
 
 int main(void)

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "loop.h"
+#include "proc_fixture.h"
 #include "proc/script_security.h"
 #include "proc/spawn.h"
 
@@ -48,32 +49,6 @@ static void on_done(void *arg, const struct spawn_result *r)
 	loop_stop(o->loop);
 }
 
-static void stop_cb(void *arg)
-{
-	loop_stop(arg);
-}
-
-/* Run the loop until a callback stops it or max_ms pass. */
-static void run_bounded(struct loop *l, unsigned max_ms)
-{
-	struct loop_timer t;
-
-	loop_timer_init(&t, stop_cb, l);
-	loop_timer_at(l, &t, loop_now_us() + max_ms * 1000ull);
-	loop_run(l);
-	loop_timer_cancel(l, &t);
-}
-
-static void write_script(const char *path, const char *body, mode_t mode)
-{
-	FILE *f = fopen(path, "w");
-
-	assert_non_null(f);
-	fprintf(f, "#!/bin/sh\n%s\n", body);
-	fclose(f);
-	assert_int_equal(chmod(path, mode), 0);
-}
-
 static int setup(void **state)
 {
 	struct fixture *fx = calloc(1, sizeof(*fx));
@@ -90,12 +65,10 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fixture *fx = *state;
-	char cmd[128];
 
 	spawner_free(fx->sp);
 	loop_free(fx->loop);
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", fx->dir);
-	if (system(cmd) != 0)
+	if (remove_tree(fx->dir))
 		return -1;
 	free(fx);
 	return 0;

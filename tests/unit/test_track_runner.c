@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "loop.h"
+#include "proc_fixture.h"
 #include "model.h"
 #include "proc/spawn.h"
 #include "track/track_runner.h"
@@ -54,31 +55,6 @@ static void on_change(void *arg, struct tracker *t)
 		close(open(f->flag, O_CREAT | O_WRONLY, 0600));
 	if (f->changes >= f->stop_after)
 		loop_stop(f->loop);
-}
-
-static void stop_cb(void *arg)
-{
-	loop_stop(arg);
-}
-
-static void run_bounded(struct loop *l, unsigned max_ms)
-{
-	struct loop_timer t;
-
-	loop_timer_init(&t, stop_cb, l);
-	loop_timer_at(l, &t, loop_now_us() + max_ms * 1000ull);
-	loop_run(l);
-	loop_timer_cancel(l, &t);
-}
-
-static void write_script(const char *path, const char *body, mode_t mode)
-{
-	FILE *f = fopen(path, "w");
-
-	assert_non_null(f);
-	fprintf(f, "#!/bin/sh\n%s\n", body);
-	fclose(f);
-	assert_int_equal(chmod(path, mode), 0);
 }
 
 /* n instances following script "chk" (weight -20) with these options. */
@@ -130,7 +106,6 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fx *f = *state;
-	char cmd[128];
 
 	spawner_free(f->sp);
 	track_runner_free(f->r);
@@ -138,8 +113,7 @@ static int teardown(void **state)
 	vrrpd_config_free(&f->cfg);
 	loop_free(f->loop);
 	model_free(f->m);
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", f->dir);
-	if (system(cmd) != 0)
+	if (remove_tree(f->dir))
 		return -1;
 	free(f);
 	return 0;

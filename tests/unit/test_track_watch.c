@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "loop.h"
+#include "proc_fixture.h"
 #include "model.h"
 #include "track/track_set.h"
 #include "track/track_watch.h"
@@ -42,18 +43,13 @@ static void on_change(void *arg, struct tracker *t)
 	loop_stop(f->loop);
 }
 
-static void stop_cb(void *arg)
-{
-	loop_stop(arg);
-}
-
 /* Run until the next change or max_ms; true if a change came. */
 static bool next_change(struct fx *f, unsigned max_ms)
 {
 	int before = f->changes;
 	struct loop_timer t;
 
-	loop_timer_init(&t, stop_cb, f->loop);
+	loop_timer_init(&t, fixture_stop, f->loop);
 	loop_timer_at(f->loop, &t, loop_now_us() + max_ms * 1000ull);
 	loop_run(f->loop);
 	loop_timer_cancel(f->loop, &t);
@@ -94,15 +90,13 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fx *f = *state;
-	char cmd[128];
 
 	track_watch_free(f->w);
 	track_set_free(&f->set);
 	vrrpd_config_free(&f->cfg);
 	loop_free(f->loop);
 	model_free(f->m);
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", f->dir);
-	if (system(cmd) != 0)
+	if (remove_tree(f->dir))
 		return -1;
 	free(f);
 	return 0;

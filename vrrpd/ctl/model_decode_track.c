@@ -203,32 +203,56 @@ static int decode_tracker(const struct lyd_node *n, enum track_type type,
 	}
 }
 
-static int decode_trackers(const struct lyd_node *track,
-			   struct tracking_cfg *out, struct model_error *err)
+/* The children of a track container, one list per tracker type. */
+static size_t count_typed(const struct lyd_node *track)
 {
-	const struct lyd_node *n;
 	size_t count = 0;
 
 	for (int ty = 0; ty < TRACK_TYPE_COUNT; ty++)
 		count += count_children(track, track_type_name(ty));
+	return count;
+}
+
+typedef int (*typed_fn)(const struct lyd_node *n, enum track_type ty,
+			void *ctx, struct model_error *err);
+
+/* Type by type (script, interface, file, process), in data order. */
+static int for_each_typed(const struct lyd_node *track, typed_fn fn, void *ctx,
+			  struct model_error *err)
+{
+	const struct lyd_node *n;
+
+	for (int ty = 0; ty < TRACK_TYPE_COUNT; ty++) {
+		LY_LIST_FOR(lyd_child(track), n) {
+			if (is_named(n, track_type_name(ty)) &&
+			    fn(n, ty, ctx, err))
+				return -1;
+		}
+	}
+	return 0;
+}
+
+static int add_tracker(const struct lyd_node *n, enum track_type ty,
+		       void *ctx, struct model_error *err)
+{
+	struct tracking_cfg *out = ctx;
+
+	/* Count it first so tracking_cfg_free() releases it. */
+	out->n_trackers++;
+	return decode_tracker(n, ty, &out->trackers[out->n_trackers - 1], err);
+}
+
+static int decode_trackers(const struct lyd_node *track,
+			   struct tracking_cfg *out, struct model_error *err)
+{
+	size_t count = count_typed(track);
+
 	if (count == 0)
 		return 0;
 	out->trackers = calloc(count, sizeof(*out->trackers));
 	if (!out->trackers)
 		return md_fail(err, track, NULL, "out of memory");
-	for (int ty = 0; ty < TRACK_TYPE_COUNT; ty++) {
-		LY_LIST_FOR(lyd_child(track), n) {
-			if (!is_named(n, track_type_name(ty)))
-				continue;
-			/* Count it first so tracking_cfg_free() releases it. */
-			out->n_trackers++;
-			if (decode_tracker(n, ty,
-					   &out->trackers[out->n_trackers - 1],
-					   err))
-				return -1;
-		}
-	}
-	return 0;
+	return for_each_typed(track, add_tracker, out, err);
 }
 
 static int decode_ref(const struct lyd_node *n, enum track_type type,
@@ -248,29 +272,28 @@ static int decode_ref(const struct lyd_node *n, enum track_type type,
 		       : 0;
 }
 
+static int add_ref(const struct lyd_node *n, enum track_type ty, void *ctx,
+		   struct model_error *err)
+{
+	struct follow_cfg *f = ctx;
+
+	if (decode_ref(n, ty, &f->track[f->n_track], err))
+		return -1;
+	f->n_track++;
+	return 0;
+}
+
 static int decode_refs(const struct lyd_node *track, struct follow_cfg *f,
 		       struct model_error *err)
 {
-	const struct lyd_node *n;
-	size_t count = 0;
+	size_t count = count_typed(track);
 
-	for (int ty = 0; ty < TRACK_TYPE_COUNT; ty++)
-		count += count_children(track, track_type_name(ty));
 	if (count == 0)
 		return 0;
 	f->track = calloc(count, sizeof(*f->track));
 	if (!f->track)
 		return md_fail(err, track, NULL, "out of memory");
-	for (int ty = 0; ty < TRACK_TYPE_COUNT; ty++) {
-		LY_LIST_FOR(lyd_child(track), n) {
-			if (!is_named(n, track_type_name(ty)))
-				continue;
-			if (decode_ref(n, ty, &f->track[f->n_track], err))
-				return -1;
-			f->n_track++;
-		}
-	}
-	return 0;
+	return for_each_typed(track, add_ref, f, err);
 }
 
 static int decode_notify(const struct lyd_node *notify, struct notify_cfg *nc,

@@ -5,40 +5,26 @@
 #include <grp.h>
 #include <limits.h>
 #include <pwd.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
-static int why_set(char *why, size_t len, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int why_set(char *why, size_t len, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (why && len) {
-		va_start(ap, fmt);
-		vsnprintf(why, len, fmt, ap);
-		va_end(ap);
-	}
-	return -1;
-}
+#include "errbuf.h"
 
 /* Who besides root could change this file or directory? */
 static int check_owner(const char *path, const struct stat *st, char *why,
 		       size_t len)
 {
 	if (st->st_uid != 0)
-		return why_set(why, len, "%s: owned by uid %u, not root", path,
+		return errbuf_set(why, len, "%s: owned by uid %u, not root", path,
 			       (unsigned)st->st_uid);
 	if ((st->st_mode & S_IWGRP) && st->st_gid != 0)
-		return why_set(why, len, "%s: writable by group %u", path,
+		return errbuf_set(why, len, "%s: writable by group %u", path,
 			       (unsigned)st->st_gid);
 	if ((st->st_mode & S_IWOTH) &&
 	    !(S_ISDIR(st->st_mode) && (st->st_mode & S_ISVTX)))
-		return why_set(why, len, "%s: writable by others", path);
+		return errbuf_set(why, len, "%s: writable by others", path);
 	return 0;
 }
 
@@ -50,7 +36,7 @@ static int check_path_secure(const char *real, char *why, size_t len)
 	struct stat st;
 
 	if (stat("/", &st) < 0)
-		return why_set(why, len, "/: %s", strerror(errno));
+		return errbuf_set(why, len, "/: %s", strerror(errno));
 	if (check_owner("/", &st, why, len))
 		return -1;
 	for (size_t i = 1; i <= n; i++) {
@@ -59,7 +45,7 @@ static int check_path_secure(const char *real, char *why, size_t len)
 		memcpy(part, real, i);
 		part[i] = '\0';
 		if (stat(part, &st) < 0)
-			return why_set(why, len, "%s: %s", part, strerror(errno));
+			return errbuf_set(why, len, "%s: %s", part, strerror(errno));
 		if (check_owner(part, &st, why, len))
 			return -1;
 	}
@@ -84,16 +70,16 @@ int script_check(const char *path, uid_t uid, gid_t gid, bool secure,
 	struct stat st;
 
 	if (!path || path[0] != '/')
-		return why_set(why, whylen, "%s: not an absolute path",
+		return errbuf_set(why, whylen, "%s: not an absolute path",
 			       path ? path : "(none)");
 	if (!realpath(path, real))
-		return why_set(why, whylen, "%s: %s", path, strerror(errno));
+		return errbuf_set(why, whylen, "%s: %s", path, strerror(errno));
 	if (stat(real, &st) < 0)
-		return why_set(why, whylen, "%s: %s", path, strerror(errno));
+		return errbuf_set(why, whylen, "%s: %s", path, strerror(errno));
 	if (!S_ISREG(st.st_mode))
-		return why_set(why, whylen, "%s: not a regular file", path);
+		return errbuf_set(why, whylen, "%s: not a regular file", path);
 	if (!may_execute(&st, uid, gid))
-		return why_set(why, whylen, "%s: not executable by uid %u", path,
+		return errbuf_set(why, whylen, "%s: not executable by uid %u", path,
 			       (unsigned)uid);
 	return secure ? check_path_secure(real, why, whylen) : 0;
 }
@@ -106,7 +92,7 @@ int script_check_cmd(const struct script_cmd_cfg *cmd, uid_t uid, gid_t gid,
 	size_t n;
 
 	if (cmd->argc == 0)
-		return why_set(why, whylen, "no command");
+		return errbuf_set(why, whylen, "no command");
 	if (!cmd->shell)
 		return script_check(cmd->argv[0], uid, gid, secure, why, whylen);
 	if (script_check("/bin/sh", uid, gid, secure, why, whylen))
@@ -116,7 +102,7 @@ int script_check_cmd(const struct script_cmd_cfg *cmd, uid_t uid, gid_t gid,
 		return 0;  /* a shell builtin or a $PATH look-up: sh's business */
 	n = strcspn(line, " \t\n;&|<>()");
 	if (n >= sizeof(first))
-		return why_set(why, whylen, "command path too long");
+		return errbuf_set(why, whylen, "command path too long");
 	memcpy(first, line, n);
 	first[n] = '\0';
 	return script_check(first, uid, gid, secure, why, whylen);
@@ -134,7 +120,7 @@ int script_resolve_ids(const char *user, const char *group, uid_t *uid,
 		errno = 0;
 		pw = getpwnam(user);
 		if (!pw)
-			return why_set(why, whylen, "unknown user %s", user);
+			return errbuf_set(why, whylen, "unknown user %s", user);
 		*uid = pw->pw_uid;
 		*gid = pw->pw_gid;
 	}
@@ -142,7 +128,7 @@ int script_resolve_ids(const char *user, const char *group, uid_t *uid,
 		errno = 0;
 		gr = getgrnam(group);
 		if (!gr)
-			return why_set(why, whylen, "unknown group %s", group);
+			return errbuf_set(why, whylen, "unknown group %s", group);
 		*gid = gr->gr_gid;
 	}
 	return 0;

@@ -6,7 +6,6 @@
 #include <grp.h>
 #include <signal.h>
 #include <spawn.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "errbuf.h"
 #include "log.h"
 #include "loop.h"
 
@@ -52,21 +52,6 @@ static char *const child_env[] = {
 	"LANG=C",
 	NULL,
 };
-
-static int set_err(char *err, size_t len, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int set_err(char *err, size_t len, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err && len) {
-		va_start(ap, fmt);
-		vsnprintf(err, len, fmt, ap);
-		va_end(ap);
-	}
-	return -1;
-}
 
 struct spawner *spawner_new(struct loop *l)
 {
@@ -304,10 +289,10 @@ static int spawn_vfork(const struct spawn_opts *o, int errw, pid_t *pid,
 	sigemptyset(&none);
 	sigfillset(&all);
 	if (posix_spawn_file_actions_init(&fa))
-		return set_err(err, errlen, "out of memory");
+		return errbuf_set(err, errlen, "out of memory");
 	if (posix_spawnattr_init(&at)) {
 		posix_spawn_file_actions_destroy(&fa);
-		return set_err(err, errlen, "out of memory");
+		return errbuf_set(err, errlen, "out of memory");
 	}
 	rc = posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
 	rc = rc ?: posix_spawn_file_actions_addopen(&fa, 1, "/dev/null",
@@ -323,7 +308,7 @@ static int spawn_vfork(const struct spawn_opts *o, int errw, pid_t *pid,
 	posix_spawn_file_actions_destroy(&fa);
 	posix_spawnattr_destroy(&at);
 	if (rc)
-		return set_err(err, errlen, "cannot execute %s: %s", o->argv[0],
+		return errbuf_set(err, errlen, "cannot execute %s: %s", o->argv[0],
 			       strerror(rc));
 	return 0;
 }
@@ -350,14 +335,14 @@ pid_t spawn_run(struct spawner *s, const struct spawn_opts *o,
 	int pfd[2];
 
 	if (!o->argv || !o->argv[0] || o->argv[0][0] != '/')
-		return set_err(err, errlen, "%s: not an absolute path: %s",
+		return errbuf_set(err, errlen, "%s: not an absolute path: %s",
 			       o->name, o->argv && o->argv[0] ? o->argv[0] : "");
 	c = calloc(1, sizeof(*c));
 	if (!c)
-		return set_err(err, errlen, "out of memory");
+		return errbuf_set(err, errlen, "out of memory");
 	if (pipe2(pfd, O_CLOEXEC) < 0) {
 		free(c);
-		return set_err(err, errlen, "pipe: %s", strerror(errno));
+		return errbuf_set(err, errlen, "pipe: %s", strerror(errno));
 	}
 	/* Only our end is non-blocking: the script's writes may block. */
 	fcntl(pfd[0], F_SETFL, O_NONBLOCK);
@@ -383,7 +368,7 @@ pid_t spawn_run(struct spawner *s, const struct spawn_opts *o,
 			close(pfd[0]);
 			close(pfd[1]);
 			free(c);
-			return set_err(err, errlen, "fork: %s", strerror(errno));
+			return errbuf_set(err, errlen, "fork: %s", strerror(errno));
 		}
 	}
 	close(pfd[1]);
@@ -397,7 +382,7 @@ pid_t spawn_run(struct spawner *s, const struct spawn_opts *o,
 			close(c->pidfd);
 		close(pfd[0]);
 		free(c);
-		return set_err(err, errlen, "cannot watch child: %s",
+		return errbuf_set(err, errlen, "cannot watch child: %s",
 			       strerror(e));
 	}
 	c->next = s->children;

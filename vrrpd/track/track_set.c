@@ -1,25 +1,11 @@
 /* Trackers of a configuration and their followers (track_set.h). */
 #include "track_set.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static int set_err(char *err, size_t len, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int set_err(char *err, size_t len, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err && len) {
-		va_start(ap, fmt);
-		vsnprintf(err, len, fmt, ap);
-		va_end(ap);
-	}
-	return -1;
-}
+#include "errbuf.h"
 
 /* The follow lists that apply to instance i: its own, then its group's. */
 static void follows_of(const struct vrrpd_config *c, size_t i,
@@ -46,7 +32,7 @@ static int mark_used(const struct vrrpd_config *c, const struct follow_cfg *f,
 			tracking_find(&c->tracking, r->type, r->name);
 
 		if (!tc)
-			return set_err(err, errlen,
+			return errbuf_set(err, errlen,
 				       "%s follows unknown %s tracker %s", owner,
 				       track_type_name(r->type), r->name);
 		used[tracker_index(c, tc)] = true;
@@ -116,7 +102,7 @@ static int build_trackers(struct track_set *s, const struct vrrpd_config *c,
 	int rc = -1;
 
 	if (!used)
-		return set_err(err, errlen, "out of memory");
+		return errbuf_set(err, errlen, "out of memory");
 	for (size_t i = 0; i < c->n_instances; i++) {
 		const struct follow_cfg *own;
 		const struct sync_group_cfg *g;
@@ -128,7 +114,7 @@ static int build_trackers(struct track_set *s, const struct vrrpd_config *c,
 	}
 	s->trackers = calloc(nt ? nt : 1, sizeof(*s->trackers));
 	if (!s->trackers) {
-		set_err(err, errlen, "out of memory");
+		errbuf_set(err, errlen, "out of memory");
 		goto out;
 	}
 	for (size_t k = 0; k < nt; k++) {
@@ -172,7 +158,7 @@ int track_set_build(struct track_set *s, const struct vrrpd_config *c,
 	}
 	return 0;
 oom:
-	set_err(err, errlen, "out of memory");
+	errbuf_set(err, errlen, "out of memory");
 fail:
 	track_set_free(s);
 	return -1;
