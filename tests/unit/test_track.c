@@ -180,9 +180,11 @@ static struct track_input in_script(bool ok, int w, bool reverse)
 static void prio(uint8_t cfg, const struct track_input *in, size_t n,
 		 bool ignore, uint8_t want, bool want_fault)
 {
+	struct track_follower f = { .configured = cfg,
+				    .sync_no_weight = ignore };
 	struct track_prio p;
 
-	track_prio_compute(cfg, in, n, ignore, &p);
+	track_prio_compute(&f, in, n, &p);
 	assert_int_equal(p.priority, want);
 	assert_int_equal(p.fault, want_fault);
 }
@@ -225,8 +227,9 @@ static void test_prio_signs(void **state)
 	prio(100, &i, 1, false, 100, true);
 }
 
-static void test_prio_clamp_owner_sum(void **state)
+static void test_prio_clamp_sum(void **state)
 {
+	struct track_follower f = { .configured = 100 };
 	struct track_input in[3];
 	struct track_prio p;
 
@@ -238,23 +241,78 @@ static void test_prio_clamp_owner_sum(void **state)
 	in[0] = in_script(true, 20, false);
 	in[1] = in_script(false, -50, false);
 	in[2] = in_script(true, -5, false);
-	track_prio_compute(100, in, 3, false, &p);
+	track_prio_compute(&f, in, 3, &p);
 	assert_int_equal(p.offset, -30);
 	assert_int_equal(p.priority, 70);
-	/* The owner stays 255 and ignores weights: failing means FAULT. */
-	prio(255, in, 3, false, 255, true);
-	in[1] = in_script(true, -50, false);
-	prio(255, in, 3, false, 255, false);
-	/* Sync group member: its own weights act as 0 ... */
-	in[0] = in_script(false, 20, false);
-	in[1].own = false;
-	in[1].ok = false;
-	track_prio_compute(100, in, 2, true, &p);
+	assert_int_equal(p.n, 3);
+	assert_int_equal(p.n_ignored, 0);
+	in[2] = in_script(false, 0, false);
+	track_prio_compute(&f, in, 3, &p);
 	assert_true(p.fault);
-	assert_int_equal(p.fault_index, 0);
-	/* ... the group's own trackers keep theirs. */
-	assert_int_equal(p.offset, -50);
-	assert_int_equal(p.priority, 50);
+	assert_int_equal(p.fault_index, 2);
+}
+
+/* keepalived vrrp_complete_instance() and sync_group_tracking_init(). */
+static void test_prio_owner_and_sync(void **state)
+{
+	struct track_follower owner = { .configured = 255 };
+	struct track_follower member = { .configured = 100,
+					 .sync_no_weight = true };
+	struct track_follower with_owner = { .configured = 100,
+					     .group_has_owner = true };
+	struct track_input s = in_script(false, -20, false);
+	struct track_input i = { .type = TRACK_INTERFACE, .ok = false,
+				 .weight = -20, .weighted = true, .own = true };
+	struct track_input f1 = { .type = TRACK_FILE, .ok = true, .value = 3,
+				  .weight = 1, .weighted = true, .own = true };
+	struct track_input f5 = f1;
+	struct track_input unweighted = in_script(false, 0, false);
+	struct track_input g = in_script(false, -20, false);
+	struct track_prio p;
+
+	(void)state;
+	f5.weight = 5;
+	g.own = false;
+	/* A weighted script of an owner or a sync member is not followed. */
+	assert_int_equal(track_weight_use(&s, &owner), TRACK_WEIGHT_IGNORED);
+	assert_int_equal(track_weight_use(&s, &member), TRACK_WEIGHT_IGNORED);
+	track_prio_compute(&owner, &s, 1, &p);
+	assert_int_equal(p.priority, 255);
+	assert_false(p.fault);
+	assert_int_equal(p.n_ignored, 1);
+	track_prio_compute(&member, &s, 1, &p);
+	assert_int_equal(p.priority, 100);
+	assert_false(p.fault);
+	/* A weighted interface: weight 0 on a member, dropped on an owner. */
+	assert_int_equal(track_weight_use(&i, &member), TRACK_WEIGHT_ZERO);
+	assert_int_equal(track_weight_use(&i, &owner), TRACK_WEIGHT_IGNORED);
+	track_prio_compute(&member, &i, 1, &p);
+	assert_true(p.fault);
+	assert_int_equal(p.priority, 100);
+	/* A file with keepalived's default weight 1 acts as weight 0 (its
+	 * non-zero value means FAULT), any other weight drops it. */
+	assert_int_equal(track_weight_use(&f1, &member), TRACK_WEIGHT_ZERO);
+	assert_int_equal(track_weight_use(&f5, &owner), TRACK_WEIGHT_IGNORED);
+	track_prio_compute(&owner, &f1, 1, &p);
+	assert_true(p.fault);
+	assert_int_equal(p.priority, 255);
+	/* Unweighted trackers always count: an owner goes to FAULT too. */
+	assert_int_equal(track_weight_use(&unweighted, &owner),
+			 TRACK_WEIGHT_APPLY);
+	track_prio_compute(&owner, &unweighted, 1, &p);
+	assert_true(p.fault);
+	/* The group's own trackers keep their weights ... */
+	assert_int_equal(track_weight_use(&g, &member), TRACK_WEIGHT_APPLY);
+	track_prio_compute(&member, &g, 1, &p);
+	assert_int_equal(p.priority, 80);
+	/* ... unless a member is an address owner: then weight 0. */
+	assert_int_equal(track_weight_use(&g, &with_owner), TRACK_WEIGHT_ZERO);
+	track_prio_compute(&with_owner, &g, 1, &p);
+	assert_true(p.fault);
+	/* A plain instance applies everything. */
+	member.sync_no_weight = false;
+	assert_int_equal(track_weight_use(&s, &member), TRACK_WEIGHT_APPLY);
+	assert_string_equal(track_weight_use_why(&s, &owner), "on an address owner");
 }
 
 static void test_prio_file(void **state)
@@ -350,8 +408,12 @@ static void test_set_followers(void **state)
 	eth9 = track_set_find(&s, TRACK_INTERFACE, "eth9");
 	assert_non_null(chk);
 	aff = tracker_affected(chk, &n);
-	assert_int_equal(n, 1000);
-	assert_int_equal(aff[999], 999);
+	/* VI_1, VI_2 (sync members) and VI_3 (owner) drop its weighted
+	 * link: 997 instances affected. */
+	assert_int_equal(n, 997);
+	assert_int_equal(aff[0], 0);
+	assert_int_equal(aff[1], 4);
+	assert_int_equal(aff[996], 999);
 	aff = tracker_affected(eth9, &n);
 	assert_int_equal(n, 2);
 	assert_int_equal(aff[0], 1);
@@ -372,18 +434,22 @@ static void test_set_followers(void **state)
 	track_set_priority(&s, 0, &p);
 	assert_false(p.fault);
 	assert_int_equal(p.priority, 100);  /* -20 + 10 * 2 */
-	/* VI_1 is in G without tracking-weight: its own -20 acts as 0, so
-	 * the failing script means FAULT. */
+	/* VI_1 is in G without tracking-weight: its weighted script is not
+	 * followed (keepalived); G's unweighted eth9 is up. */
 	track_set_priority(&s, 1, &p);
-	assert_true(p.fault);
-	/* VI_2 overrides the weight (30: nothing while failing) but is in G
-	 * too: FAULT as well. */
+	assert_false(p.fault);
+	assert_int_equal(p.priority, 100);
+	assert_int_equal(s.instances[1].n_ignored, 1);
+	assert_int_equal(s.instances[1].n_links, 1);
+	/* eth9 going down puts both members in FAULT. */
+	tracker_interface_update(eth9, false, 12);
 	track_set_priority(&s, 2, &p);
 	assert_true(p.fault);
-	/* VI_3 is the address owner: 255, and FAULT on failure. */
+	assert_int_equal(p.fault_index, 0); /* the only link left */
+	/* VI_3 is the address owner: 255, its weighted script dropped. */
 	track_set_priority(&s, 3, &p);
 	assert_int_equal(p.priority, 255);
-	assert_true(p.fault);
+	assert_false(p.fault);
 	track_set_free(&s);
 	vrrpd_config_free(&c);
 }
@@ -545,7 +611,8 @@ int main(void)
 		cmocka_unit_test(test_interface_file_process),
 		cmocka_unit_test(test_file_parse),
 		cmocka_unit_test(test_prio_signs),
-		cmocka_unit_test(test_prio_clamp_owner_sum),
+		cmocka_unit_test(test_prio_clamp_sum),
+		cmocka_unit_test(test_prio_owner_and_sync),
 		cmocka_unit_test(test_prio_file),
 		cmocka_unit_test(test_set_followers),
 		cmocka_unit_test(test_set_carry),

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "errbuf.h"
+#include "log.h"
 
 /* The follow lists that apply to instance i: its own, then its group's. */
 static void follows_of(const struct vrrpd_config *c, size_t i,
@@ -22,20 +23,75 @@ static size_t tracker_index(const struct vrrpd_config *c,
 	return (size_t)(tc - c->tracking.trackers);
 }
 
-/* Mark every followed tracker in used[] (indexed like cfg trackers). */
-static int mark_used(const struct vrrpd_config *c, const struct follow_cfg *f,
-		     const char *owner, bool *used, char *err, size_t errlen)
+static bool group_has_owner(const struct vrrpd_config *c,
+			    const struct sync_group_cfg *g)
 {
+	for (size_t m = 0; g && m < g->n_members; m++) {
+		const struct instance_cfg *ic = vrrpd_config_find(c, g->members[m]);
+
+		if (ic && ic->priority == TRACK_PRIO_OWNER)
+			return true;
+	}
+	return false;
+}
+
+static struct track_follower follower_of(const struct vrrpd_config *c,
+					 size_t i)
+{
+	const struct sync_group_cfg *g =
+		tracking_sync_group_of(&c->tracking, c->instances[i].name);
+
+	return (struct track_follower){
+		.configured = c->instances[i].priority,
+		.sync_no_weight = g && !g->tracking_weight,
+		.group_has_owner = group_has_owner(c, g),
+	};
+}
+
+/* The weight that applies to one follower: its override, else the
+ * tracker's. */
+static void link_from_ref(struct track_link *l, const struct tracker_cfg *tc,
+			  const struct track_ref_cfg *r, bool own)
+{
+	l->t = NULL;
+	l->own = own;
+	l->weighted = r->has_weight || tc->has_weight;
+	l->weight = r->has_weight ? r->weight : tc->weight;
+	l->reverse = r->has_reverse ? r->reverse : tc->reverse;
+}
+
+static enum track_weight_use link_use(const struct track_link *l,
+				      const struct tracker_cfg *tc,
+				      const struct track_follower *f)
+{
+	struct track_input in = { .type = tc->type, .weight = l->weight,
+				  .weighted = l->weighted, .own = l->own };
+
+	return track_weight_use(&in, f);
+}
+
+/* Mark every tracker that instance i really follows in used[] (indexed
+ * like cfg trackers): a link track_weight_use() drops does not count, as
+ * keepalived does not run a script only such links name. */
+static int mark_used(const struct vrrpd_config *c, size_t i,
+		     const struct follow_cfg *f, bool own, const char *owner,
+		     bool *used, char *err, size_t errlen)
+{
+	struct track_follower fl = follower_of(c, i);
+
 	for (size_t k = 0; k < f->n_track; k++) {
 		const struct track_ref_cfg *r = &f->track[k];
 		const struct tracker_cfg *tc =
 			tracking_find(&c->tracking, r->type, r->name);
+		struct track_link l;
 
 		if (!tc)
 			return errbuf_set(err, errlen,
 				       "%s follows unknown %s tracker %s", owner,
 				       track_type_name(r->type), r->name);
-		used[tracker_index(c, tc)] = true;
+		link_from_ref(&l, tc, r, own);
+		if (link_use(&l, tc, &fl) != TRACK_WEIGHT_IGNORED)
+			used[tracker_index(c, tc)] = true;
 	}
 	return 0;
 }
@@ -48,18 +104,6 @@ static struct tracker *find_by_cfg(const struct track_set *s,
 			return &s->trackers[k];
 	}
 	return NULL;
-}
-
-static void link_from_ref(struct track_link *l, struct tracker *t,
-			  const struct track_ref_cfg *r, bool own)
-{
-	const struct tracker_cfg *tc = t->cfg;
-
-	l->t = t;
-	l->own = own;
-	l->weighted = r->has_weight || tc->has_weight;
-	l->weight = r->has_weight ? r->weight : tc->weight;
-	l->reverse = r->has_reverse ? r->reverse : tc->reverse;
 }
 
 static int add_affected(struct tracker *t, size_t i)
@@ -77,6 +121,24 @@ static int add_affected(struct tracker *t, size_t i)
 	return 0;
 }
 
+/* keepalived logs "(VI_1) ignoring tracked script chk with weights due
+ * to SYNC group" at load; so do we, once per link. */
+static void log_weight_use(const struct track_set *s, size_t i,
+			   const struct track_link *l,
+			   const struct tracker_cfg *tc,
+			   enum track_weight_use use)
+{
+	struct track_input in = { .type = tc->type, .own = l->own };
+
+	if (use == TRACK_WEIGHT_APPLY)
+		return;
+	log_info("%s: tracked %s %s %s: weight %d %s",
+		 s->cfg->instances[i].name, track_type_name(tc->type), tc->name,
+		 use == TRACK_WEIGHT_IGNORED ? "not followed" : "counts as weight 0",
+		 l->weight,
+		 track_weight_use_why(&in, &s->instances[i].follower));
+}
+
 static int add_links(struct track_set *s, size_t i, const struct follow_cfg *f,
 		     bool own)
 {
@@ -84,11 +146,21 @@ static int add_links(struct track_set *s, size_t i, const struct follow_cfg *f,
 
 	for (size_t k = 0; k < f->n_track; k++) {
 		const struct track_ref_cfg *r = &f->track[k];
-		struct tracker *t = find_by_cfg(
-			s, tracking_find(&s->cfg->tracking, r->type, r->name));
+		const struct tracker_cfg *tc =
+			tracking_find(&s->cfg->tracking, r->type, r->name);
+		struct track_link *l = &ti->links[ti->n_links];
+		enum track_weight_use use;
 
-		link_from_ref(&ti->links[ti->n_links++], t, r, own);
-		if (add_affected(t, i))
+		link_from_ref(l, tc, r, own);
+		use = link_use(l, tc, &ti->follower);
+		log_weight_use(s, i, l, tc, use);
+		if (use == TRACK_WEIGHT_IGNORED) {
+			ti->n_ignored++;
+			continue;
+		}
+		l->t = find_by_cfg(s, tc);
+		ti->n_links++;
+		if (add_affected(l->t, i))
 			return -1;
 	}
 	return 0;
@@ -108,8 +180,10 @@ static int build_trackers(struct track_set *s, const struct vrrpd_config *c,
 		const struct sync_group_cfg *g;
 
 		follows_of(c, i, &own, &g);
-		if (mark_used(c, own, c->instances[i].name, used, err, errlen) ||
-		    (g && mark_used(c, &g->follow, g->name, used, err, errlen)))
+		if (mark_used(c, i, own, true, c->instances[i].name, used, err,
+			      errlen) ||
+		    (g && mark_used(c, i, &g->follow, false, g->name, used, err,
+				    errlen)))
 			goto out;
 	}
 	s->trackers = calloc(nt ? nt : 1, sizeof(*s->trackers));
@@ -148,7 +222,7 @@ int track_set_build(struct track_set *s, const struct vrrpd_config *c,
 
 		follows_of(c, i, &own, &g);
 		n = own->n_track + (g ? g->follow.n_track : 0);
-		ti->ignore_own_weights = g && !g->tracking_weight;
+		ti->follower = follower_of(c, i);
 		if (n == 0)
 			continue;
 		ti->links = calloc(n, sizeof(*ti->links));
@@ -215,7 +289,6 @@ void track_set_priority(const struct track_set *s, size_t i,
 			struct track_prio *out)
 {
 	const struct track_instance *ti = &s->instances[i];
-	uint8_t configured = s->cfg->instances[i].priority;
 
 	track_prio_begin(out);
 	for (size_t k = 0; k < ti->n_links; k++) {
@@ -231,9 +304,9 @@ void track_set_priority(const struct track_set *s, size_t i,
 			.own = l->own,
 		};
 
-		track_prio_add(out, configured, &in, ti->ignore_own_weights);
+		track_prio_add(out, &ti->follower, &in);
 	}
-	track_prio_end(out, configured);
+	track_prio_end(out, &ti->follower);
 }
 
 uint64_t track_set_next_script_us(const struct track_set *s)

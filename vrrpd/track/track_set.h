@@ -5,8 +5,9 @@
  * instances is one tracker, run once per interval, whose status change
  * lists the 1000 instances affected. Each instance has its links: the
  * trackers it follows with the weight that applies to it (the follower's
- * override, else the tracker's; zeroed for a sync group member's own
- * trackers unless the group has tracking-weight).
+ * override, else the tracker's), and what it is (address owner, sync
+ * group member): track_prio.h says which weights then do not apply;
+ * track_set_build() logs each such link once, as keepalived does.
  *
  * Instances are named by their index in the vrrpd_config the set was
  * built from; the set points into that configuration, which must outlive
@@ -33,7 +34,8 @@ struct track_link {
 struct track_instance {
 	size_t n_links;
 	struct track_link *links;
-	bool ignore_own_weights; /* sync group member, no tracking-weight */
+	struct track_follower follower;
+	size_t n_ignored;        /* links track_weight_use() dropped */
 };
 
 struct track_set {
