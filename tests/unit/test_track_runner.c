@@ -216,6 +216,22 @@ static void test_insecure_script_refused(void **state)
 	assert_true(t->ok);
 }
 
+static void test_unknown_user_refused(void **state)
+{
+	struct fx *f = *state;
+	struct tracker *t;
+
+	f->stop_after = 1;
+	load(f, "/bin/true", ", \"interval\": 100, \"user\": \"no-such-user-x\"",
+	     1);
+	t = track_set_find(&f->set, TRACK_SCRIPT, "chk");
+	run_bounded(f->loop, 3000);
+	assert_int_equal(f->changes, 1);
+	assert_false(t->ok);
+	assert_int_equal(t->last_result, SCRIPT_REFUSED);
+	assert_int_equal(t->refusals, 1);
+}
+
 static void test_reload_keeps_running_check(void **state)
 {
 	struct fx *f = *state;
@@ -259,6 +275,8 @@ int main(void)
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_insecure_script_refused,
 						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_unknown_user_refused, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_reload_keeps_running_check,
 						setup, teardown),
 	};

@@ -10,7 +10,17 @@
 #include "proc/script_security.h"
 #include "proc/spawn.h"
 
+/* Users and groups are resolved when a set is taken, not at every run:
+ * getpwnam() may ask a directory server, and the loop must not wait. */
+struct run_ids {
+	bool ok;
+	uid_t uid;
+	gid_t gid;
+	char why[160];
+};
+
 struct track_runner {
+	struct run_ids *ids;      /* one per tracker of set */
 	struct loop *loop;
 	struct spawner *sp;
 	track_change_cb cb;
@@ -86,21 +96,48 @@ static void refuse(struct track_runner *r, struct tracker *t, const char *why,
 	report(r, t, SCRIPT_REFUSED, now_us);
 }
 
-static void start(struct track_runner *r, struct tracker *t, uint64_t now_us)
+static void resolve_ids(struct track_runner *r)
 {
+	free(r->ids);
+	r->ids = r->set ? calloc(r->set->n_trackers + 1, sizeof(*r->ids))
+			: NULL;
+	for (size_t k = 0; r->ids && k < r->set->n_trackers; k++) {
+		const struct script_cmd_cfg *cmd = &r->set->trackers[k].cfg->cmd;
+		const char *user = cmd->user[0] ? cmd->user : r->g->script_user;
+		/* A script's own user brings its own primary group. */
+		const char *group = cmd->group[0] ? cmd->group
+				    : cmd->user[0] ? ""
+						   : r->g->script_group;
+		struct run_ids *id = &r->ids[k];
+
+		if (r->set->trackers[k].cfg->type != TRACK_SCRIPT)
+			continue;
+		id->ok = script_resolve_ids(user, group, &id->uid, &id->gid,
+					    id->why, sizeof(id->why)) == 0;
+	}
+}
+
+static void start(struct track_runner *r, size_t k, uint64_t now_us)
+{
+	struct tracker *t = &r->set->trackers[k];
 	const struct script_cmd_cfg *cmd = &t->cfg->cmd;
-	const char *user = cmd->user[0] ? cmd->user : r->g->script_user;
-	const char *group = cmd->group[0] ? cmd->group
-			    : cmd->user[0] ? ""
-					   : r->g->script_group;
 	char why[512], label[TRACK_NAME_MAX + 16];
 	struct spawn_opts o = { .name = label };
 	struct run_ctx *ctx;
 	char **argv;
 
 	snprintf(label, sizeof(label), "track script %s", t->cfg->name);
-	if (script_resolve_ids(user, group, &o.uid, &o.gid, why, sizeof(why)) ||
-	    script_check_cmd(cmd, o.uid, o.gid, r->g->script_security, why,
+	if (!r->ids) {
+		refuse(r, t, "out of memory", now_us);
+		return;
+	}
+	if (!r->ids[k].ok) {
+		refuse(r, t, r->ids[k].why, now_us);
+		return;
+	}
+	o.uid = r->ids[k].uid;
+	o.gid = r->ids[k].gid;
+	if (script_check_cmd(cmd, o.uid, o.gid, r->g->script_security, why,
 			     sizeof(why))) {
 		refuse(r, t, why, now_us);
 		return;
@@ -142,7 +179,7 @@ static void on_timer(void *arg)
 		if (t->running)
 			tracker_script_skip(t, now);
 		else
-			start(r, t, now);
+			start(r, k, now);
 	}
 	arm(r);
 }
@@ -167,6 +204,7 @@ void track_runner_set(struct track_runner *r, struct track_set *s,
 {
 	r->set = s;
 	r->g = g;
+	resolve_ids(r);
 	arm(r);
 }
 
@@ -175,5 +213,6 @@ void track_runner_free(struct track_runner *r)
 	if (!r)
 		return;
 	loop_timer_cancel(r->loop, &r->timer);
+	free(r->ids);
 	free(r);
 }

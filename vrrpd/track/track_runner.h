@@ -5,10 +5,13 @@
  * status changes so the caller recomputes the priority of the instances
  * tracker_affected() lists.
  *
- * Before each run the script is checked (script_security.h); a refused
- * script is not run and counts as a failure, logged once when it starts
- * being refused. Checking at every run, not at load, means fixing the
- * file's mode heals the tracker without a reload. */
+ * Users and groups are resolved when a set is taken (getpwnam() may ask
+ * a directory server; the loop must not wait at every run). Before each
+ * run the script is checked (script_security.h); a refused script (an
+ * unknown user, a missing, non-executable or insecure file) is not run
+ * and counts as a failure, logged once when it starts being refused.
+ * Checking the file at every run, not at load, means fixing its mode
+ * heals the tracker without a reload. */
 #ifndef VRRPD_TRACK_RUNNER_H
 #define VRRPD_TRACK_RUNNER_H
 
