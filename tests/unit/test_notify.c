@@ -123,14 +123,16 @@ struct fx {
 	char dir[64];
 };
 
-/* Run the loop until every child ended or max_ms passed. */
-static void drain(struct fx *f, unsigned max_ms)
+/* Run the loop until every queued script started and ended, or max_ms
+ * passed. */
+static void drain(struct fx *f, struct notifier *n, unsigned max_ms)
 {
 	uint64_t end = loop_now_us() + max_ms * 1000ull;
 	struct loop_timer t;
 
 	loop_timer_init(&t, fixture_stop, f->loop);
-	while (spawner_running(f->sp) && loop_now_us() < end) {
+	while ((spawner_running(f->sp) || notifier_pending(n)) &&
+	       loop_now_us() < end) {
 		loop_timer_at(f->loop, &t, loop_now_us() + 20000);
 		loop_run(f->loop);
 	}
@@ -159,7 +161,7 @@ static void test_notifier_scripts_and_fifo(void **state)
 	char *bargv[] = { bad, NULL };
 	struct notify_cfg nc = { 0 };
 	struct notifier *n;
-	char err[256], buf[512];
+	char err[256], buf[4096];
 	int rd;
 	ssize_t len;
 
@@ -195,16 +197,35 @@ static void test_notifier_scripts_and_fifo(void **state)
 
 	assert_int_equal(notifier_send(n, &nc, NOTIFY_INSTANCE, "VI_1",
 				       NOTIFY_ST_MASTER, 100), 2);
-	drain(&f, 5000);
+	drain(&f, n, 5000);
 	/* The specific script runs first, without arguments; both end
 	 * before we look, so the order in the file is theirs. */
 	assert_non_null(strstr(slurp(out), "master 0\n"));
 	assert_non_null(strstr(slurp(out), "any INSTANCE VI_1 MASTER 100\n"));
 
+	/* A failover of many instances queues, never starts at once. */
+	{
+		char name[16];
+		unsigned before = (unsigned)notifier_stats(n)->scripts_started;
+
+		for (int i = 0; i < 20; i++) {
+			snprintf(name, sizeof(name), "VI_%d", 100 + i);
+			assert_int_equal(notifier_send(n, &nc, NOTIFY_INSTANCE,
+						       name, NOTIFY_ST_MASTER,
+						       100), 2);
+		}
+		assert_int_equal(notifier_pending(n), 40);
+		assert_int_equal(spawner_running(f.sp), 0);
+		drain(&f, n, 10000);
+		assert_int_equal(notifier_pending(n), 0);
+		assert_int_equal(notifier_stats(n)->scripts_started, before + 40);
+		assert_non_null(strstr(slurp(out), "any INSTANCE VI_119 MASTER 100\n"));
+	}
+
 	/* A world-writable notify_fault is refused; the generic one runs. */
 	assert_int_equal(notifier_send(n, &nc, NOTIFY_INSTANCE, "VI_1",
 				       NOTIFY_ST_FAULT, 100), 1);
-	drain(&f, 5000);
+	drain(&f, n, 5000);
 	assert_int_equal(notifier_stats(n)->scripts_refused, 1);
 	assert_non_null(strstr(slurp(out), "any INSTANCE VI_1 FAULT 100\n"));
 
@@ -216,13 +237,16 @@ static void test_notifier_scripts_and_fifo(void **state)
 	len = read(rd, buf, sizeof(buf) - 1);
 	assert_true(len > 0);
 	buf[len] = '\0';
-	assert_string_equal(buf,
-			    "INSTANCE \"VI_1\" MASTER 100\n"
-			    "INSTANCE \"VI_1\" FAULT 100\n"
-			    "GROUP \"G1\" BACKUP 0\n"
-			    "INSTANCE \"VI_1\" BACKUP_PRIORITY 80\n");
-	assert_int_equal(notifier_stats(n)->fifo_lines, 4);
-	assert_int_equal(notifier_stats(n)->scripts_started, 3);
+	assert_int_equal(strncmp(buf, "INSTANCE \"VI_1\" MASTER 100\n"
+				      "INSTANCE \"VI_100\" MASTER 100\n", 56), 0);
+	assert_non_null(strstr(buf, "INSTANCE \"VI_119\" MASTER 100\n"
+				    "INSTANCE \"VI_1\" FAULT 100\n"
+				    "GROUP \"G1\" BACKUP 0\n"
+				    "INSTANCE \"VI_1\" BACKUP_PRIORITY 80\n"));
+	assert_int_equal(buf[len - 1], '\n');
+	assert_null(strstr(buf, "MASTER_PRIORITY"));
+	assert_int_equal(notifier_stats(n)->fifo_lines, 24);
+	assert_int_equal(notifier_stats(n)->scripts_started, 43);
 	close(rd);
 
 	/* A path that is not a FIFO is refused, the old one stays. */

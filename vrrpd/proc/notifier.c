@@ -10,16 +10,35 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "loop.h"
 #include "script_security.h"
 #include "spawn.h"
 
+/* Starting a process holds the loop for about a millisecond (until the
+ * child has exec'd). A failover of a thousand instances with notify
+ * scripts must not hold it for a second: scripts are checked and queued
+ * at once, and started NOTIFY_BURST per loop turn, in order. */
+#define NOTIFY_BURST 2
+
+struct pending {
+	struct pending *next;
+	char **argv;
+	struct spawn_opts o;
+	char label[160];
+};
+
 struct notifier {
 	struct spawner *sp;
+	struct loop_timer kick;
+	struct pending *head, **tail;
+	size_t n_pending;
 	const struct script_global_cfg *g;
 	int fifo;
 	char fifo_path[TRACK_PATH_MAX];
 	struct notifier_stats st;
 };
+
+static void start_pending(void *arg);
 
 static int open_fifo(const char *path, char *err, size_t errlen)
 {
@@ -57,6 +76,8 @@ struct notifier *notifier_new(struct spawner *sp,
 	}
 	n->sp = sp;
 	n->fifo = -1;
+	n->tail = &n->head;
+	loop_timer_init(&n->kick, start_pending, n);
 	if (notifier_reconfigure(n, g, err, errlen) < 0) {
 		free(n);
 		return NULL;
@@ -68,6 +89,14 @@ void notifier_free(struct notifier *n)
 {
 	if (!n)
 		return;
+	loop_timer_cancel(spawner_loop(n->sp), &n->kick);
+	while (n->head) {
+		struct pending *p = n->head;
+
+		n->head = p->next;
+		script_argv_free(p->argv);
+		free(p);
+	}
 	if (n->fifo >= 0)
 		close(n->fifo);
 	free(n);
@@ -126,32 +155,73 @@ static void on_script_done(void *arg, const struct spawn_result *r)
 	log_warn("%s: %s", r->name, how);
 }
 
-static int run_script(struct notifier *n, const struct script_cmd_cfg *cmd,
-		      char **argv, const char *label)
+static void start_pending(void *arg)
 {
-	struct spawn_opts o = { .name = label, .argv = argv };
+	struct notifier *n = arg;
+	char why[512];
+
+	for (int i = 0; i < NOTIFY_BURST && n->head; i++) {
+		struct pending *p = n->head;
+
+		n->head = p->next;
+		if (!n->head)
+			n->tail = &n->head;
+		n->n_pending--;
+		p->o.name = p->label;
+		p->o.argv = p->argv;
+		p->o.timeout_ms = n->g->notify_timeout_s * 1000u;
+		if (spawn_run(n->sp, &p->o, on_script_done, n, why,
+			      sizeof(why)) < 0) {
+			n->st.scripts_failed++;
+			log_err("%s: cannot start: %s", p->label, why);
+		} else {
+			n->st.scripts_started++;
+		}
+		script_argv_free(p->argv);
+		free(p);
+	}
+	if (n->head)
+		loop_timer_at(spawner_loop(n->sp), &n->kick, loop_now_us());
+}
+
+/* Check now (a refusal is logged at the transition), start from the
+ * loop. Takes argv. */
+static int queue_script(struct notifier *n, const struct script_cmd_cfg *cmd,
+			char **argv, const char *label)
+{
+	struct pending *p;
 	char why[512];
 	const char *user = cmd->user[0] ? cmd->user : n->g->script_user;
 	/* A script's own user brings its own primary group. */
 	const char *group = cmd->group[0] ? cmd->group
 			    : cmd->user[0] ? ""
 					   : n->g->script_group;
+	uid_t uid;
+	gid_t gid;
 
-	if (script_resolve_ids(user, group, &o.uid, &o.gid, why, sizeof(why)) ||
-	    script_check_cmd(cmd, o.uid, o.gid, n->g->script_security, why,
+	if (script_resolve_ids(user, group, &uid, &gid, why, sizeof(why)) ||
+	    script_check_cmd(cmd, uid, gid, n->g->script_security, why,
 			     sizeof(why))) {
 		n->st.scripts_refused++;
 		log_err("%s: not run: %s", label, why);
+		script_argv_free(argv);
 		return 0;
 	}
-	o.set_ids = o.uid != 0 || o.gid != 0;
-	o.timeout_ms = n->g->notify_timeout_s * 1000u;
-	if (spawn_run(n->sp, &o, on_script_done, n, why, sizeof(why)) < 0) {
-		n->st.scripts_failed++;
-		log_err("%s: cannot start: %s", label, why);
+	p = calloc(1, sizeof(*p));
+	if (!p) {
+		log_err("%s: out of memory", label);
+		script_argv_free(argv);
 		return 0;
 	}
-	n->st.scripts_started++;
+	p->argv = argv;
+	p->o.uid = uid;
+	p->o.gid = gid;
+	p->o.set_ids = uid != 0 || gid != 0;
+	snprintf(p->label, sizeof(p->label), "%s", label);
+	*n->tail = p;
+	n->tail = &p->next;
+	if (n->n_pending++ == 0)
+		loop_timer_at(spawner_loop(n->sp), &n->kick, loop_now_us());
 	return 1;
 }
 
@@ -162,7 +232,6 @@ static int send_one(struct notifier *n, const struct notify_cfg *nc,
 	bool configured;
 	char **argv = notify_script_argv(nc, ev, k, name, s, prio, &configured);
 	char label[160];
-	int started;
 
 	if (!configured)
 		return 0;
@@ -172,9 +241,7 @@ static int send_one(struct notifier *n, const struct notify_cfg *nc,
 		log_err("%s: out of memory", label);
 		return 0;
 	}
-	started = run_script(n, &nc->script[ev], argv, label);
-	script_argv_free(argv);
-	return started;
+	return queue_script(n, &nc->script[ev], argv, label);
 }
 
 int notifier_send(struct notifier *n, const struct notify_cfg *nc,
@@ -199,6 +266,11 @@ void notifier_priority(struct notifier *n, const struct notify_cfg *nc,
 	write_line(n, NOTIFY_INSTANCE, name,
 		   master ? NOTIFY_ST_MASTER_PRIORITY : NOTIFY_ST_BACKUP_PRIORITY,
 		   priority);
+}
+
+size_t notifier_pending(const struct notifier *n)
+{
+	return n->n_pending;
 }
 
 const struct notifier_stats *notifier_stats(const struct notifier *n)

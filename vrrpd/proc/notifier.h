@@ -42,8 +42,10 @@ int notifier_reconfigure(struct notifier *n, const struct script_global_cfg *g,
 
 /* A transition of an instance (priority: its effective priority) or a
  * group: the state's own script, then the generic one (keepalived's
- * order), then the FIFO line. nc may be NULL (FIFO only). Returns the
- * number of scripts started. */
+ * order), then the FIFO line. nc may be NULL (FIFO only). The scripts
+ * are checked at once (a refusal is logged now) and started from the
+ * loop, a few per turn, in order: a mass failover never holds the loop.
+ * Returns the number of scripts queued. */
 int notifier_send(struct notifier *n, const struct notify_cfg *nc,
 		  enum notify_kind k, const char *name, enum notify_state s,
 		  unsigned priority);
@@ -52,6 +54,8 @@ int notifier_send(struct notifier *n, const struct notify_cfg *nc,
 void notifier_priority(struct notifier *n, const struct notify_cfg *nc,
 		       const char *name, bool master, unsigned priority);
 
+/* Scripts queued and not started yet. */
+size_t notifier_pending(const struct notifier *n);
 const struct notifier_stats *notifier_stats(const struct notifier *n);
 
 #endif

@@ -108,6 +108,11 @@ size_t spawner_running(const struct spawner *s)
 	return s->n_running;
 }
 
+struct loop *spawner_loop(const struct spawner *s)
+{
+	return s->loop;
+}
+
 /* Keep the first SPAWN_STDERR_MAX bytes, count the rest. */
 static void drain_stderr(struct child *c)
 {

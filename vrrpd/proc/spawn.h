@@ -73,6 +73,7 @@ pid_t spawn_run(struct spawner *s, const struct spawn_opts *o,
 void spawn_detach(struct spawner *s, pid_t pid);
 
 size_t spawner_running(const struct spawner *s);
+struct loop *spawner_loop(const struct spawner *s);
 
 /* "exit 0", "exit 3", "signal 9", "timed out after 2000 ms" */
 void spawn_describe(const struct spawn_result *r, uint32_t timeout_ms,

@@ -166,20 +166,29 @@ static void start(struct track_runner *r, size_t k, uint64_t now_us)
 	script_argv_free(argv);
 }
 
+/* Starting a process holds the loop until the child has exec'd (about a
+ * millisecond): at most TRACK_RUNNER_BURST starts per turn, then the
+ * loop serves sockets and timers before the next ones. */
 static void on_timer(void *arg)
 {
 	struct track_runner *r = arg;
 	uint64_t now = loop_now_us();
+	unsigned started = 0;
 
 	for (size_t k = 0; r->set && k < r->set->n_trackers; k++) {
 		struct tracker *t = &r->set->trackers[k];
 
 		if (t->cfg->type != TRACK_SCRIPT || now < t->next_run_us)
 			continue;
-		if (t->running)
+		if (t->running) {
 			tracker_script_skip(t, now);
-		else
-			start(r, k, now);
+			continue;
+		}
+		if (started++ == TRACK_RUNNER_BURST) {
+			loop_timer_at(r->loop, &r->timer, now);
+			return;
+		}
+		start(r, k, now);
 	}
 	arm(r);
 }

@@ -22,6 +22,9 @@ struct loop;
 struct spawner;
 struct track_runner;
 
+/* Script starts per loop turn (see on_timer() in track_runner.c). */
+#define TRACK_RUNNER_BURST 2
+
 typedef void (*track_change_cb)(void *arg, struct tracker *t);
 
 struct track_runner *track_runner_new(struct loop *l, struct spawner *sp,

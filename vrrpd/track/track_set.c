@@ -166,6 +166,26 @@ static int add_links(struct track_set *s, size_t i, const struct follow_cfg *f,
 	return 0;
 }
 
+/* A hundred scripts due at the same instant would start back to back
+ * and hold the loop for all their process starts at once: the j-th of n
+ * scripts first runs j/n of its interval from now, so starts are spread
+ * evenly (and every script still runs within its first interval). */
+static void spread_first_runs(struct track_set *s, uint64_t now_us)
+{
+	size_t n = 0, j = 0;
+
+	for (size_t k = 0; k < s->n_trackers; k++)
+		n += s->trackers[k].cfg->type == TRACK_SCRIPT;
+	for (size_t k = 0; k < s->n_trackers; k++) {
+		struct tracker *t = &s->trackers[k];
+
+		if (t->cfg->type != TRACK_SCRIPT)
+			continue;
+		t->next_run_us = now_us + (uint64_t)t->cfg->interval_ms * 1000u *
+						  j++ / n;
+	}
+}
+
 static int build_trackers(struct track_set *s, const struct vrrpd_config *c,
 			  uint64_t now_us, char *err, size_t errlen)
 {
@@ -196,6 +216,7 @@ static int build_trackers(struct track_set *s, const struct vrrpd_config *c,
 			tracker_init(&s->trackers[s->n_trackers++],
 				     &c->tracking.trackers[k], now_us);
 	}
+	spread_first_runs(s, now_us);
 	rc = 0;
 out:
 	free(used);
