@@ -499,9 +499,13 @@ static void test_set_carry(void **state)
 	assert_int_equal(a->streak, 1);
 	assert_ptr_equal(a->cfg, &cb.tracking.trackers[0]);
 	assert_true(tracker_script_result(a, SCRIPT_FAILURE, 6));
-	/* Changed "b" starts afresh. */
+	/* Changed "b" starts afresh, the second of two scripts: half its
+	 * interval after the build (first runs are spread). */
 	assert_true(b->ok);
-	assert_int_equal(b->next_run_us, 5);
+	assert_int_equal(b->streak, 0);
+	assert_int_equal(b->next_run_us, 5 + 500 * MS);
+	/* "a" kept its own phase from the first set. */
+	assert_int_equal(a->next_run_us, 0);
 	track_set_free(&sa);
 	track_set_free(&sb);
 	vrrpd_config_free(&ca);
