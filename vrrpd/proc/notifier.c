@@ -29,6 +29,7 @@ struct pending {
 
 struct notifier {
 	struct spawner *sp;
+	struct loop *loop;        /* the spawner's; may outlive it */
 	struct loop_timer kick;
 	struct pending *head, **tail;
 	size_t n_pending;
@@ -75,6 +76,7 @@ struct notifier *notifier_new(struct spawner *sp,
 		return NULL;
 	}
 	n->sp = sp;
+	n->loop = spawner_loop(sp);
 	n->fifo = -1;
 	n->tail = &n->head;
 	loop_timer_init(&n->kick, start_pending, n);
@@ -89,7 +91,7 @@ void notifier_free(struct notifier *n)
 {
 	if (!n)
 		return;
-	loop_timer_cancel(spawner_loop(n->sp), &n->kick);
+	loop_timer_cancel(n->loop, &n->kick);
 	while (n->head) {
 		struct pending *p = n->head;
 
@@ -181,7 +183,7 @@ static void start_pending(void *arg)
 		free(p);
 	}
 	if (n->head)
-		loop_timer_at(spawner_loop(n->sp), &n->kick, loop_now_us());
+		loop_timer_at(n->loop, &n->kick, loop_now_us());
 }
 
 /* Check now (a refusal is logged at the transition), start from the
@@ -221,7 +223,7 @@ static int queue_script(struct notifier *n, const struct script_cmd_cfg *cmd,
 	*n->tail = p;
 	n->tail = &p->next;
 	if (n->n_pending++ == 0)
-		loop_timer_at(spawner_loop(n->sp), &n->kick, loop_now_us());
+		loop_timer_at(n->loop, &n->kick, loop_now_us());
 	return 1;
 }
 
