@@ -284,6 +284,9 @@ static const struct bad_case bad_cases[] = {
 	{"bad user name",
 	 TOP("\"global\": {\"script-user\": \"a b\"}"),
 	 "/vrrpd:vrrpd/global/script-user", "user or group name"},
+	{"tracked interface ..",
+	 TOP("\"track\": {\"interface\": [{\"name\": \"..\"}]}"),
+	 "/vrrpd:vrrpd/track/interface/name", "not valid interface names"},
 	{"bad tracker name",
 	 TOP("\"track\": {\"script\": [{\"name\": \"a b\", \"command\":"
 	     " [\"/bin/true\"]}]}"),
