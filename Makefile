@@ -53,10 +53,12 @@ $(BUILD)/%.o: %.c
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 # The YANG module is compiled into the daemon so it never depends on an
-# installed path; yang/vrrpd.yang stays the single source.
-$(BUILD)/gen/yang_module.c: yang/vrrpd.yang scripts/embed-yang.sh
+# installed path; yang/vrrpd.yang (with its submodule vrrpd-tracking.yang)
+# stays the single source.
+YANG_SRC := yang/vrrpd.yang yang/vrrpd-tracking.yang
+$(BUILD)/gen/yang_module.c: $(YANG_SRC) scripts/embed-yang.sh
 	@mkdir -p $(dir $@)
-	sh scripts/embed-yang.sh $< > $@
+	sh scripts/embed-yang.sh $(YANG_SRC) > $@
 
 $(BUILD)/gen/yang_module.o: $(BUILD)/gen/yang_module.c
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
@@ -68,8 +70,8 @@ $(GEN_CLI): scripts/gen-cli-opts.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(ALL_LDFLAGS) $(shell pkg-config --libs libyang)
 
-$(BUILD)/gen/cli_opts.inc: yang/vrrpd.yang $(GEN_CLI)
-	$(GEN_CLI) $< > $@.tmp && mv $@.tmp $@
+$(BUILD)/gen/cli_opts.inc: $(YANG_SRC) $(GEN_CLI)
+	$(GEN_CLI) yang/vrrpd.yang > $@.tmp && mv $@.tmp $@
 
 $(BUILD)/vrrpctl/commands.o $(BUILD)/tests/unit/test_commands.o: $(BUILD)/gen/cli_opts.inc
 
@@ -146,7 +148,7 @@ install: all
 	install -m 0644 man/*.8 $(DESTDIR)$(PREFIX)/share/man/man8/
 	install -m 0644 man/*.5 $(DESTDIR)$(PREFIX)/share/man/man5/
 	install -m 0644 man/*.7 $(DESTDIR)$(PREFIX)/share/man/man7/
-	install -m 0644 yang/vrrpd.yang $(DESTDIR)$(PREFIX)/share/vrrpd/yang/
+	install -m 0644 $(YANG_SRC) $(DESTDIR)$(PREFIX)/share/vrrpd/yang/
 
 clean:
 	rm -rf build build-asan build-clang vrrpd/vrrpd vrrpctl/vrrpctl

@@ -72,6 +72,19 @@ static const struct shell_rule rules[] = {
 	{ "instance/unicast/peer/max-ttl", NULL, NULL, NULL, false, false,
 	  "per-peer TTL bounds are not part of the unicast-peer shorthand: set "
 	  "them in the startup file or with config.replace" },
+	/* Trackers and notify scripts an instance follows: lists of their own,
+	 * set in the startup file or with config.replace. */
+	{ "instance/track/", NULL, NULL, NULL, false, false,
+	  "tracking references: set them in the startup file or with "
+	  "config.replace" },
+	{ "instance/notify/", NULL, NULL, NULL, false, false,
+	  "notify scripts: set them in the startup file or with config.replace" },
+	{ "track/", NULL, NULL, NULL, false, false,
+	  "trackers: vrrpctl has no command for them yet; set them in the "
+	  "startup file or with config.replace" },
+	{ "sync-group/", NULL, NULL, NULL, false, false,
+	  "sync groups: vrrpctl has no command for them yet; set them in the "
+	  "startup file or with config.replace" },
 	{ "global/", NULL, NULL, NULL, false, false,
 	  "daemon-wide: vrrpctl has no command for global settings; set them in "
 	  "the startup file or with config.replace" },
@@ -446,8 +459,13 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: gen-cli-opts yang/vrrpd.yang\n");
 		return 2;
 	}
-	/* ietf-inet-types and ietf-yang-types are built into libyang. */
-	if (ly_ctx_new(NULL, LY_CTX_NO_YANGLIBRARY | LY_CTX_DISABLE_SEARCHDIRS,
+	/* ietf-inet-types and ietf-yang-types are built into libyang; the
+	 * module's submodules (vrrpd-tracking) sit beside it. */
+	char dir[1024];
+	const char *slash = strrchr(argv[1], '/');
+	snprintf(dir, sizeof(dir), "%.*s", slash ? (int)(slash - argv[1]) : 1,
+		 slash ? argv[1] : ".");
+	if (ly_ctx_new(dir, LY_CTX_NO_YANGLIBRARY | LY_CTX_DISABLE_SEARCHDIR_CWD,
 		       &ctx) != LY_SUCCESS ||
 	    lys_parse_path(ctx, argv[1], LYS_IN_YANG, &mod) != LY_SUCCESS ||
 	    collect(mod, &l) < 0) {

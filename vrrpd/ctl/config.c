@@ -12,6 +12,7 @@ void vrrpd_config_free(struct vrrpd_config *c)
 		return;
 	for (size_t i = 0; i < c->n_instances; i++)
 		instance_cfg_release(&c->instances[i]);
+	tracking_cfg_free(&c->tracking);
 	free(c->instances);
 	c->instances = NULL;
 	c->n_instances = 0;
@@ -21,6 +22,7 @@ void instance_cfg_release(struct instance_cfg *c)
 {
 	free(c->vips);
 	free(c->ucast.peers);
+	follow_cfg_free(&c->follow);
 	c->vips = NULL;
 	c->ucast.peers = NULL;
 	c->n_vips = c->ucast.n_peers = 0;
@@ -52,6 +54,11 @@ int instance_cfg_copy(struct instance_cfg *dst, const struct instance_cfg *src)
 	*dst = *src;
 	dst->vips = v;
 	dst->ucast.peers = p;
+	if (follow_cfg_copy(&dst->follow, &src->follow) < 0) {
+		free(v);
+		free(p);
+		return -1;
+	}
 	return 0;
 }
 
@@ -128,6 +135,13 @@ static bool eq_vips(const struct instance_cfg *a, const struct instance_cfg *b)
 	return true;
 }
 
+/* What the instance follows: trackers (with its own weights) and notify
+ * scripts; applied in place by the tracking subsystem. */
+static bool eq_follow(const struct instance_cfg *a, const struct instance_cfg *b)
+{
+	return follow_cfg_equal(&a->follow, &b->follow);
+}
+
 static bool eq_src(const struct instance_cfg *a, const struct instance_cfg *b)
 {
 	return vaddr_cmp(&a->src, &b->src) == 0;
@@ -195,6 +209,10 @@ const struct instance_field instance_fields[] = {
 	{ "unicast/peer/address", FIELD_RESTART, eq_ucast_mode },
 	{ "unicast/peer/min-ttl", FIELD_IN_PLACE, eq_ucast_peers },
 	{ "unicast/peer/max-ttl", FIELD_IN_PLACE, eq_ucast_peers },
+	/* Whole subtrees (a path ending in '/'): every leaf below shares the
+	 * comparison; tests/unit/test_config.c changes one per subtree. */
+	{ "track/", FIELD_IN_PLACE, eq_follow },
+	{ "notify/", FIELD_IN_PLACE, eq_follow },
 	{ NULL, FIELD_KEY, NULL },
 };
 

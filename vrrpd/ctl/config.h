@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "config_track.h"
 #include "vaddr.h"
 
 #define VRRP_NAME_MAX 64
@@ -63,6 +64,7 @@ struct instance_cfg {
 	struct vmac_cfg vmac;
 	size_t n_vips;
 	struct vip_cfg *vips;
+	struct follow_cfg follow; /* trackers followed, notify scripts */
 };
 
 struct global_cfg {
@@ -74,12 +76,14 @@ struct global_cfg {
 	unsigned garp_refresh_s; /* periodic refresh while master; 0 = off */
 	bool check_adv_addrs;    /* default true; keepalived vrrp_skip_check_adv_addr */
 	bool check_unicast_src;  /* default false; keepalived vrrp_check_unicast_src */
+	struct script_global_cfg scripts;
 };
 
 struct vrrpd_config {
 	struct global_cfg global;
 	size_t n_instances;
 	struct instance_cfg *instances;
+	struct tracking_cfg tracking; /* named trackers, sync groups */
 };
 
 /* How a change of one leaf of an instance is applied. */

@@ -14,8 +14,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Generated from yang/vrrpd.yang by scripts/embed-yang.sh. */
+/* Generated from yang/vrrpd.yang and yang/vrrpd-tracking.yang by
+ * scripts/embed-yang.sh. */
 extern const char vrrpd_yang_module[];
+extern const char vrrpd_tracking_yang_module[];
 
 /* A configuration file larger than this is certainly not ours. */
 #define MODEL_FILE_MAX (4u << 20)
@@ -161,6 +163,27 @@ static void err_from_ly(struct model *m, const char *json,
 		snprintf(err->msg + n, sizeof(err->msg) - n, " (line %ld)", line);
 }
 
+/* Search directories are off, so libyang asks here for the submodules the
+ * compiled-in module includes; only ours are known. */
+static LY_ERR submodule_text(const char *mod_name, const char *mod_rev,
+			     const char *submod_name, const char *submod_rev,
+			     void *user_data, LYS_INFORMAT *format,
+			     const char **module_data,
+			     void (**free_module_data)(void *model_data,
+						       void *user_data))
+{
+	(void)mod_rev;
+	(void)submod_rev;
+	(void)user_data;
+	if (!submod_name || strcmp(mod_name, "vrrpd") != 0 ||
+	    strcmp(submod_name, "vrrpd-tracking") != 0)
+		return LY_ENOTFOUND;
+	*format = LYS_IN_YANG;
+	*module_data = vrrpd_tracking_yang_module;
+	*free_module_data = NULL;
+	return LY_SUCCESS;
+}
+
 struct model *model_new(struct model_error *err)
 {
 	struct model *m = calloc(1, sizeof(*m));
@@ -184,6 +207,7 @@ struct model *model_new(struct model_error *err)
 		err_set(err, "", "cannot create the libyang context");
 		goto fail;
 	}
+	ly_ctx_set_module_imp_clb(m->ctx, submodule_text, NULL);
 	if (lys_parse_mem(m->ctx, vrrpd_yang_module, LYS_IN_YANG, &mod) !=
 	    LY_SUCCESS) {
 		const struct ly_err_item *e = ly_err_last(m->ctx);

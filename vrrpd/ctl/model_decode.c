@@ -4,6 +4,7 @@
  * refuses anything that would not fit the C structs (a tree built by hand
  * and never validated), so the engine can trust what it gets. */
 #include "model.h"
+#include "model_decode.h"
 
 #include <arpa/inet.h>
 #include <libyang/libyang.h>
@@ -15,7 +16,7 @@
 /* The value of a leaf child: the data node's canonical value, else the
  * schema default (a tree that was not validated has no implicit nodes),
  * else NULL. */
-static const char *leaf_value(const struct lyd_node *parent, const char *name)
+const char *md_leaf_value(const struct lyd_node *parent, const char *name)
 {
 	const struct lyd_node *n;
 	const struct lysc_node *s;
@@ -34,7 +35,7 @@ static const char *leaf_value(const struct lyd_node *parent, const char *name)
 			  : NULL;
 }
 
-static const struct lyd_node *child_node(const struct lyd_node *parent,
+const struct lyd_node *md_child_node(const struct lyd_node *parent,
 					 const char *name)
 {
 	const struct lyd_node *n;
@@ -46,11 +47,7 @@ static const struct lyd_node *child_node(const struct lyd_node *parent,
 	return NULL;
 }
 
-static int fail(struct model_error *err, const struct lyd_node *parent,
-		const char *name, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static int fail(struct model_error *err, const struct lyd_node *parent,
+int md_fail(struct model_error *err, const struct lyd_node *parent,
 		const char *name, const char *fmt, ...)
 {
 	char path[400] = "/";
@@ -70,44 +67,44 @@ static int fail(struct model_error *err, const struct lyd_node *parent,
 
 /* An unsigned leaf in [min, max]; an absent leaf without a default is an
  * error. */
-static int get_uint(const struct lyd_node *parent, const char *name,
+int md_get_uint(const struct lyd_node *parent, const char *name,
 		    unsigned long min, unsigned long max, unsigned long *out,
 		    struct model_error *err)
 {
-	const char *v = leaf_value(parent, name);
+	const char *v = md_leaf_value(parent, name);
 	char *end;
 
 	if (!v)
-		return fail(err, parent, name, "missing value");
+		return md_fail(err, parent, name, "missing value");
 	*out = strtoul(v, &end, 10);
 	if (*end != '\0' || *out < min || *out > max)
-		return fail(err, parent, name, "value %s not in %lu..%lu", v,
+		return md_fail(err, parent, name, "value %s not in %lu..%lu", v,
 			    min, max);
 	return 0;
 }
 
-static int get_bool(const struct lyd_node *parent, const char *name, bool *out,
+int md_get_bool(const struct lyd_node *parent, const char *name, bool *out,
 		    struct model_error *err)
 {
-	const char *v = leaf_value(parent, name);
+	const char *v = md_leaf_value(parent, name);
 
 	if (!v)
-		return fail(err, parent, name, "missing value");
+		return md_fail(err, parent, name, "missing value");
 	*out = strcmp(v, "true") == 0;
 	return 0;
 }
 
 /* Copy a string leaf into a fixed buffer; absent = "" unless required. */
-static int get_str(const struct lyd_node *parent, const char *name, char *dst,
+int md_get_str(const struct lyd_node *parent, const char *name, char *dst,
 		   size_t len, bool required, struct model_error *err)
 {
-	const char *v = leaf_value(parent, name);
+	const char *v = md_leaf_value(parent, name);
 
 	dst[0] = '\0';
 	if (!v)
-		return required ? fail(err, parent, name, "missing value") : 0;
+		return required ? md_fail(err, parent, name, "missing value") : 0;
 	if (strlen(v) >= len)
-		return fail(err, parent, name, "longer than %zu characters",
+		return md_fail(err, parent, name, "longer than %zu characters",
 			    len - 1);
 	memcpy(dst, v, strlen(v) + 1);
 	return 0;
@@ -116,10 +113,10 @@ static int get_str(const struct lyd_node *parent, const char *name, char *dst,
 static int get_addr(const struct lyd_node *parent, const char *name,
 		    struct vaddr *a, struct model_error *err)
 {
-	const char *v = leaf_value(parent, name);
+	const char *v = md_leaf_value(parent, name);
 
 	if (!v || vaddr_parse(v, a, NULL) != 0)
-		return fail(err, parent, name, "not an IP address: %s",
+		return md_fail(err, parent, name, "not an IP address: %s",
 			    v ? v : "(missing)");
 	return 0;
 }
@@ -138,6 +135,7 @@ static void global_defaults(struct global_cfg *g)
 	g->garp_repeat = 5;
 	g->garp_refresh_s = 0;
 	g->check_adv_addrs = true;
+	md_script_global_defaults(&g->scripts);
 }
 
 static int decode_global(const struct lyd_node *g, struct global_cfg *out,
@@ -145,23 +143,23 @@ static int decode_global(const struct lyd_node *g, struct global_cfg *out,
 {
 	unsigned long v;
 
-	if (get_str(g, "router-id", out->router_id, sizeof(out->router_id),
+	if (md_get_str(g, "router-id", out->router_id, sizeof(out->router_id),
 		    false, err) ||
 	    get_addr(g, "multicast-group-v4", &out->group4, err) ||
 	    get_addr(g, "multicast-group-v6", &out->group6, err) ||
-	    get_bool(g, "check-unicast-source", &out->check_unicast_src, err) ||
-	    get_bool(g, "check-advert-addresses", &out->check_adv_addrs, err))
+	    md_get_bool(g, "check-unicast-source", &out->check_unicast_src, err) ||
+	    md_get_bool(g, "check-advert-addresses", &out->check_adv_addrs, err))
 		return -1;
-	if (get_uint(g, "garp-master-delay", 0, UINT16_MAX, &v, err))
+	if (md_get_uint(g, "garp-master-delay", 0, UINT16_MAX, &v, err))
 		return -1;
 	out->garp_delay_s = (unsigned)v;
-	if (get_uint(g, "garp-master-repeat", 1, UINT8_MAX, &v, err))
+	if (md_get_uint(g, "garp-master-repeat", 1, UINT8_MAX, &v, err))
 		return -1;
 	out->garp_repeat = (unsigned)v;
-	if (get_uint(g, "garp-master-refresh", 0, UINT16_MAX, &v, err))
+	if (md_get_uint(g, "garp-master-refresh", 0, UINT16_MAX, &v, err))
 		return -1;
 	out->garp_refresh_s = (unsigned)v;
-	return 0;
+	return md_decode_script_global(g, &out->scripts, err);
 }
 
 static int decode_vip(const struct lyd_node *va, int af, struct vip_cfg *vip,
@@ -173,18 +171,18 @@ static int decode_vip(const struct lyd_node *va, int af, struct vip_cfg *vip,
 	if (get_addr(va, "address", &vip->addr, err))
 		return -1;
 	if (vip->addr.af != af)
-		return fail(err, va, "address",
+		return md_fail(err, va, "address",
 			    "address family differs from the instance's");
 	max = af == AF_INET ? 32 : 128;
 	/* RFC 5798 leaves the prefix to the operator; no prefix = host. */
-	if (leaf_value(va, "prefix-length")) {
-		if (get_uint(va, "prefix-length", 1, max, &plen, err))
+	if (md_leaf_value(va, "prefix-length")) {
+		if (md_get_uint(va, "prefix-length", 1, max, &plen, err))
 			return -1;
 	} else {
 		plen = max;
 	}
 	vip->plen = (uint8_t)plen;
-	return get_str(va, "device", vip->dev, sizeof(vip->dev), false, err);
+	return md_get_str(va, "device", vip->dev, sizeof(vip->dev), false, err);
 }
 
 static int decode_vips(const struct lyd_node *inst, struct instance_cfg *ic,
@@ -198,11 +196,11 @@ static int decode_vips(const struct lyd_node *inst, struct instance_cfg *ic,
 			count++;
 	}
 	if (count == 0)
-		return fail(err, inst, "virtual-address",
+		return md_fail(err, inst, "virtual-address",
 			    "at least one virtual address is required");
 	ic->vips = calloc(count, sizeof(*ic->vips));
 	if (!ic->vips)
-		return fail(err, inst, NULL, "out of memory");
+		return md_fail(err, inst, NULL, "out of memory");
 	LY_LIST_FOR(lyd_child(inst), n) {
 		if (!n->schema || strcmp(LYD_NAME(n), "virtual-address"))
 			continue;
@@ -216,18 +214,18 @@ static int decode_vips(const struct lyd_node *inst, struct instance_cfg *ic,
 static int decode_auth(const struct lyd_node *inst, struct instance_cfg *ic,
 		       struct model_error *err)
 {
-	const struct lyd_node *auth = child_node(inst, "authentication");
-	const char *type = auth ? leaf_value(auth, "type") : NULL;
+	const struct lyd_node *auth = md_child_node(inst, "authentication");
+	const char *type = auth ? md_leaf_value(auth, "type") : NULL;
 
 	ic->auth = AUTH_CFG_NONE;
 	ic->auth_pass[0] = '\0';
 	if (!type || strcmp(type, "none") == 0)
 		return 0;
 	if (strcmp(type, "simple-password") != 0)
-		return fail(err, auth, "type", "unknown authentication type %s",
+		return md_fail(err, auth, "type", "unknown authentication type %s",
 			    type);
 	ic->auth = AUTH_CFG_SIMPLE;
-	return get_str(auth, "password", ic->auth_pass, sizeof(ic->auth_pass),
+	return md_get_str(auth, "password", ic->auth_pass, sizeof(ic->auth_pass),
 		       true, err);
 }
 
@@ -236,19 +234,19 @@ static int decode_numbers(const struct lyd_node *inst, struct instance_cfg *ic,
 {
 	unsigned long v;
 
-	if (get_uint(inst, "vrid", 1, 255, &v, err))
+	if (md_get_uint(inst, "vrid", 1, 255, &v, err))
 		return -1;
 	ic->vrid = (uint8_t)v;
-	if (get_uint(inst, "version", 2, 3, &v, err))
+	if (md_get_uint(inst, "version", 2, 3, &v, err))
 		return -1;
 	ic->version = (uint8_t)v;
-	if (get_uint(inst, "priority", 1, 255, &v, err))
+	if (md_get_uint(inst, "priority", 1, 255, &v, err))
 		return -1;
 	ic->priority = (uint8_t)v;
-	if (get_uint(inst, "preempt-delay", 0, 3600, &v, err))
+	if (md_get_uint(inst, "preempt-delay", 0, 3600, &v, err))
 		return -1;
 	ic->preempt_delay_s = (uint16_t)v;
-	if (get_uint(inst, "advertisement-interval", 1, 25500, &v, err))
+	if (md_get_uint(inst, "advertisement-interval", 1, 25500, &v, err))
 		return -1;
 	ic->adv_interval_cs = (uint16_t)v;
 	return 0;
@@ -260,9 +258,9 @@ static int get_ttl(const struct lyd_node *peer, const char *name, int *out,
 	unsigned long v;
 
 	*out = -1;
-	if (!leaf_value(peer, name))
+	if (!md_leaf_value(peer, name))
 		return 0;
-	if (get_uint(peer, name, 0, 255, &v, err))
+	if (md_get_uint(peer, name, 0, 255, &v, err))
 		return -1;
 	*out = (int)v;
 	return 0;
@@ -271,16 +269,16 @@ static int get_ttl(const struct lyd_node *peer, const char *name, int *out,
 static int decode_vmac(const struct lyd_node *inst, struct instance_cfg *ic,
 		       struct model_error *err)
 {
-	const struct lyd_node *vm = child_node(inst, "virtual-mac");
+	const struct lyd_node *vm = md_child_node(inst, "virtual-mac");
 
 	memset(&ic->vmac, 0, sizeof(ic->vmac));
 	if (!vm)
 		return 0;
-	if (get_bool(vm, "enabled", &ic->vmac.enabled, err) ||
-	    get_bool(vm, "transmit-on-base", &ic->vmac.xmit_base, err))
+	if (md_get_bool(vm, "enabled", &ic->vmac.enabled, err) ||
+	    md_get_bool(vm, "transmit-on-base", &ic->vmac.xmit_base, err))
 		return -1;
-	if (leaf_value(vm, "interface"))
-		return get_str(vm, "interface", ic->vmac.ifname,
+	if (md_leaf_value(vm, "interface"))
+		return md_get_str(vm, "interface", ic->vmac.ifname,
 			       sizeof(ic->vmac.ifname), true, err);
 	snprintf(ic->vmac.ifname, sizeof(ic->vmac.ifname), "%s.%u",
 		 ic->af == AF_INET6 ? "vrrp6" : "vrrp", ic->vrid);
@@ -291,7 +289,7 @@ static int decode_vmac(const struct lyd_node *inst, struct instance_cfg *ic,
 static int decode_unicast(const struct lyd_node *inst, const struct global_cfg *g,
 			  struct unicast_cfg *u, struct model_error *err)
 {
-	const struct lyd_node *uc = child_node(inst, "unicast"), *n;
+	const struct lyd_node *uc = md_child_node(inst, "unicast"), *n;
 	unsigned long v;
 	size_t count = 0;
 
@@ -300,12 +298,12 @@ static int decode_unicast(const struct lyd_node *inst, const struct global_cfg *
 	u->check_src = g->check_unicast_src;
 	if (!uc)
 		return 0;
-	if (get_uint(uc, "ttl", 1, 255, &v, err) ||
-	    get_bool(uc, "fault-no-peer", &u->fault_no_peer, err))
+	if (md_get_uint(uc, "ttl", 1, 255, &v, err) ||
+	    md_get_bool(uc, "fault-no-peer", &u->fault_no_peer, err))
 		return -1;
 	u->ttl = (uint8_t)v;
-	if (leaf_value(uc, "check-source") &&
-	    get_bool(uc, "check-source", &u->check_src, err))
+	if (md_leaf_value(uc, "check-source") &&
+	    md_get_bool(uc, "check-source", &u->check_src, err))
 		return -1;
 	LY_LIST_FOR(lyd_child(uc), n)
 		count += n->schema && strcmp(LYD_NAME(n), "peer") == 0;
@@ -313,7 +311,7 @@ static int decode_unicast(const struct lyd_node *inst, const struct global_cfg *
 		return 0;
 	u->peers = calloc(count, sizeof(*u->peers));
 	if (!u->peers)
-		return fail(err, uc, NULL, "out of memory");
+		return md_fail(err, uc, NULL, "out of memory");
 	LY_LIST_FOR(lyd_child(uc), n) {
 		if (!n->schema || strcmp(LYD_NAME(n), "peer"))
 			continue;
@@ -334,38 +332,38 @@ static int decode_instance(const struct lyd_node *inst,
 {
 	const char *v;
 
-	if (get_str(inst, "name", ic->name, sizeof(ic->name), true, err) ||
-	    get_str(inst, "interface", ic->ifname, sizeof(ic->ifname), true,
+	if (md_get_str(inst, "name", ic->name, sizeof(ic->name), true, err) ||
+	    md_get_str(inst, "interface", ic->ifname, sizeof(ic->ifname), true,
 		    err) ||
 	    decode_numbers(inst, ic, err) ||
-	    get_bool(inst, "preempt", &ic->preempt, err) ||
-	    get_bool(inst, "accept-mode", &ic->accept_mode, err))
+	    md_get_bool(inst, "preempt", &ic->preempt, err) ||
+	    md_get_bool(inst, "accept-mode", &ic->accept_mode, err))
 		return -1;
 
-	v = leaf_value(inst, "address-family");
+	v = md_leaf_value(inst, "address-family");
 	ic->af = v && strcmp(v, "ipv6") == 0 ? AF_INET6 : AF_INET;
-	v = leaf_value(inst, "initial-state");
+	v = md_leaf_value(inst, "initial-state");
 	ic->start_as_master = v && strcmp(v, "master") == 0;
 
 	/* An instance without its own group uses the global one of its
 	 * family (keepalived vrrp_mcast_group4/6). */
-	if (leaf_value(inst, "multicast-group")) {
+	if (md_leaf_value(inst, "multicast-group")) {
 		if (get_addr(inst, "multicast-group", &ic->group, err))
 			return -1;
 		if (ic->group.af != ic->af)
-			return fail(err, inst, "multicast-group",
+			return md_fail(err, inst, "multicast-group",
 				    "address family differs from the instance's");
 	} else {
 		ic->group = ic->af == AF_INET ? g->group4 : g->group6;
 	}
 	memset(&ic->src, 0, sizeof(ic->src));
-	if (leaf_value(inst, "source-address") &&
+	if (md_leaf_value(inst, "source-address") &&
 	    get_addr(inst, "source-address", &ic->src, err))
 		return -1;
 	if (decode_auth(inst, ic, err) || decode_unicast(inst, g, &ic->ucast, err) ||
-	    decode_vmac(inst, ic, err))
+	    decode_vmac(inst, ic, err) || decode_vips(inst, ic, err))
 		return -1;
-	return decode_vips(inst, ic, err);
+	return md_decode_follow(inst, &ic->follow, err);
 }
 
 /* The top-level vrrpd container among the tree's siblings, or NULL. */
@@ -393,19 +391,23 @@ int model_tree_to_config(const struct lyd_node *tree, struct vrrpd_config *out,
 	if (!top)
 		return 0;
 
-	global = child_node(top, "global");
+	global = md_child_node(top, "global");
 	if (global && decode_global(global, &out->global, err))
 		return -1;
+	if (md_decode_tracking(top, &out->tracking, err)) {
+		vrrpd_config_free(out);
+		return -1;
+	}
 
 	LY_LIST_FOR(lyd_child(top), n) {
 		if (n->schema && strcmp(LYD_NAME(n), "instance") == 0)
 			count++;
 	}
-	if (count == 0)
-		return 0;
-	out->instances = calloc(count, sizeof(*out->instances));
-	if (!out->instances)
-		return fail(err, top, NULL, "out of memory");
+	out->instances = count ? calloc(count, sizeof(*out->instances)) : NULL;
+	if (count && !out->instances) {
+		vrrpd_config_free(out);
+		return md_fail(err, top, NULL, "out of memory");
+	}
 	LY_LIST_FOR(lyd_child(top), n) {
 		if (!n->schema || strcmp(LYD_NAME(n), "instance"))
 			continue;
@@ -416,6 +418,10 @@ int model_tree_to_config(const struct lyd_node *tree, struct vrrpd_config *out,
 			vrrpd_config_free(out);
 			return -1;
 		}
+	}
+	if (md_check_tracking_refs(out, err)) {
+		vrrpd_config_free(out);
+		return -1;
 	}
 	return 0;
 }
