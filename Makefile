@@ -18,7 +18,7 @@ WARN    := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-format-nonliteral
 CFLAGS  ?= -O2 -g
 # Folders that hold headers: lib/ (shared by every program), kaconf/ (the
 # keepalived importer), and the daemon's vrrpd/ with its parts.
-INCLUDES := -Ilib -Ikaconf -Ivrrpd -Ivrrpd/vrrp -Ivrrpd/net -Ivrrpd/ctl
+INCLUDES := -Ilib -Ikaconf -Ivrrpd -Ivrrpd/vrrp -Ivrrpd/net -Ivrrpd/ctl -Ivrrpd/track -Ivrrpd/proc
 ALL_CFLAGS := -std=gnu11 $(WARN) $(CFLAGS) $(EXTRA_CFLAGS) -D_GNU_SOURCE \
 	$(INCLUDES) -I$(BUILD) $(PKG_CFLAGS) -MMD -MP
 LDFLAGS ?=

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine_track.h"
 #include "instance.h"
 #include "log.h"
 #include "loop.h"
@@ -22,6 +23,7 @@ struct engine {
 	struct model *model;
 	struct nlw *nl;
 	struct vtab *socks;
+	struct eng_track *track;     /* trackers, notify scripts, sync groups */
 	struct instance_env env;     /* what every instance reaches */
 	struct lyd_node *tree;
 	struct vrrpd_config cfg;
@@ -190,12 +192,23 @@ static void env_flush(void *arg, struct vsock *vs)
 	vsock_flush(vs);
 }
 
-/* The state-change hook: every subscriber hears every transition. */
+static size_t index_of(const struct engine *e, const struct instance *in)
+{
+	for (size_t i = 0; i < e->ninst; i++)
+		if (e->inst[i] == in)
+			return i;
+	return (size_t)-1;
+}
+
+/* The state-change hook: notify scripts and sync groups first (they may
+ * move other instances, which publish in turn), then every subscriber. */
 static void env_publish(void *arg, struct instance *in, enum vrrp_state old_state)
 {
 	struct engine *e = arg;
 	struct instance_status st;
 
+	if (e->track)
+		eng_track_on_state(e->track, in, index_of(e, in), old_state);
 	instance_status(in, &st);
 	for (size_t i = 0; i < e->nsubs; i++)
 		e->subs[i].cb(e->subs[i].arg, &st, old_state);
@@ -309,6 +322,9 @@ static void on_idle(void *arg)
 static void on_link(void *arg, int ifindex, const char *ifname, bool up)
 {
 	struct engine *e = arg;
+
+	if (e->track)
+		eng_track_link(e->track, ifname, up);
 	for (size_t i = 0; i < e->ninst; i++) {
 		struct instance *in = e->inst[i];
 		if (in->ifindex == ifindex || (in->vmac_ifindex && in->vmac_ifindex == ifindex) ||
@@ -332,6 +348,19 @@ static void on_addr(void *arg, int ifindex)
 }
 
 /* ---- lifecycle and configuration ---- */
+
+static struct instance *track_instance_at(void *arg, size_t i)
+{
+	struct engine *e = arg;
+	return i < e->ninst ? e->inst[i] : NULL;
+}
+
+static bool track_link_up(void *arg, const char *ifname)
+{
+	struct engine *e = arg;
+	int ifi = nlw_ifindex(e->nl, ifname);
+	return ifi && nlw_link_up(e->nl, ifi);
+}
 
 struct engine *engine_new(struct loop *loop, struct model *model, char *err,
 			  size_t errlen)
@@ -364,9 +393,15 @@ struct engine *engine_new(struct loop *loop, struct model *model, char *err,
 		snprintf(err, errlen, "%s", me.msg);
 		goto fail;
 	}
+	struct eng_track_ops tops = { .arg = e, .instance_at = track_instance_at,
+				      .link_up = track_link_up };
+	e->track = eng_track_new(loop, &tops, &e->cfg.global.scripts, err, errlen);
+	if (!e->track)
+		goto fail;
 	loop_set_idle(loop, on_idle, e);
 	return e;
 fail:
+	vrrpd_config_free(&e->cfg);
 	nlw_free(e->nl);
 	vtab_free(e->socks);
 	free(e);
@@ -384,6 +419,9 @@ void engine_free(struct engine *e)
 	}
 	/* the priority-0 adverts of the masters leave before the sockets close */
 	vtab_flush_all(e->socks);
+	/* keepalived runs notify_stop at shutdown: let those scripts run */
+	eng_track_drain(e->track, e->loop, 2000000u);
+	eng_track_free(e->track);
 	free(e->inst);
 	vrrpd_config_free(&e->cfg);
 	model_tree_free(e->tree);
@@ -476,15 +514,19 @@ int engine_apply_tree(struct engine *e, struct lyd_node *tree,
 	for (size_t i = 0; i < n; i++)
 		if (!fresh[i] && !instance_cfg_equal(&ni[i]->cfg, &nc.instances[i]))
 			instance_update(ni[i], &nc.instances[i]);
+	vrrpd_config_free(&e->cfg);
+	e->cfg = nc;
+	/* Trackers follow the new configuration (they point into it), and
+	 * give every instance its effective priority before new ones start. */
+	char terr[256];
+	if (eng_track_apply(e->track, &e->cfg, terr, sizeof(terr)) < 0)
+		log_err("tracking: %s", terr);
 	/* Start new ones only once every instance is in the table, so the
 	 * primary-address choice sees every VIP on the interface. */
 	for (size_t i = 0; i < n; i++)
 		if (fresh[i])
 			instance_start(ni[i]);
 	free(fresh);
-
-	vrrpd_config_free(&e->cfg);
-	e->cfg = nc;
 	model_tree_free(e->tree);
 	e->tree = tree;
 	e->generation++;

@@ -280,16 +280,22 @@ unsigned vrrp_fsm_on_adver_timer(struct vrrp_fsm *f, uint64_t now_us)
 /* Link down: the interface cannot carry VRRP, so Fault (no priority-0
  * advert: it could not be sent). Link up from Fault: initialize again as
  * in RFC 5798 6.4.1. */
-unsigned vrrp_fsm_on_link(struct vrrp_fsm *f, uint64_t now_us, bool up)
+unsigned vrrp_fsm_on_usable(struct vrrp_fsm *f, uint64_t now_us, bool up,
+			    enum vrrp_reason why)
 {
 	f->link_up = up;
 	if (up)
-		return f->state == VRRP_STATE_FAULT ? initialize(f, now_us, VRRP_R_LINK_UP) : 0;
+		return f->state == VRRP_STATE_FAULT ? initialize(f, now_us, why) : 0;
 	if (f->state != VRRP_STATE_MASTER && f->state != VRRP_STATE_BACKUP)
 		return 0;
 	stop_timers(f);
 	forget_master(f);
-	return change_state(f, VRRP_STATE_FAULT, VRRP_R_LINK_DOWN);
+	return change_state(f, VRRP_STATE_FAULT, why);
+}
+
+unsigned vrrp_fsm_on_link(struct vrrp_fsm *f, uint64_t now_us, bool up)
+{
+	return vrrp_fsm_on_usable(f, now_us, up, up ? VRRP_R_LINK_UP : VRRP_R_LINK_DOWN);
 }
 
 /* A new priority goes out with the next advert. A backup that now outranks
@@ -331,6 +337,36 @@ unsigned vrrp_fsm_set_cfg(struct vrrp_fsm *f, uint64_t now_us,
 	if (f->state == VRRP_STATE_MASTER && cfg->adv_interval_cs != old_interval_cs) {
 		f->master_adver_interval_cs = cfg->adv_interval_cs;
 		f->adver_timer_us = deadline_us(now_us, adver_interval_us(f));
+	}
+	return 0;
+}
+
+unsigned vrrp_fsm_sync(struct vrrp_fsm *f, uint64_t now_us, enum vrrp_state to)
+{
+	if (to == f->state)
+		return 0;
+	switch (to) {
+	case VRRP_STATE_MASTER:
+		return f->state == VRRP_STATE_BACKUP ? become_master(f, now_us, VRRP_R_SYNC) : 0;
+	case VRRP_STATE_BACKUP:
+		if (f->state == VRRP_STATE_FAULT)
+			return initialize(f, now_us, VRRP_R_SYNC);
+		if (f->state != VRRP_STATE_MASTER)
+			return 0;
+		/* as a master that saw a better advert (6.4.3), without one */
+		f->adver_timer_us = 0;
+		f->master_down_timer_us =
+			deadline_us(now_us, vrrp_master_down_interval_us(f));
+		forget_master(f);
+		return change_state(f, VRRP_STATE_BACKUP, VRRP_R_SYNC);
+	case VRRP_STATE_FAULT:
+		if (f->state != VRRP_STATE_MASTER && f->state != VRRP_STATE_BACKUP)
+			return 0;
+		stop_timers(f);
+		forget_master(f);
+		return change_state(f, VRRP_STATE_FAULT, VRRP_R_SYNC);
+	case VRRP_STATE_INIT:
+		break;
 	}
 	return 0;
 }
@@ -411,6 +447,10 @@ const char *vrrp_reason_name(enum vrrp_reason r)
 		return "link-up";
 	case VRRP_R_ADMIN_FAILOVER:
 		return "admin-failover";
+	case VRRP_R_SYNC:
+		return "sync-group";
+	case VRRP_R_TRACK:
+		return "tracking";
 	}
 	return "?";
 }

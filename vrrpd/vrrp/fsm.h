@@ -35,6 +35,8 @@ enum vrrp_reason {
 	VRRP_R_LINK_DOWN,
 	VRRP_R_LINK_UP,
 	VRRP_R_ADMIN_FAILOVER,
+	VRRP_R_SYNC,             /* a member of its sync group changed */
+	VRRP_R_TRACK,            /* a tracker demands Fault, or no longer does */
 };
 
 /* Action bits returned by every event function. What a state implies
@@ -125,6 +127,9 @@ unsigned vrrp_fsm_on_adver_timer(struct vrrp_fsm *f, uint64_t now_us);
 /* Link state from netlink: down -> Fault; up from Fault -> Initialize
  * again, with the same 6.4.1 rule as startup. */
 unsigned vrrp_fsm_on_link(struct vrrp_fsm *f, uint64_t now_us, bool up);
+/* The same for any cause (a tracker demanding Fault: VRRP_R_TRACK). */
+unsigned vrrp_fsm_on_usable(struct vrrp_fsm *f, uint64_t now_us, bool up,
+			    enum vrrp_reason why);
 /* Configured priority changed; takes effect in the next advert. A backup
  * that now outranks the master preempts when its master-down timer fires
  * (lower-priority adverts are discarded), exactly as the RFC says. */
@@ -134,6 +139,12 @@ unsigned vrrp_fsm_set_priority(struct vrrp_fsm *f, uint64_t now_us,
  * preempt delay, interval); version and priority are not taken from cfg. */
 unsigned vrrp_fsm_set_cfg(struct vrrp_fsm *f, uint64_t now_us,
 			  const struct vrrp_fsm_cfg *cfg);
+/* Sync group (keepalived vrrp_sync_group): follow a member that changed
+ * to `to`. Master from Backup; Backup from Master (as if preempted) or
+ * from Fault (initialized as at link up); Fault from Backup or Master.
+ * Anything else does nothing (returns 0). */
+unsigned vrrp_fsm_sync(struct vrrp_fsm *f, uint64_t now_us, enum vrrp_state to);
+
 /* Our primary address on the interface (the advert's source, RFC 5798
  * 5.1.2.1); an unset address clears it. Returns true if it changed. */
 bool vrrp_fsm_set_primary(struct vrrp_fsm *f, const struct vaddr *primary);

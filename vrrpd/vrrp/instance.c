@@ -270,7 +270,8 @@ void instance_start(struct instance *in)
 	if (!ok && in->ifindex)
 		ILOG(warn, in, "%s is down or has no %s address", in->cfg.ifname,
 		     in->cfg.af == AF_INET ? "IPv4" : "link-local IPv6");
-	instance_apply(in, vrrp_fsm_startup(&in->fsm, ENV(in, now_us), ok));
+	instance_apply(in, vrrp_fsm_startup(&in->fsm, ENV(in, now_us),
+					    ok && !in->track_fault));
 }
 
 /* RFC 5798 6.4.3 Shutdown: the priority-0 advert and the release of the
@@ -305,7 +306,9 @@ void instance_update(struct instance *in, const struct instance_cfg *cfg)
 
 	struct vrrp_fsm_cfg fc = fsm_cfg_of(&nc);
 	unsigned acts = 0;
-	if (fc.priority != in->fsm.cfg.priority) {
+	/* A tracked instance's priority is the engine's to set, from the new
+	 * configured one, right after this (instance_set_tracking). */
+	if (!in->tracked && fc.priority != in->fsm.cfg.priority) {
 		ILOG(info, in, "priority changed from %u to %u", in->fsm.cfg.priority,
 		     fc.priority);
 		acts |= vrrp_fsm_set_priority(&in->fsm, now, fc.priority);
@@ -387,18 +390,26 @@ void instance_on_packet(struct instance *in, const struct vrrp_adv *adv,
 	instance_apply(in, acts);
 }
 
-/* Usable or not, as just found: enter or leave Fault if that changed. */
-static void usable_now(struct instance *in, bool ok)
+/* Usable or not, as just found for the link (a tracker's Fault demand
+ * counts too): enter or leave Fault if that changed. */
+static void usable_now(struct instance *in, bool link_ok)
 {
+	bool ok = link_ok && !in->track_fault;
 	bool was_ok = in->fsm.state != VRRP_STATE_FAULT &&
 		      in->fsm.state != VRRP_STATE_INIT;
-	if (ok == was_ok)
+	enum vrrp_reason why;
+
+	if (ok == was_ok || in->fsm.state == VRRP_STATE_INIT)
 		return;
-	if (!ok)
+	if (!link_ok)
 		ILOG(warn, in, "%s is down; entering fault", in->cfg.ifname);
+	else if (!ok)
+		ILOG(warn, in, "a tracker is failing; entering fault");
 	else
-		ILOG(info, in, "%s is up", in->cfg.ifname);
-	instance_apply(in, vrrp_fsm_on_link(&in->fsm, ENV(in, now_us), ok));
+		ILOG(info, in, "%s is up and no tracker demands fault", in->cfg.ifname);
+	why = !link_ok ? VRRP_R_LINK_DOWN : in->track_fault ? VRRP_R_TRACK :
+	      in->fsm.reason == VRRP_R_TRACK ? VRRP_R_TRACK : VRRP_R_LINK_UP;
+	instance_apply(in, vrrp_fsm_on_usable(&in->fsm, ENV(in, now_us), ok, why));
 	if (!ok && ENV(in, ifindex, in->cfg.ifname) != in->ifindex)
 		detach(in); /* the interface is gone, not just down */
 }
@@ -443,6 +454,36 @@ void instance_on_link(struct instance *in, int ifindex, bool up)
 		attach(in);
 	up = in->ifindex == ifindex ? up : ENV(in, link_up, in->ifindex);
 	usable_now(in, up && link_usable(in));
+}
+
+void instance_set_tracking(struct instance *in, uint8_t prio, bool fault,
+			   bool tracked)
+{
+	unsigned acts = 0;
+
+	in->tracked = tracked;
+	in->track_prio = prio;
+	if (prio != in->fsm.cfg.priority) {
+		/* keepalived's wording */
+		ILOG(info, in, "Changing effective priority from %u to %u",
+		     in->fsm.cfg.priority, prio);
+		acts = vrrp_fsm_set_priority(&in->fsm, ENV(in, now_us), prio);
+		instance_apply(in, acts);
+	}
+	if (fault == in->track_fault)
+		return;
+	in->track_fault = fault;
+	if (in->fsm.state != VRRP_STATE_INIT)
+		usable_now(in, link_usable(in));
+}
+
+void instance_sync(struct instance *in, enum vrrp_state to)
+{
+	/* A member that cannot run (its own link, its own trackers) stays
+	 * in Fault whatever the group does. */
+	if (in->fsm.state == VRRP_STATE_FAULT && (in->track_fault || !link_usable(in)))
+		return;
+	instance_apply(in, vrrp_fsm_sync(&in->fsm, ENV(in, now_us), to));
 }
 
 void instance_on_addr_removed(struct instance *in, int ifindex,

@@ -62,6 +62,11 @@ struct instance {
 	 * never removed by us (cfg.vips indexes, as addresses). */
 	struct vaddr *foreign;
 	size_t n_foreign;
+	/* Health tracking (the engine computes, track/track_set.h): the
+	 * effective priority replaces the configured one while tracked. */
+	bool tracked;
+	bool track_fault;
+	uint8_t track_prio;
 	struct loop_timer adver_t, mdown_t, garp_t;
 	struct instance_stats stats;
 	struct timespec last_transition;
@@ -105,6 +110,14 @@ void instance_on_link(struct instance *in, int ifindex, bool up);
 /* The interface's addresses changed; primary is its new primary address
  * for our family (NULL: none), computed once for every instance on it. */
 void instance_on_addr(struct instance *in, const struct vaddr *primary);
+/* The effective priority and Fault demand from the trackers the instance
+ * follows (tracked false: it follows none; prio is then the configured
+ * one). Logged as keepalived does; a change takes effect as a configured
+ * priority change would (RFC 5798 6.4.2: in the next advert). */
+void instance_set_tracking(struct instance *in, uint8_t prio, bool fault,
+			   bool tracked);
+/* Sync group: follow a member that entered `to`. */
+void instance_sync(struct instance *in, enum vrrp_state to);
 /* Address a disappeared from ifindex; a master restores its VIPs. */
 void instance_on_addr_removed(struct instance *in, int ifindex,
 			      const struct vaddr *a);
