@@ -59,6 +59,7 @@ struct rpc_caller {
 
 struct rpc_opts {
 	const char *config_path;  /* default target of config.save; may be NULL */
+	const char *save_dir;     /* config.save may also write files here; may be NULL */
 	const char *socket_path;  /* reported by daemon.info */
 };
 
@@ -71,6 +72,20 @@ void rpc_free(struct rpc *r);
  * to send (caller puts it), or NULL when there is nothing to send. */
 json_object *rpc_handle_line(struct rpc *r, struct rpc_caller *c,
 			     const char *line, size_t len);
+
+/* The same, a request at a time (see struct jsonrpc_job): the server runs
+ * rpc_job_step() within its per-iteration budget until job->j.done, then
+ * sends jsonrpc_job_take(&job->j) and frees it with jsonrpc_job_free(). c
+ * must stay valid until then. rpc_job_start returns -1 when out of
+ * memory. */
+struct rpc_job {
+	struct jsonrpc_job j;
+	struct rpc *r;
+	struct rpc_caller *c;
+};
+int rpc_job_start(struct rpc_job *job, struct rpc *r, struct rpc_caller *c,
+		  const char *line, size_t len);
+void rpc_job_step(struct rpc_job *job);
 
 /* The notification pushed to subscribers on a state change. */
 #define RPC_EVENT_STATE_CHANGED "instance.state-changed"

@@ -220,12 +220,11 @@ json_object *rpc_instance_get(struct rpc *r, struct rpc_caller *c,
 	json_object *cfg, *inst, *o;
 	const char *name;
 
-	(void)c;
 	if (rpc_params_only(params, only_name, err) < 0 ||
 	    rpc_param_string(params, "name", true, &name, err) < 0 ||
 	    find_status(r, name, &st, err) < 0)
 		return NULL;
-	cfg = rpc_running_json(r, true, err);
+	cfg = rpc_running_view(r, true, rpc_caller_masked(c), err);
 	if (!cfg)
 		return NULL;
 	inst = rpc_config_instance(cfg, name, NULL);
