@@ -299,17 +299,24 @@ static json_object *error_from(json_object *id, struct jsonrpc_err *err)
 	return r;
 }
 
-/* One element: a response object, or NULL for a notification. */
+/* One element: a response object, or NULL for a notification. *pending:
+ * the handler has more to do for this request (call again). */
 static json_object *process_one(json_object *msg, jsonrpc_handler handler,
-				void *arg)
+				void *arg, bool *pending)
 {
 	struct jsonrpc_req req;
 	struct jsonrpc_err err = {0};
 	json_object *res;
 
+	*pending = false;
 	if (jsonrpc_check_request(msg, &req, &err) < 0)
 		return error_from(req.id, &err);
 	res = handler(arg, &req, &err);
+	if (!res && err.code == JSONRPC_PENDING) {
+		json_object_put(err.data);
+		*pending = true;
+		return NULL;
+	}
 	if (req.notification) {
 		json_object_put(res);
 		json_object_put(err.data);
@@ -452,11 +459,14 @@ void jsonrpc_job_step(struct jsonrpc_job *j, jsonrpc_handler handler,
 	json_object *r, *id = NULL;
 	const char *text;
 	size_t len = 0;
+	bool pending;
 
 	if (j->done)
 		return;
 	r = process_one(j->batch ? json_object_array_get_idx(j->msg, j->next) :
-			j->msg, handler, arg);
+			j->msg, handler, arg, &pending);
+	if (pending)
+		return;
 	j->next++;
 	if (r) {
 		text = json_object_to_json_string_length(
@@ -495,6 +505,20 @@ void jsonrpc_job_step(struct jsonrpc_job *j, jsonrpc_handler handler,
 		j->msg = NULL;
 		j->done = true;
 	}
+}
+
+const char *jsonrpc_job_method(const struct jsonrpc_job *j)
+{
+	json_object *m, *v;
+
+	if (j->done || !j->msg)
+		return "-";
+	m = j->batch ? json_object_array_get_idx(j->msg, j->next) : j->msg;
+	if (!json_object_is_type(m, json_type_object) ||
+	    !json_object_object_get_ex(m, "method", &v) ||
+	    !json_object_is_type(v, json_type_string))
+		return "-";
+	return json_object_get_string(v);
 }
 
 size_t jsonrpc_job_out_bytes(const struct jsonrpc_job *j)

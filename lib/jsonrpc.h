@@ -126,8 +126,14 @@ struct jsonrpc_req {
 int jsonrpc_check_request(json_object *msg, struct jsonrpc_req *req,
 			  struct jsonrpc_err *err);
 
-/* Called once per valid request; returns the result (new reference) or
- * NULL with err filled. The result of a notification is discarded. */
+/* Not an error on the wire: a handler that answers in pieces (a list of
+ * many instances) returns NULL with this code after each piece; the job
+ * calls it again for the same request at its next step. */
+#define JSONRPC_PENDING 1
+
+/* Called once per valid request (again while it returns JSONRPC_PENDING);
+ * returns the result (new reference) or NULL with err filled. The result
+ * of a notification is discarded. */
 typedef json_object *(*jsonrpc_handler)(void *arg, const struct jsonrpc_req *req,
 					struct jsonrpc_err *err);
 
@@ -156,6 +162,8 @@ int jsonrpc_job_start(struct jsonrpc_job *j, const char *line, size_t len,
 /* Run the next request of the job; sets j->done after the last. */
 void jsonrpc_job_step(struct jsonrpc_job *j, jsonrpc_handler handler,
 		      void *arg);
+/* Method of the request the next step runs (for logs), or "-". */
+const char *jsonrpc_job_method(const struct jsonrpc_job *j);
 /* Bytes of response text produced so far (what a server budgets). */
 size_t jsonrpc_job_out_bytes(const struct jsonrpc_job *j);
 /* When done: the answer as one line with its '\n' (malloc'd, the caller

@@ -13,6 +13,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "ctl_socket.h"
@@ -41,6 +42,12 @@
  * produced (serializing and copying cost time even from a cache). */
 #define CTL_CLIENT_REQUESTS 32
 #define CTL_CLIENT_BYTES (256u * 1024u)
+/* While a backlog remains, the loop rests this many times as long as the
+ * last pass of requests took before the next: requests get at most a
+ * quarter of the daemon's time (see run_work). */
+#define CTL_WORK_REST_FACTOR 3
+/* A single step longer than this is logged (debug): it delays timers. */
+#define CTL_SLOW_STEP_US 2000
 
 struct ctl_client {
 	struct ctl_server *srv;
@@ -133,6 +140,16 @@ static void client_send_text(struct ctl_client *c, char *text, size_t len)
 		client_kill(c, "output queue full (client not reading)");
 		return;
 	}
+	/* An empty queue adopts the text: a response of megabytes is not
+	 * copied once more inside the loop. */
+	if (c->out_len == c->out_off && len > 4096) {
+		free(c->out);
+		c->out = text;
+		c->out_off = 0;
+		c->out_len = c->out_cap = len;
+		client_flush(c);
+		return;
+	}
 	if (c->out_len + len > c->out_cap) {
 		size_t cap = c->out_cap ? c->out_cap : 4096;
 		char *nb;
@@ -185,7 +202,7 @@ static void client_free(struct ctl_client *c)
 		close(c->fd);
 	jsonrpc_framer_free(&c->in);
 	if (c->job_active)
-		jsonrpc_job_free(&c->job.j);
+		rpc_job_free(&c->job);
 	free(c->out);
 	free(c);
 }
@@ -229,6 +246,14 @@ static void reap(void *arg)
 
 static bool client_times_out(const struct ctl_client *c);
 static void arm_idle(struct ctl_server *s);
+
+static uint64_t cpu_now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
 
 static bool client_has_work(const struct ctl_client *c)
 {
@@ -283,17 +308,30 @@ static void client_work(struct ctl_client *c, uint64_t deadline_us)
 	for (unsigned n = 0; n < CTL_CLIENT_REQUESTS && bytes < CTL_CLIENT_BYTES &&
 	     client_has_work(c) && loop_now_us() < deadline_us; n++) {
 		size_t before, len = 0;
+		uint64_t t0, t1, cpu0;
+		char method[48];
 		char *text;
 
 		if (!c->job_active && !client_next_job(c))
 			break;
 		before = jsonrpc_job_out_bytes(&c->job.j);
+		snprintf(method, sizeof(method), "%s", jsonrpc_job_method(&c->job.j));
+		t0 = loop_now_us();
+		cpu0 = cpu_now_us();
 		rpc_job_step(&c->job);
+		t1 = loop_now_us();
+		/* A step is never cut: one this long is a budget to revisit
+		 * (CPU time apart: the rest is the machine preempting us). */
+		if (t1 - t0 > CTL_SLOW_STEP_US)
+			log_debug("control: a step of %.40s from pid %ld took %.1f ms "
+				  "(%.1f ms CPU)", method, (long)c->caller.pid,
+				  (double)(t1 - t0) / 1000.0,
+				  (double)(cpu_now_us() - cpu0) / 1000.0);
 		bytes += jsonrpc_job_out_bytes(&c->job.j) - before;
 		if (!c->job.j.done)
 			continue;
 		text = jsonrpc_job_take(&c->job.j, &len);
-		jsonrpc_job_free(&c->job.j);
+		rpc_job_free(&c->job);
 		c->job_active = false;
 		c->active_us = loop_now_us();
 		if (text)
@@ -319,11 +357,15 @@ static void client_settle(struct ctl_client *c)
 }
 
 /* One pass over the clients with work, starting where the last pass ran
- * out of time so every client gets its turn. */
+ * out of time so every client gets its turn. While a backlog remains, the
+ * next pass waits CTL_WORK_REST_FACTOR times as long as this one ran, and
+ * between passes the loop sleeps, so the kernel
+ * wakes it promptly when an advert falls due instead of finding it busy
+ * (on a loaded machine a busy process is preempted for milliseconds). */
 static void run_work(void *arg)
 {
 	struct ctl_server *s = arg;
-	uint64_t deadline = loop_now_us() + CTL_SLICE_US;
+	uint64_t t0 = loop_now_us(), deadline = t0 + CTL_SLICE_US;
 	struct ctl_client *start = s->rr ? s->rr : s->clients, *c = start;
 	bool more = false;
 
@@ -346,8 +388,12 @@ static void run_work(void *arg)
 		}
 		c = next;
 	} while (c != start);
-	if (more)
-		schedule_work(s);
+	if (more) {
+		uint64_t now = loop_now_us();
+
+		loop_timer_at(s->loop, &s->work_t,
+			      now + (now - t0) * CTL_WORK_REST_FACTOR);
+	}
 }
 
 /* ---- input ------------------------------------------------------------ */

@@ -145,17 +145,10 @@ static json_object *dispatch(void *arg, const struct jsonrpc_req *req,
 	return res;
 }
 
-json_object *rpc_handle_line(struct rpc *r, struct rpc_caller *c,
-			     const char *line, size_t len)
-{
-	struct dispatch_ctx d = { r, c };
-
-	return jsonrpc_process_line(line, len, dispatch, &d);
-}
-
 int rpc_job_start(struct rpc_job *job, struct rpc *r, struct rpc_caller *c,
 		  const char *line, size_t len)
 {
+	memset(job, 0, sizeof(*job));
 	job->r = r;
 	job->c = c;
 	return jsonrpc_job_start(&job->j, line, len, 0);
@@ -165,7 +158,43 @@ void rpc_job_step(struct rpc_job *job)
 {
 	struct dispatch_ctx d = { job->r, job->c };
 
+	job->r->cont = &job->cont;
 	jsonrpc_job_step(&job->j, dispatch, &d);
+	job->r->cont = NULL;
+}
+
+void rpc_job_free(struct rpc_job *job)
+{
+	jsonrpc_job_free(&job->j);
+	free(job->cont.text);
+	memset(&job->cont, 0, sizeof(job->cont));
+}
+
+/* The whole line at once, through the same steps the server takes. */
+json_object *rpc_handle_line(struct rpc *r, struct rpc_caller *c,
+			     const char *line, size_t len)
+{
+	struct rpc_job job;
+	json_object *out = NULL;
+	size_t tlen = 0;
+	char *text;
+
+	if (rpc_job_start(&job, r, c, line, len) < 0)
+		return NULL;
+	while (!job.j.done)
+		rpc_job_step(&job);
+	text = jsonrpc_job_take(&job.j, &tlen);
+	if (text) {
+		struct json_tokener *tok = json_tokener_new_ex(64);
+
+		if (tok) {
+			out = json_tokener_parse_ex(tok, text, (int)tlen);
+			json_tokener_free(tok);
+		}
+	}
+	free(text);
+	rpc_job_free(&job);
+	return out;
 }
 
 /* ---- parameters -------------------------------------------------------- */

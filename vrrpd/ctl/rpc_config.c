@@ -133,6 +133,22 @@ static void view_text_free(json_object *o, void *userdata)
 	free(userdata);
 }
 
+json_object *rpc_json_text(char *text, size_t len)
+{
+	struct view_text *t = malloc(sizeof(*t) + len);
+	json_object *o = t ? json_object_new_array() : NULL;
+
+	if (o) {
+		t->len = len;
+		memcpy(t->text, text, len);
+		json_object_set_serializer(o, view_serialize, t, view_text_free);
+	} else {
+		free(t);
+	}
+	free(text);
+	return o;
+}
+
 static void freeze_text(json_object *config)
 {
 	size_t len = 0;

@@ -16,6 +16,9 @@ struct rpc {
 	struct timespec started;     /* realtime, for daemon.info */
 	struct timespec started_mono;
 	char *save_dir;              /* config.save may also write here */
+	/* Continuation of the request being stepped (rpc_job_step), NULL
+	 * when a handler runs outside a job: then it answers at once. */
+	struct rpc_cont *cont;
 	/* The running configuration as readers get it (config.get,
 	 * instance.get), [with-defaults][passwords masked], each with its
 	 * serialized text: printing 1000 instances cost 25 ms per request and
@@ -46,6 +49,13 @@ int rpc_params_only(json_object *params, const char *const *allowed,
 		    struct jsonrpc_err *err);
 
 /* ---- read-only views (rpc_status.c) ------------------------------------ */
+/* Instances per step of a list answered in pieces: building and
+ * serializing one summary costs ~10 us, so a piece stays well inside the
+ * server's time slice. */
+#define RPC_LIST_CHUNK 16
+/* A value that serializes as text (a JSON text made elsewhere); takes
+ * text (malloc'd). Its json-c type is an empty array: only for output. */
+json_object *rpc_json_text(char *text, size_t len);
 const char *rpc_state_name(enum vrrp_state s);
 void rpc_format_time(const struct timespec *ts, char *buf, size_t len);
 json_object *rpc_instance_summary(const struct instance_status *st);
