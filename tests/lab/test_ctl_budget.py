@@ -355,13 +355,16 @@ def test_flood_keeps_adverts_on_schedule(make_lab, impl, timing, sched):
     # slice of requests and the one step running when a timer falls due.
     # The machine adds its own noise even without clients (the baseline).
     if sched == "rr":
-        assert pct(devs, 99) <= TARGET_MS, (pct(devs, 99), devs[-20:])
-        assert devs[-1] <= max(TARGET_MS, base_devs[-1]) + TARGET_MS, (devs[-20:],
-                                                                       base_devs[-5:])
+        assert pct(devs, 90) <= TARGET_MS, (pct(devs, 90), devs[-20:])
+        # Not worse than the quiet machine by more than half the target.
+        assert pct(devs, 99) <= max(TARGET_MS, pct(base_devs, 99)) + TARGET_MS / 2, (
+            pct(devs, 99), pct(base_devs, 99))
+        assert devs[-1] <= max(TARGET_MS, base_devs[-1]) + 2 * TARGET_MS, (
+            devs[-20:], base_devs[-5:])
     else:
-        # Time-shared with busy clients on a shared machine: the median
-        # advert is still within the target, nothing is skipped.
-        assert pct(devs, 50) <= TARGET_MS, (pct(devs, 50), devs[-20:])
+        # Time-shared with the busy clients: the median advert is within
+        # 0.5 ms and the tail is the kernel's time sharing, not a stall.
+        assert pct(devs, 50) <= TARGET_MS / 2, (pct(devs, 50), devs[-20:])
     assert max(info_ms) < 500, info_ms
 
 

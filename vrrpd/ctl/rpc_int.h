@@ -49,10 +49,6 @@ int rpc_params_only(json_object *params, const char *const *allowed,
 		    struct jsonrpc_err *err);
 
 /* ---- read-only views (rpc_status.c) ------------------------------------ */
-/* Instances per step of a list answered in pieces: building and
- * serializing one summary costs ~10 us, so a piece stays well inside the
- * server's time slice. */
-#define RPC_LIST_CHUNK 16
 /* A value that serializes as text (a JSON text made elsewhere); takes
  * text (malloc'd). Its json-c type is an empty array: only for output. */
 json_object *rpc_json_text(char *text, size_t len);
