@@ -32,7 +32,8 @@ struct ctl_server;
  * slot open to non-root callers. */
 #define CTL_MAX_PER_UID_DEFAULT 8
 /* A non-root client that neither sends nor is subscribed to events for
- * this long is disconnected, freeing its slot (vrrpctl reconnects). */
+ * this long is disconnected, freeing its slot (vrrpctl reconnects for
+ * reads; root, who has the reserved slots anyway, is never timed out). */
 #define CTL_IDLE_TIMEOUT_DEFAULT_S 300
 
 struct ctl_server_opts {
