@@ -182,10 +182,12 @@ class Flooder(threading.Thread):
 
 
 class NotificationFlood(Flooder):
-    """64 KB blocks of config.get notifications, as fast as they go in."""
+    """64 KB blocks of config.get notifications, as fast as they go in (the
+    audit's attack: each one used to print the configuration, 15 ms at
+    1000 instances, for an answer nobody gets)."""
 
     def flood(self):
-        line = b'{"jsonrpc":"2.0","method":"config.get","params":{"with-defaults":true}}\n'
+        line = b'{"jsonrpc":"2.0","method":"config.get"}\n'
         block = line * (65536 // len(line))
         s = connect(self.d)
         s.settimeout(5)
