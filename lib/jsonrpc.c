@@ -25,6 +25,7 @@ const char *jsonrpc_code_message(int code)
 	case JSONRPC_SAVE_FAILED: return "Save failed";
 	case JSONRPC_EXISTS: return "Already exists";
 	case JSONRPC_TOO_MANY_CLIENTS: return "Too many clients";
+	case JSONRPC_RESPONSE_TOO_LARGE: return "Response too large";
 	default: return "Server error";
 	}
 }
@@ -127,6 +128,11 @@ enum jsonrpc_frame_rc jsonrpc_framer_next(struct jsonrpc_framer *f,
 		return JSONRPC_FRAME_LINE;
 	}
 	return JSONRPC_FRAME_NONE;
+}
+
+bool jsonrpc_framer_has_line(const struct jsonrpc_framer *f)
+{
+	return f->oversize_reported || f->consumed < f->scan;
 }
 
 size_t jsonrpc_framer_pending(const struct jsonrpc_framer *f)
@@ -293,17 +299,24 @@ static json_object *error_from(json_object *id, struct jsonrpc_err *err)
 	return r;
 }
 
-/* One element: a response object, or NULL for a notification. */
+/* One element: a response object, or NULL for a notification. *pending:
+ * the handler has more to do for this request (call again). */
 static json_object *process_one(json_object *msg, jsonrpc_handler handler,
-				void *arg)
+				void *arg, bool *pending)
 {
 	struct jsonrpc_req req;
 	struct jsonrpc_err err = {0};
 	json_object *res;
 
+	*pending = false;
 	if (jsonrpc_check_request(msg, &req, &err) < 0)
 		return error_from(req.id, &err);
 	res = handler(arg, &req, &err);
+	if (!res && err.code == JSONRPC_PENDING) {
+		json_object_put(err.data);
+		*pending = true;
+		return NULL;
+	}
 	if (req.notification) {
 		json_object_put(res);
 		json_object_put(err.data);
@@ -358,40 +371,207 @@ static json_object *parse_line(const char *line, size_t len,
 	return o;
 }
 
+/* ---- jobs: one line, a request at a time ------------------------------ */
+
+static int out_append(struct jsonrpc_job *j, const char *data, size_t n)
+{
+	if (j->out_len + n + 1 > j->out_cap) {
+		size_t cap = j->out_cap ? j->out_cap : 1024;
+		char *nb;
+
+		while (cap < j->out_len + n + 1)
+			cap *= 2;
+		nb = realloc(j->out, cap);
+		if (!nb)
+			return -1;
+		j->out = nb;
+		j->out_cap = cap;
+	}
+	memcpy(j->out + j->out_len, data, n);
+	j->out_len += n;
+	j->out[j->out_len] = '\0';
+	return 0;
+}
+
+/* Replace whatever was produced by one final message. */
+static void job_answer(struct jsonrpc_job *j, json_object *msg)
+{
+	size_t len = 0;
+	const char *text = json_object_to_json_string_length(
+		msg, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &len);
+
+	j->out_len = 0;
+	if (out_append(j, text, len) < 0)
+		j->out_len = 0;
+	json_object_put(msg);
+	json_object_put(j->msg);
+	j->msg = NULL;
+	j->done = true;
+}
+
+static void job_error(struct jsonrpc_job *j, json_object *id, int code,
+		      json_object *data, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+
+static void job_error(struct jsonrpc_job *j, json_object *id, int code,
+		      json_object *data, const char *fmt, ...)
+{
+	char msg[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	job_answer(j, jsonrpc_error(id, code, msg, data));
+}
+
+int jsonrpc_job_start(struct jsonrpc_job *j, const char *line, size_t len,
+		      size_t max_out)
+{
+	struct jsonrpc_err err = {0};
+
+	memset(j, 0, sizeof(*j));
+	j->max_out = max_out ? max_out : JSONRPC_MAX_RESPONSE;
+	j->msg = parse_line(line, len, &err);
+	if (!j->msg) {
+		job_answer(j, error_from(NULL, &err));
+		return j->out_len ? 0 : -1;
+	}
+	if (!json_object_is_type(j->msg, json_type_array)) {
+		j->n = 1;
+		return 0;
+	}
+	j->batch = true;
+	j->n = json_object_array_length(j->msg);
+	/* JSON-RPC 2.0 section 6: an empty batch is one error. */
+	if (j->n == 0)
+		job_error(j, NULL, JSONRPC_INVALID_REQUEST, NULL, "empty batch");
+	else if (j->n > JSONRPC_MAX_BATCH)
+		job_error(j, NULL, JSONRPC_INVALID_REQUEST, NULL,
+			  "batch of %zu requests exceeds the limit of %u",
+			  j->n, JSONRPC_MAX_BATCH);
+	return (j->done && !j->out_len) ? -1 : 0;
+}
+
+void jsonrpc_job_step(struct jsonrpc_job *j, jsonrpc_handler handler,
+		      void *arg)
+{
+	json_object *r, *id = NULL;
+	const char *text;
+	size_t len = 0;
+	bool pending;
+
+	if (j->done)
+		return;
+	r = process_one(j->batch ? json_object_array_get_idx(j->msg, j->next) :
+			j->msg, handler, arg, &pending);
+	if (pending)
+		return;
+	j->next++;
+	if (r) {
+		text = json_object_to_json_string_length(
+			r, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE,
+			&len);
+		/* What the answer would be with this element: "[" or "," in
+		 * a batch, and its closing "]". */
+		if (j->out_len + len + (j->batch ? 2 : 0) > j->max_out) {
+			json_object *data = json_object_new_object();
+
+			json_object_object_add(data, "limit",
+					       json_object_new_int64((int64_t)j->max_out));
+			json_object_object_add(data, "processed",
+					       json_object_new_int64((int64_t)j->next));
+			if (!j->batch)
+				json_object_object_get_ex(r, "id", &id);
+			job_error(j, id, JSONRPC_RESPONSE_TOO_LARGE, data,
+				  "response exceeds %zu bytes; %zu of %zu requests "
+				  "were run; ask for less at a time",
+				  j->max_out, j->next, j->n);
+			json_object_put(r);
+			return;
+		}
+		if ((j->batch && out_append(j, j->out_len ? "," : "[", 1) < 0) ||
+		    out_append(j, text, len) < 0) {
+			json_object_put(r);
+			job_error(j, NULL, JSONRPC_INTERNAL_ERROR, NULL, "out of memory");
+			return;
+		}
+		json_object_put(r);
+	}
+	if (j->next >= j->n) {
+		if (j->batch && j->out_len && out_append(j, "]", 1) < 0)
+			j->out_len = 0;
+		json_object_put(j->msg);
+		j->msg = NULL;
+		j->done = true;
+	}
+}
+
+const char *jsonrpc_job_method(const struct jsonrpc_job *j)
+{
+	json_object *m, *v;
+
+	if (j->done || !j->msg)
+		return "-";
+	m = j->batch ? json_object_array_get_idx(j->msg, j->next) : j->msg;
+	if (!json_object_is_type(m, json_type_object) ||
+	    !json_object_object_get_ex(m, "method", &v) ||
+	    !json_object_is_type(v, json_type_string))
+		return "-";
+	return json_object_get_string(v);
+}
+
+size_t jsonrpc_job_out_bytes(const struct jsonrpc_job *j)
+{
+	return j->out_len;
+}
+
+char *jsonrpc_job_take(struct jsonrpc_job *j, size_t *len)
+{
+	char *out;
+
+	if (!j->done || j->out_len == 0)
+		return NULL;
+	if (out_append(j, "\n", 1) < 0)
+		return NULL;
+	out = j->out;
+	*len = j->out_len;
+	j->out = NULL;
+	j->out_len = j->out_cap = 0;
+	return out;
+}
+
+void jsonrpc_job_free(struct jsonrpc_job *j)
+{
+	json_object_put(j->msg);
+	free(j->out);
+	memset(j, 0, sizeof(*j));
+}
+
 json_object *jsonrpc_process_line(const char *line, size_t len,
 				  jsonrpc_handler handler, void *arg)
 {
-	struct jsonrpc_err err = {0};
-	json_object *msg = parse_line(line, len, &err);
+	struct jsonrpc_job j;
 	json_object *out = NULL;
+	char *text;
+	size_t tlen = 0;
 
-	if (!msg)
-		return error_from(NULL, &err);
-	if (json_object_is_type(msg, json_type_array)) {
-		size_t n = json_object_array_length(msg);
+	if (jsonrpc_job_start(&j, line, len, 0) < 0)
+		return NULL;
+	while (!j.done)
+		jsonrpc_job_step(&j, handler, arg);
+	text = jsonrpc_job_take(&j, &tlen);
+	if (text) {
+		/* Our own output: as deep as the results we build. */
+		struct json_tokener *tok = json_tokener_new_ex(64);
 
-		/* JSON-RPC 2.0 section 6: an empty batch is one error. */
-		if (n == 0) {
-			jsonrpc_err_set(&err, JSONRPC_INVALID_REQUEST, NULL,
-					"empty batch");
-			out = error_from(NULL, &err);
-		} else {
-			out = json_object_new_array();
-			for (size_t i = 0; i < n; i++) {
-				json_object *r = process_one(
-					json_object_array_get_idx(msg, i), handler, arg);
-				if (r)
-					json_object_array_add(out, r);
-			}
-			if (json_object_array_length(out) == 0) {
-				json_object_put(out);
-				out = NULL;
-			}
+		if (tok) {
+			out = json_tokener_parse_ex(tok, text, (int)tlen);
+			json_tokener_free(tok);
 		}
-	} else {
-		out = process_one(msg, handler, arg);
 	}
-	json_object_put(msg);
+	free(text);
+	jsonrpc_job_free(&j);
 	return out;
 }
 

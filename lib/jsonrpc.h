@@ -15,8 +15,20 @@
 /* Where vrrpd listens and vrrpctl connects unless told otherwise. */
 #define VRRPD_SOCKET_DEFAULT "/run/vrrpd/vrrpd.sock"
 
-/* Documented limit for one message (request, batch or response line). */
+/* Documented limit for one received message (request or batch line):
+ * bounds the framer's memory per client. */
 #define JSONRPC_MAX_MSG (1024u * 1024u)
+/* Limit of one response line the server builds. Checked element by element
+ * while a batch is serialized, so a batch of cheap requests for big results
+ * stops at this size instead of building hundreds of megabytes (2000
+ * config.get at 1000 instances were 340 MB). Half the server's output
+ * queue (CTL_MAX_QUEUE_DEFAULT) so one response always fits in it; vrrpctl
+ * accepts 64 MiB. */
+#define JSONRPC_MAX_RESPONSE (4u * 1024u * 1024u)
+/* Most requests in one batch: each element is a full request, and a batch
+ * line is answered as one response, so its work and size must be bounded
+ * before anything runs. vrrpctl never sends batches. */
+#define JSONRPC_MAX_BATCH 64
 
 /* JSON-RPC 2.0 section 5.1 codes, then ours (-32000..-32099 is reserved by
  * the spec for implementation-defined server errors). */
@@ -33,6 +45,7 @@ enum jsonrpc_code {
 	JSONRPC_SAVE_FAILED = -32004,       /* data: {path, reason} */
 	JSONRPC_EXISTS = -32005,            /* data: {name} */
 	JSONRPC_TOO_MANY_CLIENTS = -32006,
+	JSONRPC_RESPONSE_TOO_LARGE = -32007, /* data: {limit, processed} */
 };
 
 /* Short fixed text for a code ("Parse error", ...). */
@@ -66,6 +79,8 @@ int jsonrpc_framer_feed(struct jsonrpc_framer *f, const char *data, size_t n);
  * the next feed/next call). An oversize line is reported once. */
 enum jsonrpc_frame_rc jsonrpc_framer_next(struct jsonrpc_framer *f,
 					  char **line, size_t *len);
+/* A complete line (or an oversize report) is waiting for _next(). */
+bool jsonrpc_framer_has_line(const struct jsonrpc_framer *f);
 /* Bytes of an unterminated message still held (e.g. at EOF). */
 size_t jsonrpc_framer_pending(const struct jsonrpc_framer *f);
 /* At EOF: hand out the unterminated tail as a last line, if any. */
@@ -111,15 +126,53 @@ struct jsonrpc_req {
 int jsonrpc_check_request(json_object *msg, struct jsonrpc_req *req,
 			  struct jsonrpc_err *err);
 
-/* Called once per valid request; returns the result (new reference) or
- * NULL with err filled. The result of a notification is discarded. */
+/* Not an error on the wire: a handler that answers in pieces (a list of
+ * many instances) returns NULL with this code after each piece; the job
+ * calls it again for the same request at its next step. */
+#define JSONRPC_PENDING 1
+
+/* Called once per valid request (again while it returns JSONRPC_PENDING);
+ * returns the result (new reference) or NULL with err filled. The result
+ * of a notification is discarded. */
 typedef json_object *(*jsonrpc_handler)(void *arg, const struct jsonrpc_req *req,
 					struct jsonrpc_err *err);
 
-/* Process one received line (line[len] must be '\0', as the framer
- * guarantees): single request or batch (section 6). Returns
- * the response to send (caller frees with json_object_put) or NULL when
- * nothing is to be sent (notifications only). */
+/* One received line worked through a request at a time, so a server can
+ * stop between the elements of a batch and go on in a later loop iteration
+ * (its VRRP timers run in between). The responses are serialized as each
+ * element finishes and their total size is checked against max_out: past
+ * it, the remaining elements are not run and the whole answer becomes one
+ * JSONRPC_RESPONSE_TOO_LARGE error. */
+struct jsonrpc_job {
+	json_object *msg;      /* the parsed line; NULL once done */
+	size_t n, next;        /* requests in it, next one to run */
+	bool batch;
+	char *out;             /* responses so far, or the final answer */
+	size_t out_len, out_cap;
+	size_t max_out;
+	bool done;
+};
+
+/* Parse line (line[len] must be '\0', as the framer guarantees). A parse
+ * error, an empty batch or one of more than JSONRPC_MAX_BATCH requests is
+ * answered at once: the job is done before any request runs. max_out 0:
+ * JSONRPC_MAX_RESPONSE. Returns 0, or -1 when out of memory. */
+int jsonrpc_job_start(struct jsonrpc_job *j, const char *line, size_t len,
+		      size_t max_out);
+/* Run the next request of the job; sets j->done after the last. */
+void jsonrpc_job_step(struct jsonrpc_job *j, jsonrpc_handler handler,
+		      void *arg);
+/* Method of the request the next step runs (for logs), or "-". */
+const char *jsonrpc_job_method(const struct jsonrpc_job *j);
+/* Bytes of response text produced so far (what a server budgets). */
+size_t jsonrpc_job_out_bytes(const struct jsonrpc_job *j);
+/* When done: the answer as one line with its '\n' (malloc'd, the caller
+ * frees it), or NULL when nothing is to be sent (only notifications). */
+char *jsonrpc_job_take(struct jsonrpc_job *j, size_t *len);
+void jsonrpc_job_free(struct jsonrpc_job *j);
+
+/* The whole job at once (tests and simple callers): returns the parsed
+ * response (caller puts it) or NULL when nothing is to be sent. */
 json_object *jsonrpc_process_line(const char *line, size_t len,
 				  jsonrpc_handler handler, void *arg);
 

@@ -32,6 +32,7 @@ struct opts {
 	const char *pidfile;
 	const char *socket_group;
 	const char *admin_group;
+	const char *save_dir;
 	bool strict;
 	bool check;
 	bool foreground;
@@ -44,7 +45,7 @@ static void usage(FILE *f)
 		"usage: vrrpd [--config FILE.json | --keepalived-conf FILE [--strict] [--config-id ID]]\n"
 		"             [--check]\n"
 		"             [--socket PATH] [--socket-group GROUP] [--admin-group GROUP]\n"
-		"             [--pidfile PATH] [--foreground]\n"
+		"             [--save-dir DIR] [--pidfile PATH] [--foreground]\n"
 		"             [--log-level error|warning|info|debug] [--version]\n");
 }
 
@@ -60,6 +61,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		{ "pidfile", required_argument, NULL, 'p' },
 		{ "socket-group", required_argument, NULL, 'g' },
 		{ "admin-group", required_argument, NULL, 'a' },
+		{ "save-dir", required_argument, NULL, 'D' },
 		{ "foreground", no_argument, NULL, 'f' },
 		{ "log-level", required_argument, NULL, 'l' },
 		{ "version", no_argument, NULL, 'V' },
@@ -70,7 +72,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 
 	memset(o, 0, sizeof(*o));
 	o->log_level = LOG_LVL_INFO;
-	while ((c = getopt_long(argc, argv, "c:k:Si:ts:p:g:a:fl:Vh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:k:Si:ts:p:g:a:D:fl:Vh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'c': o->config = optarg; break;
 		case 'k': o->keepalived_conf = optarg; break;
@@ -81,6 +83,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		case 'p': o->pidfile = optarg; break;
 		case 'g': o->socket_group = optarg; break;
 		case 'a': o->admin_group = optarg; break;
+		case 'D': o->save_dir = optarg; break;
 		case 'f': o->foreground = true; break;
 		case 'l':
 			o->log_level = log_level_parse(optarg);
@@ -105,6 +108,20 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 	if (o->config_id && !o->keepalived_conf) {
 		fprintf(stderr, "vrrpd: --config-id applies to --keepalived-conf only\n");
 		return -1;
+	}
+	/* config.save writes there as root: the operator names it exactly. */
+	if (o->save_dir) {
+		struct stat st;
+
+		if (o->save_dir[0] != '/') {
+			fprintf(stderr, "vrrpd: --save-dir must be an absolute path\n");
+			return -1;
+		}
+		if (stat(o->save_dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
+			fprintf(stderr, "vrrpd: --save-dir %s: not a directory\n",
+				o->save_dir);
+			return -1;
+		}
 	}
 	return 0;
 }
@@ -408,7 +425,8 @@ int main(int argc, char **argv)
 	struct ctl_server_opts co = { .path = o.socket_path,
 				      .group = o.socket_group,
 				      .admin_group = o.admin_group,
-				      .config_path = o.config };
+				      .config_path = o.config,
+				      .save_dir = o.save_dir };
 	struct ctl_server *cs = ctl_server_new(loop, e, m, &co, err, sizeof(err));
 	if (!cs) {
 		start_failed("control socket: %s", err);

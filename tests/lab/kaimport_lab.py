@@ -52,7 +52,9 @@ class KeepalivedConfDaemon(labmod.Daemon):
     def command(self, conf):
         cmd = super().command(conf)
         cmd[cmd.index("--config")] = "--keepalived-conf"
-        return cmd
+        # config.save writes only into --save-dir (there is no JSON
+        # startup file): the lab's directory.
+        return cmd + ["--save-dir", self.lab.dir]
 
 
 def start(lab, router, impl, name, wait_ready=True, edit=None):

@@ -166,7 +166,10 @@ def test_create_delete_leaves_other_instance_alone(lab, impl):
 
 
 def test_oneshot_json_and_exit_codes(lab, impl, tmp_path):
-    d1 = lab.start("r1", impl, seed.load("single-master-node1"))
+    d1 = lab.daemon("r1", impl, seed.load("single-master-node1"))
+    base_cmd = d1.command
+    d1.command = lambda conf: base_cmd(conf) + ["--save-dir", str(tmp_path)]
+    d1.start()
     wait_socket(d1)
     lab.wait_holder(VIP, ["r1"], timeout=seed.master_down_s(100) + 2)
     lst = ctl_json(d1, "show", "instances")
@@ -192,12 +195,20 @@ def test_oneshot_json_and_exit_codes(lab, impl, tmp_path):
     r = subprocess.run([VRRPCTL_BIN, "--socket", missing, "show", "instances"],
                        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, timeout=10)
     assert r.returncode == 3 and "not running" in r.stderr and missing in r.stderr
-    # save: atomic write to a given file; a failed save leaves it intact.
+    # save: atomic write to a file of --save-dir, mode 0600; anywhere else
+    # (a subdirectory, outside, relative) is refused and writes nothing.
     path = str(tmp_path / "saved.json")
     ctl(d1, "save", path, check=0)
     saved = json.load(open(path))
     assert saved["vrrpd:vrrpd"]["instance"][0]["name"] == "VI_1"
+    assert os.stat(path).st_mode & 0o777 == 0o600
     ctl(d1, "save", str(tmp_path / "no" / "dir.json"), check=1)
+    outside = str(tmp_path.parent / ("vrrpd-save-%d.json" % os.getpid()))
+    r = ctl(d1, "save", outside, check=1)
+    assert "save-dir" in r.stderr or "startup file" in r.stderr, r.stderr
+    assert not os.path.exists(outside)
+    # The startup file itself is always allowed.
+    ctl(d1, "save", check=0)
     # Script mode: one command per line, stops at the first failure.
     script = "show daemon\n# comment\nset instance VI_1 priority 120\nbogus\nshow instances\n"
     r = subprocess.run([VRRPCTL_BIN, "--socket", d1.socket], input=script,

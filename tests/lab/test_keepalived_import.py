@@ -275,7 +275,7 @@ def test_control_socket_sees_ordinary_instances(lab, tmp_path, timing):
     assert (lst[0]["priority"], lst[0]["state"]) == (120, "master"), lst
 
     # Savable as JSON: vrrpd --config accepts what was saved.
-    saved = str(tmp_path / "saved.json")
+    saved = os.path.join(lab.dir, "saved.json")
     r = ka.vrrpctl("save", saved, socket=d2.socket)
     assert r.returncode == 0, r.stderr
     with open(saved) as f:

@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -245,6 +246,145 @@ static void test_batch(void **state)
 			"{\"jsonrpc\":\"2.0\",\"method\":\"echo\"}]"));
 }
 
+/* A batch of n echo requests, each with a string param of pad bytes. */
+static char *make_batch(size_t n, size_t pad)
+{
+	size_t cap = n * (pad + 80) + 16, off = 0;
+	char *b = malloc(cap), *p = malloc(pad + 1);
+
+	memset(p, 'x', pad);
+	p[pad] = '\0';
+	off += (size_t)snprintf(b + off, cap - off, "[");
+	for (size_t i = 0; i < n; i++)
+		off += (size_t)snprintf(b + off, cap - off,
+					"%s{\"jsonrpc\":\"2.0\",\"method\":\"echo\","
+					"\"params\":{\"p\":\"%s\"},\"id\":%zu}",
+					i ? "," : "", p, i);
+	snprintf(b + off, cap - off, "]");
+	free(p);
+	return b;
+}
+
+/* More than JSONRPC_MAX_BATCH requests: one error, none of them runs. */
+static void test_batch_cap(void **state)
+{
+	(void)state;
+	char *b = make_batch(JSONRPC_MAX_BATCH + 1, 1);
+	json_object *r;
+
+	calls = 0;
+	r = run(b);
+	assert_int_equal(err_code(r), JSONRPC_INVALID_REQUEST);
+	assert_int_equal(calls, 0);
+	json_object_put(r);
+	free(b);
+	b = make_batch(JSONRPC_MAX_BATCH, 1);
+	r = run(b);
+	assert_true(json_object_is_type(r, json_type_array));
+	assert_int_equal(json_object_array_length(r), JSONRPC_MAX_BATCH);
+	assert_int_equal(calls, JSONRPC_MAX_BATCH);
+	json_object_put(r);
+	free(b);
+}
+
+/* The size is checked element by element: past the limit the rest is not
+ * run and the answer is one error saying how many ran. */
+static void test_response_limit(void **state)
+{
+	(void)state;
+	struct jsonrpc_job j;
+	char *b = make_batch(10, 1000), *text;
+	json_object *r, *v;
+	size_t len = 0, last = 0;
+
+	calls = 0;
+	assert_int_equal(jsonrpc_job_start(&j, b, strlen(b), 3500), 0);
+	assert_false(j.done);
+	while (!j.done) {
+		jsonrpc_job_step(&j, echo, NULL);
+		/* Never more than the limit held, even on the way. */
+		assert_true(jsonrpc_job_out_bytes(&j) <= 3500);
+		last = j.next;
+	}
+	/* Three echoes of ~1 KB fit, the fourth does not. */
+	assert_int_equal(calls, 4);
+	assert_int_equal(last, 4);
+	text = jsonrpc_job_take(&j, &len);
+	assert_non_null(text);
+	assert_int_equal(text[len - 1], '\n');
+	r = json_tokener_parse(text);
+	assert_int_equal(err_code(r), JSONRPC_RESPONSE_TOO_LARGE);
+	assert_true(json_object_object_get_ex(r, "error", &v));
+	assert_true(json_object_object_get_ex(v, "data", &v));
+	assert_true(json_object_object_get_ex(v, "processed", &v));
+	assert_int_equal(json_object_get_int(v), 4);
+	json_object_put(r);
+	free(text);
+	jsonrpc_job_free(&j);
+	free(b);
+
+	/* A single request keeps its id in the error. */
+	b = malloc(3000);
+	memset(b, 'y', 2000);
+	b[2000] = '\0';
+	char line[2200];
+	snprintf(line, sizeof(line), "{\"jsonrpc\":\"2.0\",\"method\":\"echo\","
+		 "\"params\":{\"p\":\"%s\"},\"id\":9}", b);
+	assert_int_equal(jsonrpc_job_start(&j, line, strlen(line), 1000), 0);
+	jsonrpc_job_step(&j, echo, NULL);
+	assert_true(j.done);
+	text = jsonrpc_job_take(&j, &len);
+	r = json_tokener_parse(text);
+	assert_int_equal(err_code(r), JSONRPC_RESPONSE_TOO_LARGE);
+	assert_true(json_object_object_get_ex(r, "id", &v));
+	assert_int_equal(json_object_get_int(v), 9);
+	json_object_put(r);
+	free(text);
+	jsonrpc_job_free(&j);
+	free(b);
+}
+
+/* A job runs one request per step, so a server can stop in a batch. */
+static void test_job_steps(void **state)
+{
+	(void)state;
+	struct jsonrpc_job j;
+	char *b = make_batch(5, 10), *text;
+	size_t len = 0;
+	json_object *r;
+
+	calls = 0;
+	assert_int_equal(jsonrpc_job_start(&j, b, strlen(b), 0), 0);
+	for (int i = 1; i <= 5; i++) {
+		assert_false(j.done);
+		jsonrpc_job_step(&j, echo, NULL);
+		assert_int_equal(calls, i);
+	}
+	assert_true(j.done);
+	text = jsonrpc_job_take(&j, &len);
+	r = json_tokener_parse(text);
+	assert_int_equal(json_object_array_length(r), 5);
+	json_object_put(r);
+	free(text);
+	jsonrpc_job_free(&j);
+	free(b);
+
+	/* Notifications only: done, nothing to send. */
+	const char *note = "{\"jsonrpc\":\"2.0\",\"method\":\"echo\"}";
+	assert_int_equal(jsonrpc_job_start(&j, note, strlen(note), 0), 0);
+	jsonrpc_job_step(&j, echo, NULL);
+	assert_true(j.done);
+	assert_null(jsonrpc_job_take(&j, &len));
+	jsonrpc_job_free(&j);
+	/* A parse error is answered before anything runs. */
+	assert_int_equal(jsonrpc_job_start(&j, "{", 1, 0), 0);
+	assert_true(j.done);
+	text = jsonrpc_job_take(&j, &len);
+	assert_non_null(strstr(text, "-32700"));
+	free(text);
+	jsonrpc_job_free(&j);
+}
+
 static void test_builders(void **state)
 {
 	(void)state;
@@ -283,6 +423,9 @@ int main(void)
 		cmocka_unit_test(test_invalid),
 		cmocka_unit_test(test_notifications),
 		cmocka_unit_test(test_batch),
+		cmocka_unit_test(test_batch_cap),
+		cmocka_unit_test(test_response_limit),
+		cmocka_unit_test(test_job_steps),
 		cmocka_unit_test(test_builders),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -59,6 +59,7 @@ struct rpc_caller {
 
 struct rpc_opts {
 	const char *config_path;  /* default target of config.save; may be NULL */
+	const char *save_dir;     /* config.save may also write files here; may be NULL */
 	const char *socket_path;  /* reported by daemon.info */
 };
 
@@ -71,6 +72,36 @@ void rpc_free(struct rpc *r);
  * to send (caller puts it), or NULL when there is nothing to send. */
 json_object *rpc_handle_line(struct rpc *r, struct rpc_caller *c,
 			     const char *line, size_t len);
+
+/* The same, a step at a time (see struct jsonrpc_job): the server runs
+ * rpc_job_step() within its per-iteration budget until job->j.done, then
+ * sends jsonrpc_job_take(&job->j) and frees it with rpc_job_free(). c
+ * must stay valid until then. rpc_job_start returns -1 when out of
+ * memory. */
+/* A method answered in pieces (instance.list, statistics.get: 1000
+ * instances took 20-35 ms in one go): RPC_LIST_CHUNK instances per step,
+ * each serialized at once; the job calls the handler again until done. */
+/* Instances per step: building and serializing one summary costs ~10 us,
+ * so a piece stays inside the server's time slice (CTL_SLICE_US). */
+#define RPC_LIST_CHUNK 16
+struct rpc_cont {
+	bool active;
+	size_t next;       /* next instance index */
+	uint64_t gen;      /* configuration generation at the start */
+	char *text;        /* the items so far, as JSON text */
+	size_t len, cap;
+};
+
+struct rpc_job {
+	struct jsonrpc_job j;
+	struct rpc *r;
+	struct rpc_caller *c;
+	struct rpc_cont cont;
+};
+int rpc_job_start(struct rpc_job *job, struct rpc *r, struct rpc_caller *c,
+		  const char *line, size_t len);
+void rpc_job_step(struct rpc_job *job);
+void rpc_job_free(struct rpc_job *job);
 
 /* The notification pushed to subscribers on a state change. */
 #define RPC_EVENT_STATE_CHANGED "instance.state-changed"

@@ -5,6 +5,7 @@
  * handed to the engine, which diffs it against the running instances. A
  * rejected change returns JSONRPC_VALIDATION_FAILED with the YANG data
  * path and libyang's reason, and nothing changes. */
+#include <json-c/printbuf.h>
 #include <libyang/libyang.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -61,11 +62,7 @@ json_object *rpc_running_json(struct rpc *r, bool with_defaults,
 	const struct lyd_node *tree = r->b.running_tree(r->b.arg);
 	json_object *config = NULL;
 	char *text = NULL;
-	bool cacheable = with_defaults && r->b.config_generation;
-	uint64_t gen = cacheable ? r->b.config_generation(r->b.arg) : 0;
 
-	if (cacheable && r->wd_cache && r->wd_gen == gen)
-		return json_object_get(r->wd_cache);
 	if (!tree) {
 		text = strdup("{}");
 	} else if (with_defaults) {
@@ -89,10 +86,103 @@ json_object *rpc_running_json(struct rpc *r, bool with_defaults,
 	}
 	if (!json_object_object_get_ex(config, TOP, NULL))
 		json_object_object_add(config, TOP, json_object_new_object());
+	return config;
+}
+
+bool rpc_caller_masked(const struct rpc_caller *c)
+{
+	return !c->may_write;
+}
+
+static void mask_passwords(json_object *config)
+{
+	json_object *arr = instance_array(config, false);
+	size_t n = arr ? json_object_array_length(arr) : 0;
+
+	for (size_t i = 0; i < n; i++) {
+		json_object *auth;
+
+		if (json_object_object_get_ex(json_object_array_get_idx(arr, i),
+					      "authentication", &auth) &&
+		    json_object_is_type(auth, json_type_object) &&
+		    json_object_object_get_ex(auth, "password", NULL))
+			json_object_object_add(auth, "password",
+					       json_object_new_string(RPC_PASSWORD_MASK));
+	}
+}
+
+/* A cached view serializes as the text printed when it was cached. */
+struct view_text {
+	size_t len;
+	char text[];
+};
+
+static int view_serialize(json_object *o, struct printbuf *pb, int level,
+			  int flags)
+{
+	const struct view_text *t = json_object_get_userdata(o);
+
+	(void)level;
+	(void)flags;
+	return printbuf_memappend(pb, t->text, (int)t->len);
+}
+
+static void view_text_free(json_object *o, void *userdata)
+{
+	(void)o;
+	free(userdata);
+}
+
+json_object *rpc_json_text(char *text, size_t len)
+{
+	struct view_text *t = malloc(sizeof(*t) + len);
+	json_object *o = t ? json_object_new_array() : NULL;
+
+	if (o) {
+		t->len = len;
+		memcpy(t->text, text, len);
+		json_object_set_serializer(o, view_serialize, t, view_text_free);
+	} else {
+		free(t);
+	}
+	free(text);
+	return o;
+}
+
+static void freeze_text(json_object *config)
+{
+	size_t len = 0;
+	const char *text = json_object_to_json_string_length(
+		config, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &len);
+	struct view_text *t = malloc(sizeof(*t) + len);
+
+	if (!t)
+		return; /* serialized the ordinary way then */
+	t->len = len;
+	memcpy(t->text, text, len);
+	json_object_set_serializer(config, view_serialize, t, view_text_free);
+}
+
+json_object *rpc_running_view(struct rpc *r, bool with_defaults, bool masked,
+			      struct jsonrpc_err *err)
+{
+	struct rpc_view *v = &r->views[with_defaults][masked];
+	bool cacheable = r->b.config_generation != NULL;
+	uint64_t gen = cacheable ? r->b.config_generation(r->b.arg) : 0;
+	json_object *config;
+
+	if (cacheable && v->obj && v->gen == gen)
+		return json_object_get(v->obj);
+	config = rpc_running_json(r, with_defaults, err);
+	if (!config)
+		return NULL;
+	if (masked)
+		mask_passwords(config);
+	freeze_text(config);
 	if (cacheable) {
-		json_object_put(r->wd_cache);
-		r->wd_cache = json_object_get(config);
-		r->wd_gen = gen;
+		json_object_put(v->obj);
+		v->obj = json_object_get(config);
+		v->gen = gen;
 	}
 	return config;
 }
@@ -400,11 +490,10 @@ json_object *rpc_config_get(struct rpc *r, struct rpc_caller *c,
 	static const char *const allowed[] = { "with-defaults", NULL };
 	bool with_defaults = false;
 
-	(void)c;
 	if (rpc_params_only(params, allowed, err) < 0 ||
 	    rpc_param_bool(params, "with-defaults", &with_defaults, err) < 0)
 		return NULL;
-	return rpc_running_json(r, with_defaults, err);
+	return rpc_running_view(r, with_defaults, rpc_caller_masked(c), err);
 }
 
 json_object *rpc_config_replace(struct rpc *r, struct rpc_caller *c,
@@ -451,7 +540,16 @@ json_object *rpc_config_save(struct rpc *r, struct rpc_caller *c,
 	if (!path) {
 		jsonrpc_err_set(err, JSONRPC_SAVE_FAILED, NULL,
 				"no startup file: vrrpd runs without --config; "
-				"give a path");
+				"give a path in the --save-dir directory");
+		return NULL;
+	}
+	if (rpc_save_path_allowed(r->config_path, r->save_dir, path, why,
+				  sizeof(why)) < 0) {
+		data = json_object_new_object();
+		json_object_object_add(data, "path", json_object_new_string(path));
+		json_object_object_add(data, "reason", json_object_new_string(why));
+		jsonrpc_err_set(err, JSONRPC_PERMISSION_DENIED, data, "%.200s: %s",
+				path, why);
 		return NULL;
 	}
 	text = model_tree_to_json(r->b.running_tree(r->b.arg));

@@ -15,11 +15,20 @@ struct rpc {
 	char *socket_path;
 	struct timespec started;     /* realtime, for daemon.info */
 	struct timespec started_mono;
-	/* The running configuration with defaults, as JSON, for readers
-	 * (instance.get): printing 1000 instances per request cost 25 ms.
-	 * Shared read-only; valid while wd_gen is the engine's generation. */
-	json_object *wd_cache;
-	uint64_t wd_gen;
+	char *save_dir;              /* config.save may also write here */
+	/* Continuation of the request being stepped (rpc_job_step), NULL
+	 * when a handler runs outside a job: then it answers at once. */
+	struct rpc_cont *cont;
+	/* The running configuration as readers get it (config.get,
+	 * instance.get), [with-defaults][passwords masked], each with its
+	 * serialized text: printing 1000 instances cost 25 ms per request and
+	 * serializing them again 2 ms, so every reader after the first gets
+	 * a copy of the text. Shared read-only; valid while gen is the
+	 * engine's configuration generation. */
+	struct rpc_view {
+		json_object *obj;
+		uint64_t gen;
+	} views[2][2];
 };
 
 typedef json_object *(*rpc_handler)(struct rpc *r, struct rpc_caller *c,
@@ -40,6 +49,9 @@ int rpc_params_only(json_object *params, const char *const *allowed,
 		    struct jsonrpc_err *err);
 
 /* ---- read-only views (rpc_status.c) ------------------------------------ */
+/* A value that serializes as text (a JSON text made elsewhere); takes
+ * text (malloc'd). Its json-c type is an empty array: only for output. */
+json_object *rpc_json_text(char *text, size_t len);
 const char *rpc_state_name(enum vrrp_state s);
 void rpc_format_time(const struct timespec *ts, char *buf, size_t len);
 json_object *rpc_instance_summary(const struct instance_status *st);
@@ -63,6 +75,15 @@ json_object *rpc_instance_failover(struct rpc *r, struct rpc_caller *c,
  * always present); with_defaults adds every default value. */
 json_object *rpc_running_json(struct rpc *r, bool with_defaults,
 			      struct jsonrpc_err *err);
+/* The same for readers, from the cache: shared, never to be modified
+ * (a new reference; the caller puts it). masked: authentication
+ * passwords replaced by RPC_PASSWORD_MASK, for callers who may not
+ * change the configuration (they may not see the password either). */
+#define RPC_PASSWORD_MASK "********"
+json_object *rpc_running_view(struct rpc *r, bool with_defaults, bool masked,
+			      struct jsonrpc_err *err);
+/* Readers who get masked passwords. */
+bool rpc_caller_masked(const struct rpc_caller *c);
 /* The instance object named name inside a config object, or NULL. */
 json_object *rpc_config_instance(json_object *config, const char *name,
 				 size_t *idx);
@@ -80,9 +101,14 @@ json_object *rpc_instance_delete(struct rpc *r, struct rpc_caller *c,
 json_object *rpc_instance_set(struct rpc *r, struct rpc_caller *c,
 			      json_object *params, struct jsonrpc_err *err);
 
+/* May config.save write path? Only the startup file or a plain name
+ * directly in save_dir, absolute (rpc_save.c). Returns 0, or -1 with why. */
+int rpc_save_path_allowed(const char *config_path, const char *save_dir,
+			  const char *path, char *why, size_t whylen);
 /* Atomic file replacement (rpc_save.c): temporary file in the same
- * directory, fsync, rename, fsync of the directory. On failure the old
- * file is untouched and why holds the reason. */
+ * directory, O_NOFOLLOW, mode 0600 at most, fsync, rename, fsync of the
+ * directory. A symbolic link or a non-regular file at path is refused. On
+ * failure the old file is untouched and why holds the reason. */
 int rpc_write_file_atomic(const char *path, const char *data, size_t len,
 			  char *why, size_t whylen);
 

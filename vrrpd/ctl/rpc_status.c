@@ -192,25 +192,103 @@ json_object *rpc_daemon_info(struct rpc *r, struct rpc_caller *c,
 	return o;
 }
 
+/* ---- lists of every instance, in pieces ---------------------------------- */
+
+typedef json_object *(*rpc_item_fn)(const struct instance_status *st);
+
+static int cont_append(struct rpc_cont *k, const char *data, size_t n)
+{
+	if (k->len + n > k->cap) {
+		size_t cap = k->cap ? k->cap : 4096;
+		char *nb;
+
+		while (cap < k->len + n)
+			cap *= 2;
+		nb = realloc(k->text, cap);
+		if (!nb)
+			return -1;
+		k->text = nb;
+		k->cap = cap;
+	}
+	memcpy(k->text + k->len, data, n);
+	k->len += n;
+	return 0;
+}
+
+static void cont_reset(struct rpc_cont *k)
+{
+	free(k->text);
+	memset(k, 0, sizeof(*k));
+}
+
+/* The array of fn(instance) for every instance: RPC_LIST_CHUNK of them per
+ * call inside a job (NULL + JSONRPC_PENDING until the last), all at once
+ * outside one. Each item is serialized as soon as it is built, so the
+ * finished array costs one copy to send. Each entry shows its instance as
+ * it was when read; a change of configuration in between starts over, so
+ * no instance is missing or listed twice. */
+static json_object *list_in_pieces(struct rpc *r, rpc_item_fn fn,
+				   struct jsonrpc_err *err)
+{
+	struct rpc_cont local = { 0 }, *k = r->cont ? r->cont : &local;
+	uint64_t gen = r->b.config_generation ? r->b.config_generation(r->b.arg) : 0;
+	size_t n = r->b.instance_count(r->b.arg), stop;
+	json_object *arr;
+
+	if (k->active && k->gen != gen)
+		cont_reset(k);
+	if (!k->active) {
+		k->active = true;
+		k->gen = gen;
+		if (cont_append(k, "[", 1) < 0)
+			goto oom;
+	}
+	stop = r->cont ? k->next + RPC_LIST_CHUNK : n;
+	for (; k->next < n && k->next < stop; k->next++) {
+		struct instance_status st;
+		json_object *item;
+		const char *text;
+		size_t len = 0;
+
+		if (r->b.status_at(r->b.arg, k->next, &st) < 0)
+			continue;
+		item = fn(&st);
+		text = json_object_to_json_string_length(
+			item, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &len);
+		if ((k->len > 1 && cont_append(k, ",", 1) < 0) ||
+		    cont_append(k, text, len) < 0) {
+			json_object_put(item);
+			goto oom;
+		}
+		json_object_put(item);
+	}
+	if (k->next < n) {
+		jsonrpc_err_set(err, JSONRPC_PENDING, NULL, "in progress");
+		return NULL;
+	}
+	if (cont_append(k, "]", 1) < 0)
+		goto oom;
+	arr = rpc_json_text(k->text, k->len);
+	k->text = NULL;
+	cont_reset(k);
+	if (!arr)
+		goto oom;
+	return arr;
+oom:
+	cont_reset(k);
+	jsonrpc_err_set(err, JSONRPC_INTERNAL_ERROR, NULL, "out of memory");
+	return NULL;
+}
+
 json_object *rpc_instance_list(struct rpc *r, struct rpc_caller *c,
 			       json_object *params, struct jsonrpc_err *err)
 {
 	static const char *const none[] = { NULL };
-	json_object *arr;
-	size_t n;
 
 	(void)c;
 	if (rpc_params_only(params, none, err) < 0)
 		return NULL;
-	arr = json_object_new_array();
-	n = r->b.instance_count(r->b.arg);
-	for (size_t i = 0; i < n; i++) {
-		struct instance_status st;
-
-		if (r->b.status_at(r->b.arg, i, &st) == 0)
-			json_object_array_add(arr, rpc_instance_summary(&st));
-	}
-	return arr;
+	return list_in_pieces(r, rpc_instance_summary, err);
 }
 
 json_object *rpc_instance_get(struct rpc *r, struct rpc_caller *c,
@@ -220,12 +298,11 @@ json_object *rpc_instance_get(struct rpc *r, struct rpc_caller *c,
 	json_object *cfg, *inst, *o;
 	const char *name;
 
-	(void)c;
 	if (rpc_params_only(params, only_name, err) < 0 ||
 	    rpc_param_string(params, "name", true, &name, err) < 0 ||
 	    find_status(r, name, &st, err) < 0)
 		return NULL;
-	cfg = rpc_running_json(r, true, err);
+	cfg = rpc_running_view(r, true, rpc_caller_masked(c), err);
 	if (!cfg)
 		return NULL;
 	inst = rpc_config_instance(cfg, name, NULL);
@@ -238,13 +315,20 @@ json_object *rpc_instance_get(struct rpc *r, struct rpc_caller *c,
 	return o;
 }
 
+static json_object *named_counters(const struct instance_status *st)
+{
+	json_object *one = rpc_instance_counters(st->stats);
+
+	json_object_object_add(one, "name", json_object_new_string(st->cfg->name));
+	return one;
+}
+
 json_object *rpc_statistics_get(struct rpc *r, struct rpc_caller *c,
 				json_object *params, struct jsonrpc_err *err)
 {
 	struct instance_status st;
 	const char *name = NULL;
 	json_object *o, *arr;
-	size_t n;
 
 	(void)c;
 	if (rpc_params_only(params, only_name, err) < 0 ||
@@ -252,20 +336,16 @@ json_object *rpc_statistics_get(struct rpc *r, struct rpc_caller *c,
 		return NULL;
 	if (name && find_status(r, name, &st, err) < 0)
 		return NULL;
+	if (name) {
+		arr = json_object_new_array();
+		json_object_array_add(arr, named_counters(&st));
+	} else {
+		arr = list_in_pieces(r, named_counters, err);
+		if (!arr)
+			return NULL;
+	}
 	o = json_object_new_object();
 	json_object_object_add(o, "global", rpc_drop_counters(r->b.global_drops(r->b.arg)));
-	arr = json_object_new_array();
-	n = r->b.instance_count(r->b.arg);
-	for (size_t i = 0; i < n; i++) {
-		json_object *one;
-
-		if (r->b.status_at(r->b.arg, i, &st) < 0 ||
-		    (name && strcmp(st.cfg->name, name) != 0))
-			continue;
-		one = rpc_instance_counters(st.stats);
-		json_object_object_add(one, "name", json_object_new_string(st.cfg->name));
-		json_object_array_add(arr, one);
-	}
 	json_object_object_add(o, "instances", arr);
 	return o;
 }
