@@ -113,26 +113,28 @@ static void report_interfaces(struct eng_track *t, uint64_t now)
 int eng_track_apply(struct eng_track *t, const struct vrrpd_config *c,
 		    char *err, size_t errlen)
 {
-	struct track_set ns;
+	struct track_set old = t->set;
+	bool had = t->have_set;
 	uint64_t now = loop_now_us();
 	enum vrrp_state *gs = calloc(c->tracking.n_sync_groups ? c->tracking.n_sync_groups : 1,
 				     sizeof(*gs));
 
-	if (!gs || track_set_build(&ns, c, now, err, errlen) < 0) {
+	/* the runner and the watch keep pointers: build in place */
+	if (!gs || track_set_build(&t->set, c, now, err, errlen) < 0) {
 		free(gs);
+		t->set = old;
 		if (!gs)
 			snprintf(err, errlen, "out of memory");
 		return -1;
 	}
 	if (notifier_reconfigure(t->notifier, &c->global.scripts, err, errlen) < 0)
 		log_warn("notify: %s", err);
-	if (t->have_set)
-		track_set_carry(&ns, &t->set);
-	track_runner_set(t->runner, &ns, &c->global.scripts);
-	track_watch_set(t->watch, &ns, "/proc");
-	if (t->have_set)
-		track_set_free(&t->set);
-	t->set = ns;
+	if (had)
+		track_set_carry(&t->set, &old);
+	track_runner_set(t->runner, &t->set, &c->global.scripts);
+	track_watch_set(t->watch, &t->set, "/proc");
+	if (had)
+		track_set_free(&old);
 	t->have_set = true;
 	t->cfg = c;
 	free(t->group_state);
