@@ -296,46 +296,78 @@ int vsock_send(struct vsock *vs, const struct vaddr *src,
  * payload offset, and take TTL, source and destination from it. */
 static void parse_v4(struct vsock_pkt *p, const uint8_t *buf, size_t n)
 {
-	const struct iphdr *ip = (const struct iphdr *)buf;
+	struct iphdr ip;
 	size_t ihl;
 
-	memset(p, 0, sizeof(*p));
-	if (n < sizeof(*ip) || ip->version != 4 ||
-	    (ihl = (size_t)ip->ihl * 4) < sizeof(*ip) || ihl > n) {
+	if (n < sizeof(ip)) {
 		p->bad_ip = 1;
 		return;
 	}
-	size_t tot = ntohs(ip->tot_len);
+	/* A copy: the buffer need not be aligned for struct iphdr. */
+	memcpy(&ip, buf, sizeof(ip));
+	if (ip.version != 4 || (ihl = (size_t)ip.ihl * 4) < sizeof(ip) ||
+	    ihl > n) {
+		p->bad_ip = 1;
+		return;
+	}
+	size_t tot = ntohs(ip.tot_len);
 	if (tot < ihl || tot > n)
 		tot = n; /* some stacks report odd totals; trust what we read */
 	p->payload = buf + ihl;
 	p->len = tot - ihl;
-	p->meta.ttl = ip->ttl;
-	vaddr_from_raw(&p->meta.src, AF_INET, &ip->saddr);
-	vaddr_from_raw(&p->meta.dst, AF_INET, &ip->daddr);
+	p->meta.ttl = ip.ttl;
+	vaddr_from_raw(&p->meta.src, AF_INET, &ip.saddr);
+	vaddr_from_raw(&p->meta.dst, AF_INET, &ip.daddr);
 }
 
-static void parse_v6(struct vsock_pkt *p, struct mmsghdr *m,
-		     const struct sockaddr_in6 *from, const uint8_t *buf)
+/* IPv6 raw sockets deliver the payload only: the source comes from the
+ * sender's address, hop limit and destination from the IPV6_HOPLIMIT and
+ * IPV6_PKTINFO control messages (RFC 3542 6.3, 6.1). A control message
+ * too short for its data is ignored rather than read past; a missing hop
+ * limit leaves ttl at -1, which the codec drops (RFC 5798 7.1). */
+static void parse_v6(struct vsock_pkt *p, struct msghdr *h, const uint8_t *buf,
+		     size_t n)
 {
-	memset(p, 0, sizeof(*p));
+	struct sockaddr_in6 from;
+
+	if (!h->msg_name || h->msg_namelen < sizeof(from)) {
+		p->bad_ip = 1;
+		return;
+	}
+	memcpy(&from, h->msg_name, sizeof(from));
 	p->payload = buf;
-	p->len = m->msg_len;
+	p->len = n;
 	p->meta.ttl = -1;
-	vaddr_from_raw(&p->meta.src, AF_INET6, &from->sin6_addr);
-	for (struct cmsghdr *c = CMSG_FIRSTHDR(&m->msg_hdr); c;
-	     c = CMSG_NXTHDR(&m->msg_hdr, c)) {
+	vaddr_from_raw(&p->meta.src, AF_INET6, &from.sin6_addr);
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(h); c; c = CMSG_NXTHDR(h, c)) {
 		if (c->cmsg_level != IPPROTO_IPV6)
 			continue;
-		if (c->cmsg_type == IPV6_HOPLIMIT) {
+		if (c->cmsg_type == IPV6_HOPLIMIT &&
+		    c->cmsg_len >= CMSG_LEN(sizeof(int))) {
 			int hl;
 			memcpy(&hl, CMSG_DATA(c), sizeof(hl));
 			p->meta.ttl = hl;
-		} else if (c->cmsg_type == IPV6_PKTINFO) {
+		} else if (c->cmsg_type == IPV6_PKTINFO &&
+			   c->cmsg_len >= CMSG_LEN(sizeof(struct in6_pktinfo))) {
 			struct in6_pktinfo pi;
 			memcpy(&pi, CMSG_DATA(c), sizeof(pi));
 			vaddr_from_raw(&p->meta.dst, AF_INET6, &pi.ipi6_addr);
 		}
+	}
+}
+
+void vsock_parse_rx(int af, const uint8_t *buf, size_t n,
+		    const struct msghdr *h, struct vsock_pkt *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (af == AF_INET) {
+		parse_v4(out, buf, n);
+	} else if (af == AF_INET6 && h) {
+		/* CMSG_NXTHDR takes a mutable header; it only reads it. */
+		struct msghdr copy = *h;
+		parse_v6(out, &copy, buf, n);
+	} else {
+		out->bad_ip = 1;
 	}
 }
 
@@ -354,13 +386,8 @@ int vsock_recv(struct vsock *vs, struct vsock_pkt *out)
 	int n = recvmmsg(vs->fd, vs->msgs, VSOCK_BATCH, MSG_DONTWAIT, NULL);
 	if (n <= 0)
 		return 0;
-	for (int i = 0; i < n; i++) {
-		if (vs->af == AF_INET)
-			parse_v4(&out[i], vs->bufs[i], vs->msgs[i].msg_len);
-		else
-			parse_v6(&out[i], &vs->msgs[i],
-				 (const struct sockaddr_in6 *)&vs->from[i],
-				 vs->bufs[i]);
-	}
+	for (int i = 0; i < n; i++)
+		vsock_parse_rx(vs->af, vs->bufs[i], vs->msgs[i].msg_len,
+			       &vs->msgs[i].msg_hdr, &out[i]);
 	return n;
 }
