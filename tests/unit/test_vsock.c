@@ -119,10 +119,9 @@ static void test_v4_malformed(void **state)
 
 struct v6msg {
 	struct sockaddr_in6 from;
-	union {
+	struct {
 		uint8_t buf[128];
-		struct cmsghdr align;
-	} cm;
+	} __attribute__((aligned(__alignof__(struct cmsghdr)))) cm;
 	struct msghdr h;
 };
 
@@ -206,6 +205,17 @@ static void test_v6_short_cmsg(void **state)
 	v6_cmsg(&m, IPV6_PKTINFO, &pi, sizeof(pi), 4);
 	vsock_parse_rx(AF_INET6, payload, sizeof(payload), &m.h, &p);
 	assert_int_equal(p.meta.ttl, -1);
+	assert_int_equal(p.meta.dst.af, 0);
+	/* A first message claiming more than the buffer holds (glibc's
+	 * CMSG_FIRSTHDR does not check it) is not read. */
+	v6_init(&m);
+	v6_cmsg(&m, IPV6_PKTINFO, &pi, sizeof(pi), 0);
+	m.h.msg_controllen = sizeof(struct cmsghdr);
+	vsock_parse_rx(AF_INET6, payload, sizeof(payload), &m.h, &p);
+	assert_int_equal(p.meta.dst.af, 0);
+	((struct cmsghdr *)m.cm.buf)->cmsg_len = (size_t)-1;
+	m.h.msg_controllen = sizeof(m.cm.buf);
+	vsock_parse_rx(AF_INET6, payload, sizeof(payload), &m.h, &p);
 	assert_int_equal(p.meta.dst.af, 0);
 	/* Other levels are skipped. */
 	v6_init(&m);

@@ -320,15 +320,29 @@ static void parse_v4(struct vsock_pkt *p, const uint8_t *buf, size_t n)
 	vaddr_from_raw(&p->meta.dst, AF_INET, &ip.daddr);
 }
 
+/* The data of the control message at `at` (whose length is already known
+ * to lie inside the buffer) if it holds at least want bytes. */
+static const uint8_t *cmsg_data(const struct cmsghdr *c, const uint8_t *at,
+				size_t want)
+{
+	return c->cmsg_len >= CMSG_LEN(want) ? at + CMSG_LEN(0) : NULL;
+}
+
 /* IPv6 raw sockets deliver the payload only: the source comes from the
  * sender's address, hop limit and destination from the IPV6_HOPLIMIT and
- * IPV6_PKTINFO control messages (RFC 3542 6.3, 6.1). A control message
- * too short for its data is ignored rather than read past; a missing hop
- * limit leaves ttl at -1, which the codec drops (RFC 5798 7.1). */
-static void parse_v6(struct vsock_pkt *p, struct msghdr *h, const uint8_t *buf,
-		     size_t n)
+ * IPV6_PKTINFO control messages (RFC 3542 6.3, 6.1). A missing hop limit
+ * leaves ttl at -1, which the codec drops (RFC 5798 7.1). The messages are
+ * walked by offset rather than with CMSG_NXTHDR: glibc checks the next
+ * header against msg_controllen but not the current one's length, so a
+ * message too long or too short for its data is ignored here, never read
+ * past. */
+static void parse_v6(struct vsock_pkt *p, const struct msghdr *h,
+		     const uint8_t *buf, size_t n)
 {
 	struct sockaddr_in6 from;
+	const uint8_t *ctl = h->msg_control, *d;
+	size_t clen = ctl ? h->msg_controllen : 0, off = 0;
+	struct cmsghdr c;
 
 	if (!h->msg_name || h->msg_namelen < sizeof(from)) {
 		p->bad_ip = 1;
@@ -339,20 +353,24 @@ static void parse_v6(struct vsock_pkt *p, struct msghdr *h, const uint8_t *buf,
 	p->len = n;
 	p->meta.ttl = -1;
 	vaddr_from_raw(&p->meta.src, AF_INET6, &from.sin6_addr);
-	for (struct cmsghdr *c = CMSG_FIRSTHDR(h); c; c = CMSG_NXTHDR(h, c)) {
-		if (c->cmsg_level != IPPROTO_IPV6)
-			continue;
-		if (c->cmsg_type == IPV6_HOPLIMIT &&
-		    c->cmsg_len >= CMSG_LEN(sizeof(int))) {
+	while (clen - off >= sizeof(c)) {
+		memcpy(&c, ctl + off, sizeof(c));
+		if (c.cmsg_len < sizeof(c) || c.cmsg_len > clen - off)
+			break;
+		if (c.cmsg_level == IPPROTO_IPV6 && c.cmsg_type == IPV6_HOPLIMIT &&
+		    (d = cmsg_data(&c, ctl + off, sizeof(int)))) {
 			int hl;
-			memcpy(&hl, CMSG_DATA(c), sizeof(hl));
+			memcpy(&hl, d, sizeof(hl));
 			p->meta.ttl = hl;
-		} else if (c->cmsg_type == IPV6_PKTINFO &&
-			   c->cmsg_len >= CMSG_LEN(sizeof(struct in6_pktinfo))) {
+		} else if (c.cmsg_level == IPPROTO_IPV6 && c.cmsg_type == IPV6_PKTINFO &&
+			   (d = cmsg_data(&c, ctl + off, sizeof(struct in6_pktinfo)))) {
 			struct in6_pktinfo pi;
-			memcpy(&pi, CMSG_DATA(c), sizeof(pi));
+			memcpy(&pi, d, sizeof(pi));
 			vaddr_from_raw(&p->meta.dst, AF_INET6, &pi.ipi6_addr);
 		}
+		if (CMSG_ALIGN(c.cmsg_len) >= clen - off)
+			break;
+		off += CMSG_ALIGN(c.cmsg_len);
 	}
 }
 
@@ -363,9 +381,7 @@ void vsock_parse_rx(int af, const uint8_t *buf, size_t n,
 	if (af == AF_INET) {
 		parse_v4(out, buf, n);
 	} else if (af == AF_INET6 && h) {
-		/* CMSG_NXTHDR takes a mutable header; it only reads it. */
-		struct msghdr copy = *h;
-		parse_v6(out, &copy, buf, n);
+		parse_v6(out, h, buf, n);
 	} else {
 		out->bad_ip = 1;
 	}
