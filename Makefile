@@ -134,15 +134,17 @@ $(BUILD)/fuzz/fuzz_rpc: FUZZ_LDFLAGS := -Wl,--wrap=rpc_write_file_atomic
 
 # One harness at a time (2 cores shared); stop at the first that fails.
 fuzz-run-%: fuzz-build
-	@mkdir -p build-fuzz/corpus/$* build-fuzz/crashes fuzz/corpus/$*
+	@mkdir -p build-fuzz/corpus/$* build-fuzz/crashes
 	build-fuzz/fuzz/$* -max_total_time=$(FUZZ_TIME) -timeout=10 -rss_limit_mb=2048 \
 		-print_final_stats=1 -artifact_prefix=build-fuzz/crashes/$*- \
-		$$(test -f fuzz/$*.dict && echo -dict=fuzz/$*.dict) $(FUZZ_FLAGS) \
-		build-fuzz/corpus/$* fuzz/corpus/$*
+		$(if $(wildcard fuzz/$*.dict),-dict=fuzz/$*.dict) $(FUZZ_FLAGS) \
+		build-fuzz/corpus/$* $(wildcard fuzz/corpus/$*)
 
 fuzz: fuzz-build
 	@for h in $(FUZZ_NAMES); do \
-		$(MAKE) --no-print-directory fuzz-run-$$h FUZZ_TIME=$(FUZZ_TIME) || exit 1; done
+		$(MAKE) --no-print-directory fuzz-run-$$h FUZZ_TIME=$(FUZZ_TIME) || { \
+		echo "fuzz: $$h failed, input in build-fuzz/crashes/ (see fuzz/README.md)"; \
+		exit 1; }; done
 
 fuzz-smoke:
 	$(MAKE) fuzz FUZZ_TIME=$(FUZZ_SMOKE_TIME)
