@@ -1,4 +1,4 @@
-# vrrpd — one entry point: all, demo, check, unit, lab, asan, bench, install, clean.
+# vrrpd — one entry point: all, demo, check, unit, lab, asan, fuzz, bench, install, clean.
 # Objects go under $(BUILD)/; the programs are placed at vrrpd/vrrpd and
 # vrrpctl/vrrpctl (the ASan/UBSan variant stays under build-asan/).
 
@@ -42,7 +42,8 @@ LIBVRRPD := $(BUILD)/libvrrpd.a
 DAEMON   := $(BUILD)/bin/vrrpd
 CTL      := $(BUILD)/bin/vrrpctl
 
-.PHONY: all build demo check unit lab asan clang bench install clean deps tools-test
+.PHONY: all build demo check unit lab asan clang fuzz fuzz-build fuzz-bins fuzz-smoke \
+	bench install clean deps tools-test
 all: build
 	@if [ "$(BUILD)" = build ]; then cp -f $(DAEMON) vrrpd/vrrpd; cp -f $(CTL) vrrpctl/vrrpctl; fi
 
@@ -118,6 +119,50 @@ unit: asan
 	@fail=0; for t in build-asan/tests/test_*; do \
 		echo "== $$t"; $$t || fail=1; done; exit $$fail
 
+# libFuzzer harnesses (fuzz/fuzz_*.c, see fuzz/README.md), built with clang
+# into build-fuzz/: the code under test is instrumented for coverage and
+# runs under ASan + UBSan. Each harness runs FUZZ_TIME seconds on the seeds
+# in fuzz/corpus/<harness>/; what it finds goes to build-fuzz/corpus/ (never
+# the repository) and a crash to build-fuzz/crashes/, failing the target.
+FUZZ_TIME  ?= 60
+FUZZ_SMOKE_TIME ?= 20
+FUZZ_FLAGS ?=
+FUZZ_NAMES := $(patsubst fuzz/%.c,%,$(wildcard fuzz/fuzz_*.c))
+FUZZ_BIN   := $(FUZZ_NAMES:%=$(BUILD)/fuzz/%)
+
+fuzz-build:
+	$(MAKE) BUILD=build-fuzz CC=clang CFLAGS="-O1 -g -fno-omit-frame-pointer" \
+		EXTRA_CFLAGS="-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined" \
+		EXTRA_LDFLAGS="-fsanitize=address,undefined" fuzz-bins
+
+fuzz-bins: $(FUZZ_BIN)
+
+$(BUILD)/fuzz/%: fuzz/%.c fuzz/fuzz_util.h $(LIBVRRPD) $(LIBKACONF) $(LIBVRRP)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Ifuzz -fsanitize=fuzzer -o $@ $< $(LIBVRRPD) $(LIBKACONF) \
+		$(LIBVRRP) $(ALL_LDFLAGS) $(FUZZ_LDFLAGS) $(PKG_LIBS)
+
+# config.save must not write files from a fuzzer running as root: the
+# harness gets the writer, the rest of the code is unchanged.
+$(BUILD)/fuzz/fuzz_rpc: FUZZ_LDFLAGS := -Wl,--wrap=rpc_write_file_atomic
+
+# One harness at a time (2 cores shared); stop at the first that fails.
+fuzz-run-%: fuzz-build
+	@mkdir -p build-fuzz/corpus/$* build-fuzz/crashes
+	build-fuzz/fuzz/$* -max_total_time=$(FUZZ_TIME) -timeout=10 -rss_limit_mb=2048 \
+		-print_final_stats=1 -artifact_prefix=build-fuzz/crashes/$*- \
+		$(if $(wildcard fuzz/$*.dict),-dict=fuzz/$*.dict) $(FUZZ_FLAGS) \
+		build-fuzz/corpus/$* $(wildcard fuzz/corpus/$*)
+
+fuzz: fuzz-build
+	@for h in $(FUZZ_NAMES); do \
+		$(MAKE) --no-print-directory fuzz-run-$$h FUZZ_TIME=$(FUZZ_TIME) || { \
+		echo "fuzz: $$h failed, input in build-fuzz/crashes/ (see fuzz/README.md)"; \
+		exit 1; }; done
+
+fuzz-smoke:
+	$(MAKE) fuzz FUZZ_TIME=$(FUZZ_SMOKE_TIME)
+
 lab: all
 	cd tests/lab && $(PYTHON) -m pytest -q -ra $(PYTEST_ARGS)
 
@@ -130,6 +175,7 @@ check: deps
 	$(MAKE) clang
 	$(MAKE) unit
 	$(MAKE) tools-test
+	$(MAKE) fuzz-smoke
 	$(MAKE) lab
 
 demo: deps
@@ -151,6 +197,6 @@ install: all
 	install -m 0644 $(YANG_SRC) $(DESTDIR)$(PREFIX)/share/vrrpd/yang/
 
 clean:
-	rm -rf build build-asan build-clang vrrpd/vrrpd vrrpctl/vrrpctl
+	rm -rf build build-asan build-clang build-fuzz vrrpd/vrrpd vrrpctl/vrrpctl
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,13 +1,7 @@
 /* libFuzzer harness for the VRRP codec: vrrp_decode() and
  * vrrp_check_expected() over arbitrary bytes, plus a round-trip property
  * (whatever decodes and re-encodes must decode to the same advert).
- * Not part of the default build (the Makefile globs only lib/, vrrpd/,
- * vrrpctl/ and tests/unit/). Build and run from the repository root:
- *
- *   clang -std=gnu11 -g -O1 -D_GNU_SOURCE -Ilib \
- *     -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
- *     fuzz/fuzz_decode.c lib/vrrp_pkt.c lib/vaddr.c -o /tmp/fuzz_decode
- *   mkdir -p /tmp/fuzz-corpus && /tmp/fuzz_decode -max_total_time=60 /tmp/fuzz-corpus
+ * `make fuzz` builds and runs it (fuzz/README.md).
  *
  * Input layout: byte 0 is a set of flags steering the harness, byte 1 a
  * TTL, the rest is the VRRP payload. One flag makes the harness fix the
@@ -18,6 +12,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "fuzz_util.h"
 #include "vrrp_pkt.h"
 
 enum {
@@ -48,34 +43,6 @@ static void set_meta(struct vrrp_rx_meta *m, uint8_t flags, uint8_t ttl)
 	if (flags & F_MIXED_FAMILY)
 		vaddr_from_raw(&m->dst, AF_INET6, d6);
 	m->ttl = (flags & F_BAD_TTL) ? ttl : VRRP_TTL;
-}
-
-/* Fix the checksum the way a sender would: v2 over the message, v3 with
- * the pseudo-header (RFC 5798 5.2.8). The folded pseudo-header sum is
- * the complement of its checksum. The IPv4 layout (src, dst, zero,
- * protocol, 16-bit length) is used for IPv6 too: the RFC 2460 layout
- * has the same non-zero 16-bit words, so the sum is identical. */
-static void fix_cksum(uint8_t *p, size_t len, const struct vrrp_rx_meta *m)
-{
-	uint8_t ph[40] = { 0 };
-	size_t alen = vaddr_len(&m->src), plen = 2 * alen + 4;
-	uint16_t ck;
-	uint32_t sum = 0;
-
-	if (len < VRRP_HDR_LEN)
-		return;
-	if (p[0] >> 4 == 3 && alen && m->src.af == m->dst.af) {
-		memcpy(ph, m->src.u.bytes, alen);
-		memcpy(ph + alen, m->dst.u.bytes, alen);
-		ph[2 * alen + 1] = VRRP_IPPROTO;
-		ph[2 * alen + 2] = (uint8_t)(len >> 8);
-		ph[2 * alen + 3] = (uint8_t)len;
-		sum = (uint16_t)~vrrp_cksum(ph, plen, 0);
-	}
-	p[6] = p[7] = 0;
-	ck = vrrp_cksum(p, len, sum);
-	p[6] = (uint8_t)(ck >> 8);
-	p[7] = (uint8_t)ck;
 }
 
 static void check_expected(const struct vrrp_adv *adv, uint8_t flags)
@@ -130,8 +97,6 @@ static void check_roundtrip(const struct vrrp_adv *adv, size_t len,
 			abort();
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct vrrp_adv adv;
@@ -151,7 +116,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	memcpy(pkt, data + 2, len);
 	if (flags & F_FIX_CKSUM)
-		fix_cksum(pkt, len, &meta);
+		fuzz_fix_cksum(pkt, len, &meta);
 
 	d = vrrp_decode(pkt, len, &meta, &adv);
 	if (d >= VRRP_DROP__MAX)

@@ -4,7 +4,7 @@
 # policy-rc.d that forbids starts is in place while apt runs.
 set -eu
 
-PKGS="make gcc clang pkg-config
+PKGS="make gcc clang libclang-rt-dev pkg-config
 libyang2-dev libnl-3-dev libnl-route-3-dev libjson-c-dev libreadline-dev libcmocka-dev
 keepalived frr tcpdump iproute2 iputils-ping procps tmux
 python3 python3-pytest python3-scapy"

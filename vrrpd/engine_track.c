@@ -10,7 +10,7 @@
 #include "log.h"
 #include "loop.h"
 #include "notifier.h"
-#include "spawn.h"
+#include "spawner.h"
 #include "track_prio.h"
 #include "track_runner.h"
 #include "track_set.h"

@@ -20,7 +20,7 @@
 #include "proc/notifier.h"
 #include "proc/notify.h"
 #include "proc/script_security.h"
-#include "proc/spawn.h"
+#include "spawner.h"
 
 static void test_words(void **state)
 {

@@ -23,7 +23,7 @@
 #include "loop.h"
 #include "proc_fixture.h"
 #include "proc/script_security.h"
-#include "proc/spawn.h"
+#include "spawner.h"
 
 struct fixture {
 	struct loop *loop;

@@ -22,7 +22,7 @@
 #include "loop.h"
 #include "proc_fixture.h"
 #include "model.h"
-#include "proc/spawn.h"
+#include "spawner.h"
 #include "track/track_runner.h"
 #include "track/track_set.h"
 

@@ -309,46 +309,94 @@ int vsock_send(struct vsock *vs, const struct vaddr *src,
  * payload offset, and take TTL, source and destination from it. */
 static void parse_v4(struct vsock_pkt *p, const uint8_t *buf, size_t n)
 {
-	const struct iphdr *ip = (const struct iphdr *)buf;
+	struct iphdr ip;
 	size_t ihl;
 
-	memset(p, 0, sizeof(*p));
-	if (n < sizeof(*ip) || ip->version != 4 ||
-	    (ihl = (size_t)ip->ihl * 4) < sizeof(*ip) || ihl > n) {
+	if (n < sizeof(ip)) {
 		p->bad_ip = 1;
 		return;
 	}
-	size_t tot = ntohs(ip->tot_len);
+	/* A copy: the buffer need not be aligned for struct iphdr. */
+	memcpy(&ip, buf, sizeof(ip));
+	if (ip.version != 4 || (ihl = (size_t)ip.ihl * 4) < sizeof(ip) ||
+	    ihl > n) {
+		p->bad_ip = 1;
+		return;
+	}
+	size_t tot = ntohs(ip.tot_len);
 	if (tot < ihl || tot > n)
 		tot = n; /* some stacks report odd totals; trust what we read */
 	p->payload = buf + ihl;
 	p->len = tot - ihl;
-	p->meta.ttl = ip->ttl;
-	vaddr_from_raw(&p->meta.src, AF_INET, &ip->saddr);
-	vaddr_from_raw(&p->meta.dst, AF_INET, &ip->daddr);
+	p->meta.ttl = ip.ttl;
+	vaddr_from_raw(&p->meta.src, AF_INET, &ip.saddr);
+	vaddr_from_raw(&p->meta.dst, AF_INET, &ip.daddr);
 }
 
-static void parse_v6(struct vsock_pkt *p, struct mmsghdr *m,
-		     const struct sockaddr_in6 *from, const uint8_t *buf)
+/* The data of the control message at `at` (whose length is already known
+ * to lie inside the buffer) if it holds at least want bytes. */
+static const uint8_t *cmsg_data(const struct cmsghdr *c, const uint8_t *at,
+				size_t want)
 {
-	memset(p, 0, sizeof(*p));
+	return c->cmsg_len >= CMSG_LEN(want) ? at + CMSG_LEN(0) : NULL;
+}
+
+/* IPv6 raw sockets deliver the payload only: the source comes from the
+ * sender's address, hop limit and destination from the IPV6_HOPLIMIT and
+ * IPV6_PKTINFO control messages (RFC 3542 6.3, 6.1). A missing hop limit
+ * leaves ttl at -1, which the codec drops (RFC 5798 7.1). The messages are
+ * walked by offset rather than with CMSG_NXTHDR: glibc checks the next
+ * header against msg_controllen but not the current one's length, so a
+ * message too long or too short for its data is ignored here, never read
+ * past. */
+static void parse_v6(struct vsock_pkt *p, const struct msghdr *h,
+		     const uint8_t *buf, size_t n)
+{
+	struct sockaddr_in6 from;
+	const uint8_t *ctl = h->msg_control, *d;
+	size_t clen = ctl ? h->msg_controllen : 0, off = 0;
+	struct cmsghdr c;
+
+	if (!h->msg_name || h->msg_namelen < sizeof(from)) {
+		p->bad_ip = 1;
+		return;
+	}
+	memcpy(&from, h->msg_name, sizeof(from));
 	p->payload = buf;
-	p->len = m->msg_len;
+	p->len = n;
 	p->meta.ttl = -1;
-	vaddr_from_raw(&p->meta.src, AF_INET6, &from->sin6_addr);
-	for (struct cmsghdr *c = CMSG_FIRSTHDR(&m->msg_hdr); c;
-	     c = CMSG_NXTHDR(&m->msg_hdr, c)) {
-		if (c->cmsg_level != IPPROTO_IPV6)
-			continue;
-		if (c->cmsg_type == IPV6_HOPLIMIT) {
+	vaddr_from_raw(&p->meta.src, AF_INET6, &from.sin6_addr);
+	while (clen - off >= sizeof(c)) {
+		memcpy(&c, ctl + off, sizeof(c));
+		if (c.cmsg_len < sizeof(c) || c.cmsg_len > clen - off)
+			break;
+		if (c.cmsg_level == IPPROTO_IPV6 && c.cmsg_type == IPV6_HOPLIMIT &&
+		    (d = cmsg_data(&c, ctl + off, sizeof(int)))) {
 			int hl;
-			memcpy(&hl, CMSG_DATA(c), sizeof(hl));
+			memcpy(&hl, d, sizeof(hl));
 			p->meta.ttl = hl;
-		} else if (c->cmsg_type == IPV6_PKTINFO) {
+		} else if (c.cmsg_level == IPPROTO_IPV6 && c.cmsg_type == IPV6_PKTINFO &&
+			   (d = cmsg_data(&c, ctl + off, sizeof(struct in6_pktinfo)))) {
 			struct in6_pktinfo pi;
-			memcpy(&pi, CMSG_DATA(c), sizeof(pi));
+			memcpy(&pi, d, sizeof(pi));
 			vaddr_from_raw(&p->meta.dst, AF_INET6, &pi.ipi6_addr);
 		}
+		if (CMSG_ALIGN(c.cmsg_len) >= clen - off)
+			break;
+		off += CMSG_ALIGN(c.cmsg_len);
+	}
+}
+
+void vsock_parse_rx(int af, const uint8_t *buf, size_t n,
+		    const struct msghdr *h, struct vsock_pkt *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (af == AF_INET) {
+		parse_v4(out, buf, n);
+	} else if (af == AF_INET6 && h) {
+		parse_v6(out, h, buf, n);
+	} else {
+		out->bad_ip = 1;
 	}
 }
 
@@ -367,13 +415,8 @@ int vsock_recv(struct vsock *vs, struct vsock_pkt *out)
 	int n = recvmmsg(vs->fd, vs->msgs, VSOCK_BATCH, MSG_DONTWAIT, NULL);
 	if (n <= 0)
 		return 0;
-	for (int i = 0; i < n; i++) {
-		if (vs->af == AF_INET)
-			parse_v4(&out[i], vs->bufs[i], vs->msgs[i].msg_len);
-		else
-			parse_v6(&out[i], &vs->msgs[i],
-				 (const struct sockaddr_in6 *)&vs->from[i],
-				 vs->bufs[i]);
-	}
+	for (int i = 0; i < n; i++)
+		vsock_parse_rx(vs->af, vs->bufs[i], vs->msgs[i].msg_len,
+			       &vs->msgs[i].msg_hdr, &out[i]);
 	return n;
 }

@@ -47,6 +47,16 @@ int vsock_send(struct vsock *vs, const struct vaddr *src,
 int vsock_flush(struct vsock *vs);
 int vsock_pending(const struct vsock *vs);
 
+/* Turn one datagram as recvmsg() returned it (n bytes in buf; for IPv6
+ * also h's sender address and control messages) into payload + meta. Pure
+ * and bounded by n, msg_namelen and msg_controllen, whatever they hold, so
+ * it is unit-tested and fuzzed without a socket (fuzz/fuzz_rx.c). Sets
+ * bad_ip when nothing can be trusted (short or malformed IPv4 header, no
+ * IPv6 sender address). */
+struct msghdr;
+void vsock_parse_rx(int af, const uint8_t *buf, size_t n,
+		    const struct msghdr *h, struct vsock_pkt *out);
+
 /* Read up to VSOCK_BATCH packets with one recvmmsg(); the payload pointers
  * stay valid until the next call. Returns the count, 0 if none. */
 int vsock_recv(struct vsock *vs, struct vsock_pkt *out);

@@ -12,7 +12,7 @@
 #include "log.h"
 #include "loop.h"
 #include "script_security.h"
-#include "spawn.h"
+#include "spawner.h"
 
 /* Starting a process holds the loop for about a millisecond (until the
  * child has exec'd). A failover of a thousand instances with notify

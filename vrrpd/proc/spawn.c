@@ -1,5 +1,5 @@
-/* Child processes watched by the event loop (spawn.h). */
-#include "spawn.h"
+/* Child processes watched by the event loop (spawner.h). */
+#include "spawner.h"
 
 #include <errno.h>
 #include <fcntl.h>

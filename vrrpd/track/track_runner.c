@@ -8,7 +8,7 @@
 #include "log.h"
 #include "loop.h"
 #include "proc/script_security.h"
-#include "proc/spawn.h"
+#include "spawner.h"
 
 /* Users and groups are resolved when a set is taken, not at every run:
  * getpwnam() may ask a directory server, and the loop must not wait. */

@@ -8,8 +8,8 @@
  * child still running at its timeout gets SIGTERM, and SIGKILL if it is
  * still there after the grace period. Exactly one completion callback per
  * started child, from the loop (never from inside spawn_run). */
-#ifndef VRRPD_SPAWN_H
-#define VRRPD_SPAWN_H
+#ifndef VRRPD_SPAWNER_H
+#define VRRPD_SPAWNER_H
 
 #include <stdbool.h>
 #include <stddef.h>
