@@ -162,6 +162,41 @@ static void instance_detail(FILE *fp, json_object *r)
 	fprintf(fp, "Instance %s\n", str(r, "name", "?"));
 	kv_block(fp, "Configuration", member(r, "config"), "", 4);
 	kv_block(fp, "State", member(r, "state"), "", 4);
+	json_object *p = member(r, "priority");
+	json_object *tr = member(p, "trackers");
+	if (p && tr && json_object_array_length(tr)) {
+		fprintf(fp, "  Priority: %s configured, %s effective\n",
+			str(p, "configured", "?"), str(p, "effective", "?"));
+		for (size_t i = 0; i < json_object_array_length(tr); i++) {
+			json_object *t = json_object_array_get_idx(tr, i);
+			fprintf(fp, "    %-9s %-20s %-7s weight %-5s adds %s%s%s\n",
+				str(t, "type", "?"), str(t, "tracker", "?"),
+				str(t, "status", "?"), str(t, "weight", "?"),
+				str(t, "adds", "0"),
+				json_object_get_boolean(member(t, "applied")) ? "" : " (not applied)",
+				json_object_get_boolean(member(t, "demands-fault")) ? " FAULT" : "");
+		}
+	}
+}
+
+static void tracking_table(FILE *fp, json_object *r)
+{
+	json_object *arr = member(r, "trackers");
+	size_t n = arr ? json_object_array_length(arr) : 0;
+
+	if (!n) {
+		fprintf(fp, "No trackers.\n");
+		return;
+	}
+	fprintf(fp, "%-20s %-9s %-8s %-12s %-6s %s\n", "Tracker", "Type", "Status",
+		"Last result", "Count", "Instances");
+	for (size_t i = 0; i < n; i++) {
+		json_object *t = json_object_array_get_idx(arr, i);
+		fprintf(fp, "%-20s %-9s %-8s %-12s %-6s %s\n", str(t, "name", "?"),
+			str(t, "type", "?"), str(t, "status", "?"),
+			str(t, "last-result", "-"), str(t, "consecutive", "-"),
+			str(t, "instances-affected", "0"));
+	}
 }
 
 static void statistics(FILE *fp, json_object *r)
@@ -228,6 +263,9 @@ void render_result(FILE *fp, const struct cli_parsed *p, json_object *result)
 		break;
 	case CMD_SHOW_STATISTICS:
 		statistics(fp, result);
+		break;
+	case CMD_SHOW_TRACKING:
+		tracking_table(fp, result);
 		break;
 	case CMD_SHOW_RUNNING:
 		render_json(fp, result);

@@ -595,3 +595,22 @@ const uint64_t *engine_global_drops(const struct engine *e)
 {
 	return e->drops;
 }
+
+size_t engine_tracker_count(const struct engine *e)
+{
+	return eng_track_count(e->track);
+}
+
+int engine_tracker_at(const struct engine *e, size_t i, struct tracker_status *out)
+{
+	return eng_track_status_at(e->track, i, out);
+}
+
+ssize_t engine_instance_breakdown(const struct engine *e, const char *name,
+				  struct track_contrib *out, size_t max)
+{
+	for (size_t i = 0; i < e->ninst; i++)
+		if (strcmp(e->inst[i]->cfg.name, name) == 0)
+			return (ssize_t)eng_track_breakdown(e->track, i, out, max);
+	return -1;
+}

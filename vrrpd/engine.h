@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 #include <time.h>
 
 #include "config.h"
@@ -56,6 +57,15 @@ int engine_instance_status(const struct engine *e, const char *name,
  * (message names the current master). */
 int engine_failover(struct engine *e, const char *name, unsigned hold_s,
 		    char *err, size_t errlen);
+
+/* Health tracking, for readers (engine_track.h has the structs). */
+struct tracker_status;
+struct track_contrib;
+size_t engine_tracker_count(const struct engine *e);
+int engine_tracker_at(const struct engine *e, size_t i, struct tracker_status *out);
+/* What the trackers do to instance name's priority; -1 if no such instance. */
+ssize_t engine_instance_breakdown(const struct engine *e, const char *name,
+				  struct track_contrib *out, size_t max);
 
 /* Daemon-wide drops that can't be attributed to an instance (unknown VRID,
  * or a packet too short to name one). */

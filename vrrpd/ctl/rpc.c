@@ -39,6 +39,7 @@ static const struct rpc_method methods[] = {
 	{ { "instance.set", true, "change configurable leaves of an instance" }, rpc_instance_set, true },
 	{ { "instance.failover", true, "master resigns and holds off preemption" }, rpc_instance_failover, true },
 	{ { "statistics.get", false, "daemon-wide and per-instance counters" }, rpc_statistics_get, false },
+	{ { "tracking.get", false, "every tracker: status, last result, counts, instances affected" }, rpc_tracking_get, false },
 	{ { "config.get", false, "the running configuration (RFC 7951 JSON)" }, rpc_config_get, false },
 	{ { "config.replace", true, "replace the whole running configuration" }, rpc_config_replace, true },
 	{ { "config.save", true, "write the running configuration to the startup file" }, rpc_config_save, true },
@@ -384,6 +385,22 @@ static const uint64_t *eng_global_drops(void *arg)
 	return engine_global_drops(arg);
 }
 
+static size_t eng_tracker_count(void *arg)
+{
+	return engine_tracker_count(arg);
+}
+
+static int eng_tracker_at(void *arg, size_t i, struct tracker_status *out)
+{
+	return engine_tracker_at(arg, i, out);
+}
+
+static ssize_t eng_breakdown(void *arg, const char *name, struct track_contrib *out,
+			     size_t max)
+{
+	return engine_instance_breakdown(arg, name, out, max);
+}
+
 static uint64_t eng_config_generation(void *arg)
 {
 	return engine_config_generation(arg);
@@ -401,6 +418,9 @@ void rpc_backend_engine(struct rpc_backend *b, struct engine *e,
 	b->status_at = eng_status_at;
 	b->status = eng_status;
 	b->failover = eng_failover;
+	b->tracker_count = eng_tracker_count;
+	b->tracker_at = eng_tracker_at;
+	b->breakdown = eng_breakdown;
 	b->global_drops = eng_global_drops;
 	b->config_generation = eng_config_generation;
 }

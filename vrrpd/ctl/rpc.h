@@ -19,6 +19,7 @@
 #include <json-c/json.h>
 
 #include "engine.h"
+#include "engine_track.h"
 #include "jsonrpc.h"
 #include "model.h"
 
@@ -41,6 +42,11 @@ struct rpc_backend {
 	/* Changes whenever the running configuration does; NULL = unknown
 	 * (then nothing is cached). */
 	uint64_t (*config_generation)(void *arg);
+	/* Health tracking; NULL = none (the fake engine of the tests). */
+	size_t (*tracker_count)(void *arg);
+	int (*tracker_at)(void *arg, size_t i, struct tracker_status *out);
+	ssize_t (*breakdown)(void *arg, const char *name, struct track_contrib *out,
+			     size_t max);
 };
 
 /* The real engine behind the interface. */

@@ -65,6 +65,11 @@ json_object *rpc_instance_list(struct rpc *r, struct rpc_caller *c,
 			       json_object *params, struct jsonrpc_err *err);
 json_object *rpc_instance_get(struct rpc *r, struct rpc_caller *c,
 			      json_object *params, struct jsonrpc_err *err);
+/* rpc_track.c */
+json_object *rpc_tracking_get(struct rpc *r, struct rpc_caller *c,
+			      json_object *params, struct jsonrpc_err *err);
+json_object *rpc_priority_breakdown(struct rpc *r, const char *name,
+				    unsigned configured, unsigned effective);
 json_object *rpc_statistics_get(struct rpc *r, struct rpc_caller *c,
 				json_object *params, struct jsonrpc_err *err);
 json_object *rpc_instance_failover(struct rpc *r, struct rpc_caller *c,

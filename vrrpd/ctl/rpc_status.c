@@ -311,6 +311,8 @@ json_object *rpc_instance_get(struct rpc *r, struct rpc_caller *c,
 	json_object_object_add(o, "config", inst ? json_object_get(inst) :
 			       json_object_new_object());
 	json_object_object_add(o, "state", rpc_instance_state(&st));
+	json_object_object_add(o, "priority", rpc_priority_breakdown(r, name,
+			       st.cfg->priority, st.effective_priority));
 	json_object_put(cfg);
 	return o;
 }
