@@ -55,11 +55,13 @@ void sdnotify_status_line(const size_t counts[4], char *buf, size_t len)
 	}
 }
 
-static void send_status(struct sdnotify *s, bool force)
+/* prefix (READY=1) goes in the same datagram: systemd then shows the new
+ * status with the state change, never one without the other. */
+static void send_status(struct sdnotify *s, const char *prefix)
 {
 	size_t counts[4] = { 0 };
 	struct instance_status st;
-	char line[sizeof(s->status)], msg[sizeof(line) + 40];
+	char line[sizeof(s->status)], msg[sizeof(line) + 64];
 	size_t n = s->e ? engine_instance_count(s->e) : 0;
 
 	for (size_t i = 0; i < n; i++)
@@ -70,16 +72,17 @@ static void send_status(struct sdnotify *s, bool force)
 		size_t l = strlen(line);
 		snprintf(line + l, sizeof(line) - l, "; last reload rejected");
 	}
-	if (!force && strcmp(line, s->status) == 0)
+	if (!prefix && strcmp(line, s->status) == 0)
 		return;
 	snprintf(s->status, sizeof(s->status), "%s", line);
-	snprintf(msg, sizeof(msg), "STATUS=%s", line);
+	snprintf(msg, sizeof(msg), "%s%sSTATUS=%s", prefix ? prefix : "",
+		 prefix ? "\n" : "", line);
 	notify(msg);
 }
 
 static void status_expired(void *arg)
 {
-	send_status(arg, false);
+	send_status(arg, NULL);
 }
 
 static void on_state(void *arg, const struct instance_status *st, enum vrrp_state old)
@@ -102,7 +105,7 @@ static void watchdog_expired(void *arg)
 	struct sdnotify *s = arg;
 
 	notify("WATCHDOG=1");
-	send_status(s, false);
+	send_status(s, NULL);
 	loop_timer_at(s->loop, &s->watchdog_t, loop_now_us() + s->watchdog_period_us);
 }
 
@@ -117,8 +120,7 @@ static void ready_expired(void *arg)
 {
 	struct sdnotify *s = arg;
 
-	notify("READY=1");
-	send_status(s, true);
+	send_status(s, "READY=1");
 }
 
 struct sdnotify *sdnotify_new(struct loop *loop)
@@ -180,8 +182,7 @@ void sdnotify_reloaded(struct sdnotify *s, bool ok)
 	if (!s)
 		return;
 	s->reload_rejected = !ok;
-	notify("READY=1");
-	send_status(s, true);
+	send_status(s, "READY=1");
 }
 
 void sdnotify_stopping(struct sdnotify *s)
