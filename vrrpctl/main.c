@@ -20,6 +20,7 @@
 #include "client.h"
 #include "commands.h"
 #include "complete.h"
+#include "complete_words.h"
 #include "keepalived_conf.h"
 #include "render.h"
 
@@ -309,11 +310,14 @@ int main(int argc, char **argv)
 		{ "socket", required_argument, NULL, 's' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
+		/* for the shell's completion, not for people: left out of usage */
+		{ "complete", no_argument, NULL, 'C' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct ctl c = { .json = false };
 	const char *path = getenv("VRRPCTL_SOCKET");
 	struct sigaction sa = { .sa_handler = on_signal };
+	bool complete = false;
 	int opt, rc;
 
 	while ((opt = getopt_long(argc, argv, "s:jh", lopts, NULL)) != -1) {
@@ -321,6 +325,7 @@ int main(int argc, char **argv)
 		case 's': path = optarg; break;
 		case 'j': c.json = true; break;
 		case 'h': usage(stdout); return 0;
+		case 'C': complete = true; break;
 		default: usage(stderr); return EXIT_USAGE;
 		}
 	}
@@ -331,7 +336,12 @@ int main(int argc, char **argv)
 	sigaction(SIGTERM, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	if (optind < argc)
+	if (complete) {
+		struct cli_env env;
+
+		complete_env_init(&env, &c.conn);
+		rc = complete_words(&env, argv + optind, (size_t)(argc - optind), stdout);
+	} else if (optind < argc)
 		rc = run_words(&c, argv + optind, (size_t)(argc - optind));
 	else if (isatty(STDIN_FILENO) && isatty(STDOUT_FILENO))
 		rc = run_interactive(&c);
