@@ -159,3 +159,69 @@ def test_watchdog_for_another_pid_is_not_ours(make_lab, tmp_path):
         assert p.wait(timeout=5) == 0
     finally:
         mgr.close()
+
+
+# Runs in a private mount namespace (unshare -m) where a tmpfs hides the
+# host's /run/systemd: it plays journald on /run/systemd/journal/socket
+# (native protocol: one datagram per entry, FIELD=value lines), starts
+# vrrpd with stderr on a file JOURNAL_STREAM names, and prints the entries
+# as JSON once the instance became master.
+_JOURNALD = r'''
+import json, os, socket, subprocess, sys, time
+ns, vrrpd, conf, sock, errfile = sys.argv[1:6]
+subprocess.run(["mount", "--make-rprivate", "/"], check=True)
+subprocess.run(["mount", "-t", "tmpfs", "tmpfs", "/run/systemd"], check=True)
+os.makedirs("/run/systemd/journal")
+j = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+j.bind("/run/systemd/journal/socket")
+err = open(errfile, "w")
+st = os.fstat(err.fileno())
+env = dict(os.environ, JOURNAL_STREAM="%d:%d" % (st.st_dev, st.st_ino))
+env.pop("NOTIFY_SOCKET", None)
+p = subprocess.Popen(["ip", "netns", "exec", ns, vrrpd, "--foreground", "--config", conf,
+                      "--socket", sock], env=env, stdout=err, stderr=err)
+entries, end = [], time.monotonic() + 8
+j.settimeout(0.2)
+while time.monotonic() < end:
+    try:
+        raw = j.recv(65536).decode()
+    except socket.timeout:
+        continue
+    entries.append(dict(l.split("=", 1) for l in raw.split("\n") if "=" in l))
+    if "Entering MASTER STATE" in entries[-1].get("MESSAGE", ""):
+        break
+p.terminate()
+p.wait(timeout=5)
+print(json.dumps(entries))
+'''
+
+
+def test_journald_fields(make_lab, tmp_path):
+    """Under journald (stderr is the stream $JOURNAL_STREAM names) every
+    line is a journal entry with the plain text as MESSAGE=, and lines
+    about an instance carry VRRP_INSTANCE=, VRRP_STATE=, VRRP_PRIORITY=."""
+    lab = make_lab(1, client=False)
+    conf = str(tmp_path / "r1.json")
+    with open(conf, "w") as f:
+        json.dump(seed.load("single-master-node1"), f)
+    errfile = str(tmp_path / "stderr")
+    r = subprocess.run(["unshare", "-m", "/usr/bin/python3", "-c", _JOURNALD, lab.ns("r1"),
+                        labmod.VRRPD_BIN, conf, str(tmp_path / "ctl.sock"), errfile],
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, timeout=20)
+    assert r.returncode == 0, r.stderr
+    entries = json.loads(r.stdout)
+    msgs = [e.get("MESSAGE", "") for e in entries]
+    assert any(m.startswith("vrrpd ") and "starting" in m for m in msgs), msgs
+    master = [e for e in entries if "Entering MASTER STATE" in e.get("MESSAGE", "")]
+    assert master, msgs
+    e = master[0]
+    assert e["MESSAGE"].startswith("VRRP_Instance(VI_1) Entering MASTER STATE (from BACKUP")
+    assert e["VRRP_INSTANCE"] == "VI_1"
+    assert e["VRRP_STATE"] == "MASTER"
+    assert e["VRRP_PRIORITY"] == "100"
+    assert e["PRIORITY"] == "6" and e["SYSLOG_IDENTIFIER"] == "vrrpd"
+    # Lines about no instance carry no instance fields.
+    start = [x for x in entries if "starting" in x.get("MESSAGE", "")][0]
+    assert "VRRP_INSTANCE" not in start
+    # Nothing went to stderr while journald took the lines.
+    assert open(errfile).read() == ""
