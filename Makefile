@@ -1,14 +1,23 @@
-# vrrpd — one entry point: all, demo, check, unit, lab, asan, fuzz, bench, install, clean.
+# vrrpd — one entry point: all, demo, check, unit, lab, asan, fuzz, bench, install, deb, clean.
 # Objects go under $(BUILD)/; the programs are placed at vrrpd/vrrpd and
 # vrrpctl/vrrpctl (the ASan/UBSan variant stays under build-asan/).
 
 CC      ?= cc
 PREFIX  ?= /usr/local
 DESTDIR ?=
+# Where `make install` puts things; each may be overridden. The daemon's
+# configuration and systemd unit live where the system looks for them,
+# whatever the prefix.
+SBINDIR    ?= $(PREFIX)/sbin
+DATADIR    ?= $(PREFIX)/share
+MANDIR     ?= $(DATADIR)/man
+SYSCONFDIR ?= /etc
+UNITDIR    ?= /lib/systemd/system
+BASHCOMPDIR ?= $(DATADIR)/bash-completion/completions
 BUILD   ?= build
 PYTHON  ?= /usr/bin/python3
 
-PKGS    := libyang libnl-3.0 libnl-route-3.0 json-c
+PKGS    := libyang libnl-3.0 libnl-route-3.0 json-c libsystemd
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
@@ -19,7 +28,7 @@ CFLAGS  ?= -O2 -g
 # Folders that hold headers: lib/ (shared by every program), kaconf/ (the
 # keepalived importer), and the daemon's vrrpd/ with its parts.
 INCLUDES := -Ilib -Ikaconf -Ivrrpd -Ivrrpd/vrrp -Ivrrpd/net -Ivrrpd/ctl -Ivrrpd/track -Ivrrpd/proc
-ALL_CFLAGS := -std=gnu11 $(WARN) $(CFLAGS) $(EXTRA_CFLAGS) -D_GNU_SOURCE \
+ALL_CFLAGS := -std=gnu11 $(WARN) $(CPPFLAGS) $(CFLAGS) $(EXTRA_CFLAGS) -D_GNU_SOURCE \
 	$(INCLUDES) -I$(BUILD) $(PKG_CFLAGS) -MMD -MP
 LDFLAGS ?=
 ALL_LDFLAGS := $(LDFLAGS) $(EXTRA_LDFLAGS)
@@ -43,7 +52,7 @@ DAEMON   := $(BUILD)/bin/vrrpd
 CTL      := $(BUILD)/bin/vrrpctl
 
 .PHONY: all build demo check unit lab asan clang fuzz fuzz-build fuzz-bins fuzz-smoke \
-	bench install clean deps tools-test
+	bench install deb clean deps tools-test
 all: build
 	@if [ "$(BUILD)" = build ]; then cp -f $(DAEMON) vrrpd/vrrpd; cp -f $(CTL) vrrpctl/vrrpctl; fi
 
@@ -186,17 +195,43 @@ bench: deps
 	$(MAKE) all
 	sh bench/run.sh
 
-install: all
-	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/share/man/man8 \
-		$(DESTDIR)$(PREFIX)/share/man/man5 $(DESTDIR)$(PREFIX)/share/man/man7 \
-		$(DESTDIR)$(PREFIX)/share/vrrpd/yang
-	install -m 0755 vrrpd/vrrpd vrrpctl/vrrpctl $(DESTDIR)$(PREFIX)/sbin/
-	install -m 0644 man/*.8 $(DESTDIR)$(PREFIX)/share/man/man8/
-	install -m 0644 man/*.5 $(DESTDIR)$(PREFIX)/share/man/man5/
-	install -m 0644 man/*.7 $(DESTDIR)$(PREFIX)/share/man/man7/
-	install -m 0644 $(YANG_SRC) $(DESTDIR)$(PREFIX)/share/vrrpd/yang/
+# The unit names /usr/sbin and /etc/vrrpd; it is installed with the paths
+# of this installation. The default configuration (no instances) is
+# installed only if there is none: an operator's file is never replaced.
+install: $(DAEMON) $(CTL)
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 \
+		$(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man7 \
+		$(DESTDIR)$(DATADIR)/vrrpd/yang $(DESTDIR)$(UNITDIR) $(DESTDIR)$(BASHCOMPDIR)
+	install -d -m 0750 $(DESTDIR)$(SYSCONFDIR)/vrrpd
+	install -m 0755 $(DAEMON) $(CTL) $(DESTDIR)$(SBINDIR)/
+	install -m 0644 man/*.8 $(DESTDIR)$(MANDIR)/man8/
+	install -m 0644 man/*.5 $(DESTDIR)$(MANDIR)/man5/
+	install -m 0644 man/*.7 $(DESTDIR)$(MANDIR)/man7/
+	install -m 0644 $(YANG_SRC) $(DESTDIR)$(DATADIR)/vrrpd/yang/
+	sed -e 's#/usr/sbin/#$(SBINDIR)/#g' -e 's#/etc/vrrpd#$(SYSCONFDIR)/vrrpd#g' \
+		systemd/vrrpd.service > $(DESTDIR)$(UNITDIR)/vrrpd.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/vrrpd.service
+	install -m 0644 scripts/vrrpctl.bash-completion $(DESTDIR)$(BASHCOMPDIR)/vrrpctl
+	[ -e $(DESTDIR)$(SYSCONFDIR)/vrrpd/vrrpd.json ] || \
+		install -m 0600 etc/vrrpd.json $(DESTDIR)$(SYSCONFDIR)/vrrpd/vrrpd.json
+
+# A binary Debian package, built from a copy of the tree under
+# $(BUILD)-deb/ (dpkg-buildpackage writes into the parent directory of the
+# source, which must not be the one above this tree). Needs dpkg-dev and
+# debhelper; `make check` does not.
+DEB_DIR := $(BUILD)-deb
+DEB_SRC := README.md Makefile debian etc kaconf lib man scripts systemd vrrpctl vrrpd yang
+deb:
+	@command -v dpkg-buildpackage >/dev/null && command -v dh >/dev/null || \
+		{ echo "make deb: needs dpkg-dev and debhelper (apt-get install dpkg-dev debhelper)" >&2; exit 1; }
+	rm -rf $(DEB_DIR) && mkdir -p $(DEB_DIR)/src/vrrpd
+	tar cf - --exclude=vrrpd/vrrpd --exclude=vrrpctl/vrrpctl $(DEB_SRC) | tar xf - -C $(DEB_DIR)/src/vrrpd
+	cd $(DEB_DIR)/src/vrrpd && dpkg-buildpackage -b -us -uc -j2 >../build.log 2>&1 || \
+		{ tail -40 ../build.log >&2; exit 1; }
+	mv $(DEB_DIR)/src/*.deb $(DEB_DIR)/
+	@ls -1 $(DEB_DIR)/*.deb
 
 clean:
-	rm -rf build build-asan build-clang build-fuzz vrrpd/vrrpd vrrpctl/vrrpctl
+	rm -rf build build-asan build-clang build-fuzz build-deb vrrpd/vrrpd vrrpctl/vrrpctl
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -8,6 +8,7 @@
 
 static enum log_level cur_level = LOG_LVL_INFO;
 static bool use_stderr = true;
+static log_sink_fn sink;
 
 void log_init(const char *ident, enum log_level level, bool to_stderr)
 {
@@ -27,6 +28,11 @@ enum log_level log_get_level(void)
 	return cur_level;
 }
 
+void log_set_sink(log_sink_fn fn)
+{
+	sink = fn;
+}
+
 int log_level_parse(const char *s)
 {
 	static const char *names[] = { "error", "warning", "info", "debug" };
@@ -36,15 +42,20 @@ int log_level_parse(const char *s)
 	return -1;
 }
 
-void log_msg(enum log_level level, const char *fmt, ...)
+static void log_vemit(enum log_level level, const struct log_fields *f,
+		      const char *fmt, va_list ap)
 {
 	static const int prio[] = { LOG_ERR, LOG_WARNING, LOG_INFO, LOG_DEBUG };
-	va_list ap;
 
 	if (level > cur_level)
 		return;
-	va_start(ap, fmt);
-	if (use_stderr) {
+	if (sink) {
+		/* Longer lines are cut, as syslog(3) would cut them. */
+		char msg[2048];
+
+		vsnprintf(msg, sizeof(msg), fmt, ap);
+		sink(level, f, msg);
+	} else if (use_stderr) {
 		struct timespec ts;
 		struct tm tm;
 		char stamp[32];
@@ -58,5 +69,23 @@ void log_msg(enum log_level level, const char *fmt, ...)
 	} else {
 		vsyslog(prio[level], fmt, ap);
 	}
+}
+
+void log_msg(enum log_level level, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	log_vemit(level, NULL, fmt, ap);
+	va_end(ap);
+}
+
+void log_instance(enum log_level level, const struct log_fields *f,
+		  const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	log_vemit(level, f, fmt, ap);
 	va_end(ap);
 }

@@ -20,6 +20,7 @@
 #include "client.h"
 #include "commands.h"
 #include "complete.h"
+#include "complete_words.h"
 #include "keepalived_conf.h"
 #include "render.h"
 
@@ -311,11 +312,14 @@ int main(int argc, char **argv)
 		{ "json", no_argument, NULL, 'j' },
 		{ "config-id", required_argument, NULL, 'i' },
 		{ "help", no_argument, NULL, 'h' },
+		/* for the shell's completion, not for people: left out of usage */
+		{ "complete", no_argument, NULL, 'C' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct ctl c = { .json = false };
 	const char *path = getenv("VRRPCTL_SOCKET");
 	struct sigaction sa = { .sa_handler = on_signal };
+	bool complete = false;
 	int opt, rc;
 
 	/* getopt_long() permutes, so `vrrpctl convert --config-id ID FILE`
@@ -326,6 +330,7 @@ int main(int argc, char **argv)
 		case 'j': c.json = true; break;
 		case 'i': c.config_id = optarg; break;
 		case 'h': usage(stdout); return 0;
+		case 'C': complete = true; break;
 		default: usage(stderr); return EXIT_USAGE;
 		}
 	}
@@ -336,7 +341,12 @@ int main(int argc, char **argv)
 	sigaction(SIGTERM, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	if (optind < argc)
+	if (complete) {
+		struct cli_env env;
+
+		complete_env_init(&env, &c.conn);
+		rc = complete_words(&env, argv + optind, (size_t)(argc - optind), stdout);
+	} else if (optind < argc)
 		rc = run_words(&c, argv + optind, (size_t)(argc - optind));
 	else if (isatty(STDIN_FILENO) && isatty(STDOUT_FILENO))
 		rc = run_interactive(&c);

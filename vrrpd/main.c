@@ -15,10 +15,12 @@
 
 #include "ctl_server.h"
 #include "engine.h"
+#include "journal.h"
 #include "keepalived_conf.h"
 #include "log.h"
 #include "loop.h"
 #include "model.h"
+#include "sdnotify.h"
 
 #ifndef VRRPD_VERSION
 #define VRRPD_VERSION "0.1.0"
@@ -296,19 +298,20 @@ struct sigctx {
 	const struct opts *o;
 	struct model *m;
 	struct engine *e;
+	struct sdnotify *sd;
 };
 
 /* SIGHUP: read the startup file again; a valid one replaces the running
  * configuration (unchanged instances are not touched), an invalid one is
  * logged and changes nothing. */
-static void reload(struct sigctx *sc)
+static int reload(struct sigctx *sc)
 {
 	struct lyd_node *tree;
 	struct model_error me;
 
 	if (!sc->o->config && !sc->o->keepalived_conf) {
 		log_info("SIGHUP: no configuration file to reload");
-		return;
+		return 0;
 	}
 	log_info("SIGHUP: reloading %s",
 		 sc->o->config ? sc->o->config : sc->o->keepalived_conf);
@@ -325,12 +328,14 @@ static void reload(struct sigctx *sc)
 	free(msgs);
 	if (r < 0) {
 		log_err("reload failed: configuration rejected, nothing changed");
-		return;
+		return -1;
 	}
 	if (engine_apply_tree(sc->e, tree, &me) < 0) {
 		log_err("reload failed: %s%s%s", me.path, me.path[0] ? ": " : "", me.msg);
 		model_tree_free(tree);
+		return -1;
 	}
+	return 0;
 }
 
 static void on_signal(void *arg, uint32_t events)
@@ -341,10 +346,13 @@ static void on_signal(void *arg, uint32_t events)
 
 	while (read(sc->fd, &si, sizeof(si)) == sizeof(si)) {
 		if (si.ssi_signo == SIGHUP) {
-			if (sc->e)
-				reload(sc);
+			/* systemd: ExecReload returns once READY=1 follows */
+			sdnotify_reloading(sc->sd);
+			int r = sc->e ? reload(sc) : 0;
+			sdnotify_reloaded(sc->sd, r == 0);
 			continue;
 		}
+		sdnotify_stopping(sc->sd);
 		log_info("Stopping on signal %u", si.ssi_signo);
 		loop_stop(sc->loop);
 	}
@@ -388,7 +396,13 @@ int main(int argc, char **argv)
 		return rc;
 	}
 
+	/* Under Type=notify systemd tracks the process it started: forking
+	 * would send READY=1 from a pid it ignores. */
+	if (getenv("NOTIFY_SOCKET"))
+		o.foreground = true;
 	log_init("vrrpd", (enum log_level)o.log_level, o.foreground);
+	if (o.foreground)
+		journal_attach("vrrpd");
 	if (!o.foreground && daemonize() < 0) {
 		fprintf(stderr, "vrrpd: cannot daemonize: %s\n", strerror(errno));
 		return 1;
@@ -405,7 +419,8 @@ int main(int argc, char **argv)
 
 	struct loop *loop = loop_new();
 	struct sigctx sc = { .fd = signalfd(-1, &ss, SFD_NONBLOCK | SFD_CLOEXEC),
-			     .loop = loop, .o = &o, .m = m };
+			     .loop = loop, .o = &o, .m = m,
+			     .sd = loop ? sdnotify_new(loop) : NULL };
 	if (!loop || sc.fd < 0 || loop_add_fd(loop, sc.fd, EPOLLIN, on_signal, &sc) < 0) {
 		start_failed("cannot set up the event loop: %s", strerror(errno));
 		return 1;
@@ -416,6 +431,8 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	sc.e = e;
+	if (sdnotify_attach(sc.sd, e) < 0)
+		log_warn("systemd: cannot follow state changes for STATUS=");
 	if (o.pidfile && write_pidfile(o.pidfile) < 0)
 		log_warn("cannot write pidfile %s: %s", o.pidfile, strerror(errno));
 	log_info("vrrpd %s starting (pid %ld)", VRRPD_VERSION, (long)getpid());
@@ -441,10 +458,12 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	report_start(NULL);
+	sdnotify_ready(sc.sd);
 	rc = loop_run(loop) < 0 ? 1 : 0;
 	/* clients hold engine subscriptions: close them first */
 	ctl_server_free(cs);
 out:
+	sdnotify_free(sc.sd);
 	engine_free(e);
 	if (o.pidfile)
 		unlink(o.pidfile);

@@ -5,8 +5,21 @@
 #include "instance.h"
 #include "log.h"
 
+/* The text names the instance; under journald the line also carries its
+ * name, state and priority as fields (lib/log.h, vrrpd/journal.h). */
+static inline const struct log_fields *instance_log_fields(const struct instance *in)
+{
+	static struct log_fields f;
+
+	f.instance = in->cfg.name;
+	f.state = vrrp_state_name(in->fsm.state);
+	f.priority = in->fsm.cfg.priority;
+	return &f;
+}
+
 #define ILOG(lvl, in, fmt, ...) \
-	log_##lvl("VRRP_Instance(%s) " fmt, (in)->cfg.name, ##__VA_ARGS__)
+	log_instance_##lvl(instance_log_fields(in), "VRRP_Instance(%s) " fmt, \
+			   (in)->cfg.name, ##__VA_ARGS__)
 
 #define ENV(in, fn, ...) ((in)->env->fn((in)->env->arg, ##__VA_ARGS__))
 
