@@ -81,8 +81,10 @@ static void decode(const struct vsock_pkt *p, bool fix)
 	d = vrrp_decode(pl, p->len, &p->meta, &adv);
 	if (d >= VRRP_DROP__MAX || !vrrp_drop_name(d))
 		abort();
-	/* RFC 5798 7.1: a hop limit other than 255 is never accepted. */
-	if (d == VRRP_OK && p->meta.ttl != VRRP_TTL)
+	/* RFC 5798 7.1: a multicast advert with a hop limit other than 255
+	 * is never accepted (unicast ones are the instance's to check
+	 * against its peers' TTL bounds). */
+	if (d == VRRP_OK && p->meta.ttl != VRRP_TTL && vaddr_is_multicast(&p->meta.dst))
 		abort();
 	free(pl);
 }

@@ -33,11 +33,22 @@ static int finish_family(struct ka_ctx *cx, struct ka_instance *in)
 			in->name);
 		return 1;
 	}
-	in->af = in->vips[0].addr.af;
-	size_t kept = 1;
-	for (size_t i = 1; i < in->n_vips; i++) {
+	/* the family comes from the first advertised address; excluded
+	 * addresses may be of either family (keepalived eVIPs) */
+	size_t first = 0;
+	while (first < in->n_vips && in->vips[first].excluded)
+		first++;
+	if (first == in->n_vips) {
+		ka_warn(cx->r, in->file, in->line,
+			"vrrp_instance '%s': only excluded addresses; vrrpd needs one to advertise: instance not converted",
+			in->name);
+		return 1;
+	}
+	in->af = in->vips[first].addr.af;
+	size_t kept = 0;
+	for (size_t i = 0; i < in->n_vips; i++) {
 		const struct ka_vip *v = &in->vips[i];
-		if (v->addr.af == in->af) {
+		if (v->addr.af == in->af || v->excluded) {
 			in->vips[kept++] = *v;
 			continue;
 		}
@@ -49,7 +60,7 @@ static int finish_family(struct ka_ctx *cx, struct ka_instance *in)
 			in->af == AF_INET ? "IPv4" : "IPv6");
 	}
 	in->n_vips = kept;
-	if (in->af == AF_INET6 && in->strict &&
+	if (in->af == AF_INET6 && in->strict && !in->vips[0].excluded &&
 	    !IN6_IS_ADDR_LINKLOCAL(&in->vips[0].addr.u.v6)) {
 		/* RFC 5798 5.2.9: the first IPv6 address is link-local.
 		 * keepalived only logs it and runs the list as given. */

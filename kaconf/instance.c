@@ -45,8 +45,10 @@ static int vip_entry(struct ka_ctx *cx, const struct ka_stmt *s,
 	for (size_t i = 1; i < s->argc; i++) {
 		const char *opt = s->argv[i];
 		bool valued = true;
-		bool known = !strcmp(opt, "dev") ||
-			     ka_vip_option_known(opt, &valued);
+		/* converted: dev, label, brd/broadcast, scope */
+		bool known = !strcmp(opt, "dev") || !strcmp(opt, "label") ||
+			     !strcmp(opt, "brd") || !strcmp(opt, "broadcast") ||
+			     !strcmp(opt, "scope") || ka_vip_option_known(opt, &valued);
 		if (!known) {
 			ka_error(cx->r, s->file, s->line,
 				 "keyword '%s': unknown option '%s' for address %s (expected dev, label, brd, scope, ...)",
@@ -62,6 +64,33 @@ static int vip_entry(struct ka_ctx *cx, const struct ka_stmt *s,
 		if (!strcmp(opt, "dev")) {
 			if (ka_ifname(cx, s, "dev", s->argv[i + 1], v->dev) < 0)
 				return -1;
+		} else if (!strcmp(opt, "label")) {
+			const char *lb = s->argv[i + 1];
+			if (strlen(lb) >= sizeof(v->label) || strpbrk(lb, "/ \t")) {
+				ka_error(cx->r, s->file, s->line,
+					 "keyword '%s': label of address %s: expected 1..15 characters without '/' or spaces, got '%s'",
+					 block, a, lb);
+				return -1;
+			}
+			snprintf(v->label, sizeof(v->label), "%s", lb);
+		} else if (!strcmp(opt, "brd") || !strcmp(opt, "broadcast")) {
+			if (vaddr_parse(s->argv[i + 1], &v->brd, NULL) < 0 ||
+			    v->brd.af != AF_INET) {
+				ka_error(cx->r, s->file, s->line,
+					 "keyword '%s': option '%s' of address %s expects an IPv4 address, got '%s'",
+					 block, opt, a, s->argv[i + 1]);
+				return -1;
+			}
+		} else if (!strcmp(opt, "scope")) {
+			const char *sc = s->argv[i + 1];
+			if (strcmp(sc, "global") && strcmp(sc, "site") && strcmp(sc, "link") &&
+			    strcmp(sc, "host")) {
+				ka_error(cx->r, s->file, s->line,
+					 "keyword '%s': scope of address %s: expected global, site, link or host, got '%s'",
+					 block, a, sc);
+				return -1;
+			}
+			snprintf(v->scope, sizeof(v->scope), "%s", sc);
 		} else if (!quiet) {
 			ka_ignored(cx->r, s->file, s->line,
 				   "'%s' (option of address %s) is not supported by vrrpd yet",
@@ -76,6 +105,7 @@ static int vip_entry(struct ka_ctx *cx, const struct ka_stmt *s,
 static int vip_block(struct ka_ctx *cx, struct ka_instance *in,
 		     const struct ka_stmt *s)
 {
+	bool excluded = !strcmp(s->argv[0], "virtual_ipaddress_excluded");
 	if (!s->has_block || s->argc != 1) {
 		ka_error(cx->r, s->file, s->line,
 			 "keyword '%s': expected a '{' block of addresses",
@@ -89,6 +119,7 @@ static int vip_block(struct ka_ctx *cx, struct ka_instance *in,
 			rc = -1;
 			continue;
 		}
+		v.excluded = excluded;
 		bool dup = false;
 		for (size_t i = 0; i < in->n_vips && !dup; i++)
 			dup = vaddr_cmp(&in->vips[i].addr, &v.addr) == 0;
@@ -111,29 +142,6 @@ static int vip_block(struct ka_ctx *cx, struct ka_instance *in,
 		in->vips = nv;
 		nv[in->n_vips++] = v;
 	}
-	return rc;
-}
-
-/* Our model has no excluded addresses: keepalived adds them with the VIPs
- * but leaves them out of advertisements. */
-static int vip_excluded(struct ka_ctx *cx, struct ka_instance *in,
-			const struct ka_stmt *s)
-{
-	(void)in;
-	if (!s->has_block || s->argc != 1) {
-		ka_error(cx->r, s->file, s->line,
-			 "keyword '%s': expected a '{' block of addresses",
-			 s->argv[0]);
-		return -1;
-	}
-	int rc = 0;
-	for (const struct ka_stmt *e = s->child; e; e = e->next) {
-		struct ka_vip v;
-		if (vip_entry(cx, e, s->argv[0], &v, true) < 0)
-			rc = -1;
-	}
-	if (rc == 0)
-		ka_unsupported(cx->r, KA_SCOPE_INSTANCE, s);
 	return rc;
 }
 
@@ -331,6 +339,15 @@ static int inst_accept(struct ka_ctx *cx, struct ka_instance *in,
 	return 0;
 }
 
+static int inst_promote(struct ka_ctx *cx, struct ka_instance *in,
+			const struct ka_stmt *s)
+{
+	if (ka_no_block(cx, s) < 0 || ka_arg_count(cx, s, 0, 0, "nothing") < 0)
+		return -1;
+	in->promote_secondaries = true;
+	return 0;
+}
+
 static int inst_strict_mode(struct ka_ctx *cx, struct ka_instance *in,
 			    const struct ka_stmt *s)
 {
@@ -352,7 +369,8 @@ static const struct {
 	{"advert_int", inst_advert},
 	{"authentication", inst_auth},
 	{"virtual_ipaddress", vip_block},
-	{"virtual_ipaddress_excluded", vip_excluded},
+	{"virtual_ipaddress_excluded", vip_block},
+	{"promote_secondaries", inst_promote},
 	{"nopreempt", inst_nopreempt},
 	{"preempt", inst_nopreempt},
 	{"preempt_delay", inst_preempt_delay},

@@ -62,6 +62,14 @@ static json_object *vip_json(const struct ka_vip *v)
 		rc |= add(o, "prefix-length", json_object_new_int(v->plen));
 	if (v->dev[0])
 		rc |= add(o, "device", json_object_new_string(v->dev));
+	if (v->excluded)
+		rc |= add(o, "excluded", json_object_new_boolean(true));
+	if (v->label[0])
+		rc |= add(o, "label", json_object_new_string(v->label));
+	if (vaddr_is_set(&v->brd))
+		rc |= add(o, "broadcast", addr_string(&v->brd));
+	if (v->scope[0])
+		rc |= add(o, "scope", json_object_new_string(v->scope));
 	if (rc) {
 		json_object_put(o);
 		return NULL;
@@ -170,6 +178,8 @@ static json_object *instance_json(const struct ka_instance *in)
 						 : "backup"));
 	if (in->auth == KA_AUTH_PASS)
 		rc |= add(o, "authentication", auth_json(in));
+	if (in->promote_secondaries)
+		rc |= add(o, "promote-secondaries", json_object_new_boolean(true));
 	if (vaddr_is_set(&in->src))
 		rc |= add(o, "source-address", addr_string(&in->src));
 	if (in->unicast)

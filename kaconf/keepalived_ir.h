@@ -31,6 +31,10 @@ struct ka_vip {
 	struct vaddr addr;
 	int plen;                     /* -1: none given (host address) */
 	char dev[IFNAMSIZ];           /* empty: the instance's interface */
+	bool excluded;                /* virtual_ipaddress_excluded */
+	char label[IFNAMSIZ];         /* empty: none */
+	struct vaddr brd;             /* unset: none */
+	char scope[8];                /* global, site, link, host; empty: none */
 	const char *file;
 	unsigned line;
 };
@@ -94,6 +98,7 @@ struct ka_instance {
 	int ucast_ttl;                      /* -1: not set */
 	bool ucast_fault_no_peer;
 	int check_ucast_src;                /* -1: global */
+	bool promote_secondaries;
 	bool use_vmac;
 	char vmac_name[IFNAMSIZ];           /* empty: vrrpd's default */
 	bool vmac_xmit_base;

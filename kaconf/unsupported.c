@@ -67,8 +67,6 @@ static const struct ka_gap gaps[] = {
 	{KA_SCOPE_INSTANCE, "native_ipv6", false, false, NULL},
 	{KA_SCOPE_INSTANCE, "virtual_routes", false, false, NULL},
 	{KA_SCOPE_INSTANCE, "virtual_rules", false, false, NULL},
-	{KA_SCOPE_INSTANCE, "virtual_ipaddress_excluded", false, false, NULL},
-	{KA_SCOPE_INSTANCE, "promote_secondaries", false, false, NULL},
 	{KA_SCOPE_INSTANCE, "skip_check_adv_addr", false, false, NULL},
 	{KA_SCOPE_INSTANCE, "notify_master", false, false, NULL},
 	{KA_SCOPE_INSTANCE, "notify_backup", false, false, NULL},
@@ -87,10 +85,6 @@ static const struct ka_gap gaps[] = {
 	{KA_SCOPE_INSTANCE, "lvs_sync_daemon_interface", true, false, NULL},
 
 	/* options of a virtual_ipaddress entry */
-	{KA_SCOPE_VIP_OPTION, "label", false, true, NULL},
-	{KA_SCOPE_VIP_OPTION, "brd", false, true, NULL},
-	{KA_SCOPE_VIP_OPTION, "broadcast", false, true, NULL},
-	{KA_SCOPE_VIP_OPTION, "scope", false, true, NULL},
 	{KA_SCOPE_VIP_OPTION, "track_group", false, true, NULL},
 	{KA_SCOPE_VIP_OPTION, "preferred_lft", false, true, NULL},
 	{KA_SCOPE_VIP_OPTION, "peer", false, true, NULL},

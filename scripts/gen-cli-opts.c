@@ -45,6 +45,18 @@ static const struct shell_rule rules[] = {
 	  "<ADDR/PLEN>", true, false, "Repeat for several; set replaces the list." },
 	{ "instance/virtual-address/prefix-length", "address", NULL, NULL, false,
 	  true, NULL },
+	{ "instance/virtual-address/excluded", NULL, NULL, NULL, false, false,
+	  "not part of the ADDR/PLEN shorthand: set it in the startup file or "
+	  "with config.replace" },
+	{ "instance/virtual-address/label", NULL, NULL, NULL, false, false,
+	  "not part of the ADDR/PLEN shorthand: set it in the startup file or "
+	  "with config.replace" },
+	{ "instance/virtual-address/broadcast", NULL, NULL, NULL, false, false,
+	  "not part of the ADDR/PLEN shorthand: set it in the startup file or "
+	  "with config.replace" },
+	{ "instance/virtual-address/scope", NULL, NULL, NULL, false, false,
+	  "not part of the ADDR/PLEN shorthand: set it in the startup file or "
+	  "with config.replace" },
 	{ "instance/virtual-address/device", NULL, NULL, NULL, false, false,
 	  "not part of the ADDR/PLEN shorthand: set it in the startup file or "
 	  "with config.replace" },

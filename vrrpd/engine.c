@@ -106,11 +106,22 @@ static int env_primary(void *arg, int ifindex, int af, struct vaddr *out)
 	return r;
 }
 
-static int env_vip_add(void *arg, int ifindex, const struct vaddr *a, int plen,
+static int env_vip_add(void *arg, int ifindex, const struct vip_cfg *v,
 		       char *err, size_t errlen)
 {
 	struct engine *e = arg;
-	return nlw_vip_add(e->nl, ifindex, a, plen, err, errlen);
+	struct nlw_addr_opts o = { .label = v->label[0] ? v->label : NULL,
+				   .brd = vaddr_is_set(&v->brd) ? &v->brd : NULL,
+				   .scope = v->scope };
+	return nlw_vip_add_opts(e->nl, ifindex, &v->addr, v->plen, &o, err, errlen);
+}
+
+static void env_promote_secondaries(void *arg, const char *ifname)
+{
+	(void)arg;
+	if (nlw_sysctl_if("ipv4", ifname, "promote_secondaries", "1") < 0)
+		log_warn("cannot set promote_secondaries on %s: %s", ifname,
+			 strerror(errno));
 }
 
 static int env_vip_del(void *arg, int ifindex, const struct vaddr *a, int plen,
@@ -229,6 +240,7 @@ static void env_init(struct engine *e)
 		.vip_add = env_vip_add,
 		.vip_del = env_vip_del,
 		.vip_stale = env_vip_stale,
+		.promote_secondaries = env_promote_secondaries,
 		.announce = env_announce,
 		.vmac_create = env_vmac_create,
 		.vmac_delete = env_vmac_delete,

@@ -65,6 +65,15 @@ static const struct leaf_change changes[] = {
 	{ "virtual-mac/transmit-on-base", "{}",
 	  "{\"virtual-mac\":{\"transmit-on-base\":true}}" },
 	{ "source-address", "{}", "{\"source-address\":\"10.0.0.9\"}" },
+	{ "promote-secondaries", "{}", "{\"promote-secondaries\":true}" },
+	{ "virtual-address/excluded", "{}",
+	  "{\"virtual-address\":[{\"address\":\"10.0.0.1\"},{\"address\":\"fe80::5\",\"excluded\":true}]}" },
+	{ "virtual-address/label", "{}",
+	  "{\"virtual-address\":[{\"address\":\"10.0.0.1\",\"label\":\"eth0:1\"}]}" },
+	{ "virtual-address/broadcast", "{}",
+	  "{\"virtual-address\":[{\"address\":\"10.0.0.1\",\"prefix-length\":24,\"broadcast\":\"10.0.0.255\"}]}" },
+	{ "virtual-address/scope", "{}",
+	  "{\"virtual-address\":[{\"address\":\"10.0.0.1\",\"scope\":\"link\"}]}" },
 	{ "unicast/ttl", "{}", "{\"unicast\":{\"ttl\":64}}" },
 	/* subtrees: one change stands for every leaf below (the tracker
 	 * "chk" is defined at the top, see decode()) */

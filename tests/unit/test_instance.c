@@ -117,10 +117,11 @@ static int f_primary(void *a, int i, int af, struct vaddr *out)
 	return 0;
 }
 
-static int f_vip_add(void *a, int i, const struct vaddr *v, int plen, char *err,
+static int f_vip_add(void *a, int i, const struct vip_cfg *vc, char *err,
 		     size_t errlen)
 {
-	(void)a; (void)plen; (void)err; (void)errlen;
+	const struct vaddr *v = &vc->addr;
+	(void)a; (void)err; (void)errlen;
 	record((struct event){ .kind = EV_ADD, .addr = *v, .ifi = i });
 	return vaddr_cmp(v, &F.foreign) == 0 ? 1 : 0;
 }

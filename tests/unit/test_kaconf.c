@@ -366,19 +366,19 @@ static void test_unsupported_features(void **state)
 		"t.conf:24: 'notify_master' is not supported by vrrpd yet; ignored",
 		"t.conf:13: vrrp_instance 'VI_1': use_vmac with unicast peers needs vmac_xmit_base (keepalived's rule)",
 		"t.conf:25: 'garp_master_delay' is not supported by vrrpd yet; ignored",
-		"t.conf:27: 'label' (option of address 10.10.1.1/16) is not supported by vrrpd yet; ignored",
-		"t.conf:27: 'brd' (option of address 10.10.1.1/16) is not supported by vrrpd yet; ignored",
-		"t.conf:27: 'scope' (option of address 10.10.1.1/16) is not supported by vrrpd yet; ignored",
-		"t.conf:29: 'virtual_ipaddress_excluded' is not supported by vrrpd yet; ignored",
 	};
 	for (size_t i = 0; i < sizeof(w) / sizeof(*w); i++)
 		assert_msg(&d, KACONF_WARNING, w[i]);
 	assert_int_equal(d.n_warnings, sizeof(w) / sizeof(*w));
-	/* only the real VIP is converted; the excluded one is not */
+	/* the VIP with its options, and the excluded one marked */
 	json_object *vips = jget(instance(root, 0), "virtual-address");
-	assert_int_equal(json_object_array_length(vips), 1);
-	assert_string_equal(jstr(json_object_array_get_idx(vips, 0), "device"),
-			    "eth0");
+	assert_int_equal(json_object_array_length(vips), 2);
+	json_object *v0 = json_object_array_get_idx(vips, 0);
+	assert_string_equal(jstr(v0, "device"), "eth0");
+	assert_string_equal(jstr(v0, "label"), "eth0:1");
+	assert_string_equal(jstr(v0, "broadcast"), "10.10.255.255");
+	assert_string_equal(jstr(v0, "scope"), "global");
+	assert_true(jbool(json_object_array_get_idx(vips, 1), "excluded"));
 	/* converted since: use_vmac, unicast_src_ip, unicast_peer */
 	assert_true(jbool(jget(instance(root, 0), "virtual-mac"), "enabled"));
 	assert_string_equal(jstr(instance(root, 0), "source-address"), "10.0.0.1");

@@ -77,7 +77,9 @@ const struct instance_cfg *vrrpd_config_find(const struct vrrpd_config *c,
 static bool vip_equal(const struct vip_cfg *a, const struct vip_cfg *b)
 {
 	return vaddr_cmp(&a->addr, &b->addr) == 0 && a->plen == b->plen &&
-	       strcmp(a->dev, b->dev) == 0;
+	       strcmp(a->dev, b->dev) == 0 && a->excluded == b->excluded &&
+	       strcmp(a->label, b->label) == 0 && vaddr_cmp(&a->brd, &b->brd) == 0 &&
+	       a->scope == b->scope;
 }
 
 static bool unicast_equal(const struct unicast_cfg *a, const struct unicast_cfg *b)
@@ -151,6 +153,7 @@ EQ_SCALAR(eq_ucast_ttl, ucast.ttl)
 EQ_SCALAR(eq_ucast_fault_no_peer, ucast.fault_no_peer)
 EQ_SCALAR(eq_ucast_check_src, ucast.check_src)
 
+EQ_SCALAR(eq_promote, promote_secondaries)
 EQ_SCALAR(eq_vmac_enabled, vmac.enabled)
 EQ_STRING(eq_vmac_ifname, vmac.ifname)
 EQ_SCALAR(eq_vmac_xmit_base, vmac.xmit_base)
@@ -194,6 +197,11 @@ const struct instance_field instance_fields[] = {
 	{ "virtual-address/address", FIELD_IN_PLACE, eq_vips },
 	{ "virtual-address/prefix-length", FIELD_IN_PLACE, eq_vips },
 	{ "virtual-address/device", FIELD_IN_PLACE, eq_vips },
+	{ "virtual-address/excluded", FIELD_IN_PLACE, eq_vips },
+	{ "virtual-address/label", FIELD_IN_PLACE, eq_vips },
+	{ "virtual-address/broadcast", FIELD_IN_PLACE, eq_vips },
+	{ "virtual-address/scope", FIELD_IN_PLACE, eq_vips },
+	{ "promote-secondaries", FIELD_IN_PLACE, eq_promote },
 	/* The macvlan carries the socket and the VIPs. */
 	{ "virtual-mac/enabled", FIELD_RESTART, eq_vmac_enabled },
 	{ "virtual-mac/interface", FIELD_RESTART, eq_vmac_ifname },

@@ -18,6 +18,10 @@ struct vip_cfg {
 	struct vaddr addr;
 	uint8_t plen;
 	char dev[IFNAMSIZ]; /* empty: the instance's interface */
+	bool excluded;      /* not in adverts (keepalived virtual_ipaddress_excluded) */
+	char label[IFNAMSIZ]; /* IPv4 label; empty: none */
+	struct vaddr brd;   /* IPv4 broadcast; unset: none */
+	int scope;          /* RT_SCOPE_*; -1: the kernel's default */
 };
 
 enum vrrp_auth_cfg { AUTH_CFG_NONE = 0, AUTH_CFG_SIMPLE };
@@ -60,6 +64,7 @@ struct instance_cfg {
 	char auth_pass[VRRP_PASS_MAX + 1];
 	struct vaddr group;      /* resolved: instance value or global default */
 	struct vaddr src;        /* source-address; unset: the primary address */
+	bool promote_secondaries;
 	struct unicast_cfg ucast;
 	struct vmac_cfg vmac;
 	size_t n_vips;

@@ -168,12 +168,23 @@ static int decode_vip(const struct lyd_node *va, int af, struct vip_cfg *vip,
 	unsigned long plen;
 	unsigned max;
 
-	if (get_addr(va, "address", &vip->addr, err))
+	const char *scope;
+
+	if (get_addr(va, "address", &vip->addr, err) ||
+	    md_get_bool(va, "excluded", &vip->excluded, err))
 		return -1;
-	if (vip->addr.af != af)
+	if (vip->addr.af != af && !vip->excluded)
 		return md_fail(err, va, "address",
 			    "address family differs from the instance's");
-	max = af == AF_INET ? 32 : 128;
+	max = vip->addr.af == AF_INET ? 32 : 128;
+	if (md_get_str(va, "label", vip->label, sizeof(vip->label), false, err))
+		return -1;
+	memset(&vip->brd, 0, sizeof(vip->brd));
+	if (md_leaf_value(va, "broadcast") && get_addr(va, "broadcast", &vip->brd, err))
+		return -1;
+	scope = md_leaf_value(va, "scope");
+	vip->scope = !scope ? -1 : !strcmp(scope, "host") ? 254 : !strcmp(scope, "link") ? 253 :
+		     !strcmp(scope, "site") ? 200 : 0; /* RT_SCOPE_* */
 	/* RFC 5798 leaves the prefix to the operator; no prefix = host. */
 	if (md_leaf_value(va, "prefix-length")) {
 		if (md_get_uint(va, "prefix-length", 1, max, &plen, err))
@@ -356,6 +367,8 @@ static int decode_instance(const struct lyd_node *inst,
 	} else {
 		ic->group = ic->af == AF_INET ? g->group4 : g->group6;
 	}
+	if (md_get_bool(inst, "promote-secondaries", &ic->promote_secondaries, err))
+		return -1;
 	memset(&ic->src, 0, sizeof(ic->src));
 	if (md_leaf_value(inst, "source-address") &&
 	    get_addr(inst, "source-address", &ic->src, err))

@@ -57,6 +57,17 @@ int nlw_vip_add(struct nlw *n, int ifindex, const struct vaddr *a, int plen,
 		char *err, size_t errlen);
 int nlw_vip_del(struct nlw *n, int ifindex, const struct vaddr *a, int plen,
 		char *err, size_t errlen);
+/* Per-address options (keepalived label, brd, scope). */
+struct nlw_addr_opts {
+	const char *label;        /* NULL: none */
+	const struct vaddr *brd;  /* NULL: none */
+	int scope;                /* RT_SCOPE_*; -1: the kernel's default */
+};
+int nlw_vip_add_opts(struct nlw *n, int ifindex, const struct vaddr *a, int plen,
+		     const struct nlw_addr_opts *o, char *err, size_t errlen);
+/* Write /proc/sys/net/FAMILY/conf/IFNAME/KNOB; 0 or -1 (errno). */
+int nlw_sysctl_if(const char *family, const char *ifname, const char *knob,
+		  const char *value);
 /* The virtual MAC of an instance: a macvlan NAME on parent with mac, up,
  * with the sysctls that keep ARP / ND answers on it (netlink_vmac.c). An
  * existing macvlan of that name on parent with mac is adopted. Returns its

@@ -127,6 +127,12 @@ static int send_tagged(struct nlw *n, struct rtnl_addr *addr, int nlflags,
 int nlw_vip_add(struct nlw *n, int ifindex, const struct vaddr *a, int plen,
 		char *err, size_t errlen)
 {
+	return nlw_vip_add_opts(n, ifindex, a, plen, NULL, err, errlen);
+}
+
+int nlw_vip_add_opts(struct nlw *n, int ifindex, const struct vaddr *a, int plen,
+		     const struct nlw_addr_opts *o, char *err, size_t errlen)
+{
 	struct rtnl_addr *addr;
 	char buf[VADDR_STRLEN];
 	int e;
@@ -135,6 +141,17 @@ int nlw_vip_add(struct nlw *n, int ifindex, const struct vaddr *a, int plen,
 		return -1;
 	if (!(addr = vip_object(ifindex, a, plen, err, errlen)))
 		return -1;
+	if (o && o->label)
+		rtnl_addr_set_label(addr, o->label);
+	if (o && o->scope >= 0)
+		rtnl_addr_set_scope(addr, o->scope);
+	if (o && o->brd && o->brd->af == AF_INET) {
+		struct nl_addr *b = nl_addr_build(AF_INET, o->brd->u.bytes, 4);
+		if (b) {
+			rtnl_addr_set_broadcast(addr, b);
+			nl_addr_put(b);
+		}
+	}
 	/* Plain NLM_F_CREATE: an existing address is left untouched, with its
 	 * flags and lifetimes, and reported as EEXIST. NLM_F_REPLACE would
 	 * rewrite it and emit a spurious RTM_NEWADDR. */

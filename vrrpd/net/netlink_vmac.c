@@ -27,6 +27,17 @@
 #include "netlink_int.h"
 
 /* A short write to /proc/sys; returns 0 or -1 (errno). */
+static int sysctl_write(const char *fmt, const char *ifname, const char *value);
+
+int nlw_sysctl_if(const char *family, const char *ifname, const char *knob,
+		  const char *value)
+{
+	char fmt[128];
+
+	snprintf(fmt, sizeof(fmt), "/proc/sys/net/%s/conf/%%s/%s", family, knob);
+	return sysctl_write(fmt, ifname, value);
+}
+
 static int sysctl_write(const char *fmt, const char *ifname, const char *value)
 {
 	char path[128];

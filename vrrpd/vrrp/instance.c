@@ -54,7 +54,7 @@ static int derive_expect(struct instance *in)
 	in->dests = d;
 	in->n_dests = nd;
 	for (size_t i = 0; i < c->n_vips && n < VRRP_MAX_ADDRS; i++)
-		if (c->vips[i].addr.af == c->af)
+		if (c->vips[i].addr.af == c->af && !c->vips[i].excluded)
 			a[n++] = c->vips[i].addr;
 	free(in->adv_addrs);
 	in->adv_addrs = a;
@@ -203,7 +203,9 @@ static int vmac_attach(struct instance *in)
 	     in->cfg.vmac.ifname, in->vmac_ifindex, in->cfg.ifname);
 	if (in->cfg.af == AF_INET6 && !in->cfg.vmac.xmit_base &&
 	    ENV(in, primary, in->ifindex, AF_INET6, &ll) == 0 &&
-	    ENV(in, vip_add, in->vmac_ifindex, &ll, 64, err, sizeof(err)) < 0)
+	    ENV(in, vip_add, in->vmac_ifindex,
+		&(struct vip_cfg){ .addr = ll, .plen = 64, .scope = -1 },
+		err, sizeof(err)) < 0)
 		ILOG(warn, in, "link-local address on %s: %s", in->cfg.vmac.ifname, err);
 	return 0;
 }
@@ -261,6 +263,8 @@ static void detach(struct instance *in)
 void instance_start(struct instance *in)
 {
 	attach(in);
+	if (in->cfg.promote_secondaries && in->cfg.af == AF_INET)
+		ENV(in, promote_secondaries, in->cfg.ifname);
 	if (in->cfg.ucast.fault_no_peer && !in->cfg.ucast.n_peers)
 		ILOG(warn, in, "unicast fault-no-peer is set and no unicast peer is configured: staying in FAULT");
 	/* the address owner re-adds them at once: no blip for it */

@@ -39,12 +39,14 @@ struct instance_env {
 	/* Add / remove a virtual address; 0 or -1 with err. vip_add returns
 	 * 1 when the address was there already and is not ours (the
 	 * operator's: it must stay when we release the VIPs). */
-	int (*vip_add)(void *arg, int ifindex, const struct vaddr *a, int plen,
+	int (*vip_add)(void *arg, int ifindex, const struct vip_cfg *v,
 		       char *err, size_t errlen);
 	int (*vip_del)(void *arg, int ifindex, const struct vaddr *a, int plen,
 		       char *err, size_t errlen);
 	/* a is on ifindex, added by a vrrpd that is gone (our tag). */
 	bool (*vip_stale)(void *arg, int ifindex, const struct vaddr *a);
+	/* net.ipv4.conf.IFNAME.promote_secondaries=1 */
+	void (*promote_secondaries)(void *arg, const char *ifname);
 	/* One gratuitous ARP (IPv4) or unsolicited NA (IPv6); 0 or -1 (errno). */
 	int (*announce)(void *arg, int ifindex, const uint8_t mac[6],
 			const struct vaddr *vip);

@@ -59,7 +59,7 @@ static void vip_add_one(struct instance *in, const struct vip_cfg *v)
 {
 	char err[256], buf[VADDR_STRLEN];
 	int ifi = vip_ifindex(in, v);
-	int r = ifi ? ENV(in, vip_add, ifi, &v->addr, v->plen, err, sizeof(err)) : -1;
+	int r = ifi ? ENV(in, vip_add, ifi, v, err, sizeof(err)) : -1;
 
 	if (r < 0) {
 		ILOG(err, in, "cannot add VIP %s/%u on %s: %s",
