@@ -79,6 +79,10 @@ static int global_stmt(struct ka_ctx *cx, const struct ka_stmt *s)
 	}
 	if (!strcmp(kw, "vrrp_strict"))
 		return ka_flag(cx, s, &g->strict);
+	bool handled;
+	int grc = ka_global_garp(cx, s, &handled);
+	if (handled)
+		return grc;
 	if (!strcmp(kw, "vrrp_check_unicast_src"))
 		return ka_flag(cx, s, &g->check_unicast_src);
 	ka_unsupported(cx->r, KA_SCOPE_GLOBAL, s);

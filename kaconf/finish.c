@@ -249,6 +249,8 @@ int ka_instance_finish(struct ka_ctx *cx, struct ka_instance *in)
 		rc = -1;
 	if (ka_instance_net_finish(cx, in) < 0)
 		rc = -1;
+	if (!in->down_adverts)
+		in->down_adverts = cx->cfg->g.down_adverts; /* vrrp_down_timer_adverts */
 	return rc;
 }
 

@@ -386,6 +386,15 @@ static const struct {
 	{"unicast_fault_no_peer", ka_inst_unicast},
 	{"check_unicast_src", ka_inst_unicast},
 	{"use_vmac", ka_inst_vmac},
+	{"garp_master_delay", ka_inst_garp},
+	{"garp_master_repeat", ka_inst_garp},
+	{"garp_master_refresh", ka_inst_garp},
+	{"garp_master_refresh_repeat", ka_inst_garp},
+	{"garp_lower_prio_delay", ka_inst_garp},
+	{"garp_lower_prio_repeat", ka_inst_garp},
+	{"lower_prio_no_advert", ka_inst_garp},
+	{"higher_prio_send_advert", ka_inst_garp},
+	{"down_timer_adverts", ka_inst_garp},
 	{"vmac_xmit_base", ka_inst_vmac},
 };
 

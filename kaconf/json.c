@@ -41,6 +41,9 @@ static json_object *global_json(const struct ka_global *g)
 		  json_object_new_int((int)g->garp_repeat));
 	rc |= add(o, "garp-master-refresh",
 		  json_object_new_int((int)g->garp_refresh_s));
+	if (g->garp_refresh_repeat)
+		rc |= add(o, "garp-master-refresh-repeat",
+			  json_object_new_int((int)g->garp_refresh_repeat));
 	rc |= add(o, "check-advert-addresses",
 		  json_object_new_boolean(g->check_adv_addrs));
 	if (g->check_unicast_src)
@@ -178,6 +181,22 @@ static json_object *instance_json(const struct ka_instance *in)
 						 : "backup"));
 	if (in->auth == KA_AUTH_PASS)
 		rc |= add(o, "authentication", auth_json(in));
+	if (in->garp.has_delay || in->garp.has_repeat || in->garp.has_refresh ||
+	    in->garp.has_refresh_repeat) {
+		json_object *gj = json_object_new_object();
+		if (in->garp.has_delay)
+			add(gj, "master-delay", json_object_new_int((int)in->garp.delay_s));
+		if (in->garp.has_repeat)
+			add(gj, "master-repeat", json_object_new_int((int)in->garp.repeat));
+		if (in->garp.has_refresh)
+			add(gj, "master-refresh", json_object_new_int((int)in->garp.refresh_s));
+		if (in->garp.has_refresh_repeat)
+			add(gj, "master-refresh-repeat",
+			    json_object_new_int((int)in->garp.refresh_repeat));
+		rc |= add(o, "garp", gj);
+	}
+	if (in->down_adverts && in->down_adverts != 3)
+		rc |= add(o, "master-down-adverts", json_object_new_int((int)in->down_adverts));
 	if (in->promote_secondaries)
 		rc |= add(o, "promote-secondaries", json_object_new_boolean(true));
 	if (vaddr_is_set(&in->src))

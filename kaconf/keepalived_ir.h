@@ -15,12 +15,19 @@
 #define KA_NAME_MAX 64            /* instance names: 1..63 characters */
 #define KA_PASS_MAX 8             /* RFC 3768 5.3.10: 8 octets */
 
+struct ka_garp {
+	unsigned delay_s, repeat, refresh_s, refresh_repeat;
+	bool has_delay, has_repeat, has_refresh, has_refresh_repeat;
+};
+
 struct ka_global {
 	char router_id[KA_NAME_MAX];  /* empty: not set */
 	struct vaddr group4, group6;
 	unsigned garp_delay_s;
 	unsigned garp_repeat;
 	unsigned garp_refresh_s;
+	unsigned garp_refresh_repeat;   /* 0: not set */
+	unsigned down_adverts;          /* 0: not set (3) */
 	bool check_adv_addrs;
 	unsigned version;             /* default for instances: 2 or 3 */
 	bool strict;                  /* vrrp_strict */
@@ -99,6 +106,8 @@ struct ka_instance {
 	bool ucast_fault_no_peer;
 	int check_ucast_src;                /* -1: global */
 	bool promote_secondaries;
+	struct ka_garp garp;                /* instance_garp.c */
+	unsigned down_adverts;              /* 0: global / the RFC's 3 */
 	bool use_vmac;
 	char vmac_name[IFNAMSIZ];           /* empty: vrrpd's default */
 	bool vmac_xmit_base;
@@ -150,6 +159,11 @@ bool ka_unsupported(struct ka_report *r, enum ka_scope scope,
 		    const struct ka_stmt *s);
 /* Whether opt is a known virtual_ipaddress option, and if it takes a value. */
 bool ka_vip_option_known(const char *opt, bool *has_value);
+
+/* instance_garp.c: GARP/NA and timer keywords */
+int ka_inst_garp(struct ka_ctx *cx, struct ka_instance *in, const struct ka_stmt *s);
+/* A global_defs keyword of that family; *handled false if it is not one. */
+int ka_global_garp(struct ka_ctx *cx, const struct ka_stmt *s, bool *handled);
 
 /* instance_net.c: unicast and virtual MAC keywords */
 int ka_inst_unicast_peer(struct ka_ctx *cx, struct ka_instance *in,

@@ -47,6 +47,21 @@ static void test_mdi_v2_uses_configured_interval(void **state)
 	assert_int_equal(vrrp_master_down_interval_us(&f), 9617187);
 }
 
+/* keepalived down_timer_adverts: N intervals instead of the RFC's 3. */
+static void test_mdi_down_adverts(void **state)
+{
+	struct vrrp_fsm f;
+	struct vrrp_fsm_cfg c = cfg_of(2, 98);
+	(void)state;
+
+	c.down_adverts = 5;
+	vrrp_fsm_init(&f, &c);
+	assert_int_equal(vrrp_master_down_interval_us(&f), 5 * S + 617187);
+	c.down_adverts = 0; /* unset: the RFC's 3 */
+	vrrp_fsm_set_cfg(&f, T0, &c);
+	assert_int_equal(vrrp_master_down_interval_us(&f), 3 * S + 617187);
+}
+
 static void test_skew_v3(void **state)
 {
 	struct vrrp_fsm f;
@@ -529,6 +544,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_skew_v2),
 		cmocka_unit_test(test_mdi_v2_uses_configured_interval),
+		cmocka_unit_test(test_mdi_down_adverts),
 		cmocka_unit_test(test_skew_v3),
 		cmocka_unit_test(test_startup_backup),
 		cmocka_unit_test(test_startup_link_down_fault),

@@ -225,6 +225,8 @@ static struct instance_cfg cfg_of(uint8_t prio, size_t nvips)
 	c.preempt = true;
 	c.adv_interval_cs = 100;
 	c.group = A("224.0.0.18");
+	c.garp = (struct garp_cfg){ .delay_s = F.g.garp_delay_s, .repeat = F.g.garp_repeat,
+				    .refresh_s = F.g.garp_refresh_s, .refresh_repeat = 1 };
 	c.n_vips = nvips;
 	c.vips = VIPS;
 	return c;
@@ -413,17 +415,22 @@ static void test_garp_schedule(void **state)
 	assert_false(loop_timer_armed(&in->garp_t));
 
 	/* with garp_master_refresh the delayed burst re-arms itself every
-	 * refresh interval (after the next takeover) */
-	F.g.garp_refresh_s = 30;
+	 * refresh interval (after the next takeover), with refresh-repeat
+	 * packets from then on */
+	in->cfg.garp.refresh_s = 30;
+	in->cfg.garp.refresh_repeat = 3;
 	instance_failover(in, 60 * S, (char[64]){0}, 64);
 	assert_int_equal(in->fsm.state, VRRP_STATE_BACKUP);
 	assert_false(loop_timer_armed(&in->garp_t));
 	become_master(in);
 	F.n = 0;
 	fire(&in->garp_t);
-	assert_int_equal(count(EV_ANNOUNCE), 2);
+	assert_int_equal(count(EV_ANNOUNCE), 2);  /* the delayed burst */
 	assert_true(loop_timer_armed(&in->garp_t));
 	assert_int_equal(in->garp_t.deadline_us, F.now + 30 * S);
+	F.n = 0;
+	fire(&in->garp_t);
+	assert_int_equal(count(EV_ANNOUNCE), 3);  /* a refresh */
 }
 
 /* The advert phase grid: a new master's first interval is shortened to its

@@ -287,7 +287,7 @@ static void test_global_defs_mapping(void **state)
 	assert_int_equal(jint(in, "version"), 3);
 	assert_int_equal(jint(in, "advertisement-interval"), 50);
 	assert_msg(&d, KACONF_WARNING,
-		   "t.conf:10: 'vrrp_garp_interval' is not supported by vrrpd yet; ignored");
+		   "t.conf:10: keyword 'vrrp_garp_interval': vrrpd sends the packets of a burst back to back; ignored");
 	json_object_put(root);
 	kaconf_diag_free(&d);
 }
@@ -365,7 +365,6 @@ static void test_unsupported_features(void **state)
 		"t.conf:21: 'track_interface' is not supported by vrrpd yet (the instance does not go to FAULT when those interfaces fail); ignored",
 		"t.conf:24: 'notify_master' is not supported by vrrpd yet; ignored",
 		"t.conf:13: vrrp_instance 'VI_1': use_vmac with unicast peers needs vmac_xmit_base (keepalived's rule)",
-		"t.conf:25: 'garp_master_delay' is not supported by vrrpd yet; ignored",
 	};
 	for (size_t i = 0; i < sizeof(w) / sizeof(*w); i++)
 		assert_msg(&d, KACONF_WARNING, w[i]);
@@ -379,7 +378,8 @@ static void test_unsupported_features(void **state)
 	assert_string_equal(jstr(v0, "broadcast"), "10.10.255.255");
 	assert_string_equal(jstr(v0, "scope"), "global");
 	assert_true(jbool(json_object_array_get_idx(vips, 1), "excluded"));
-	/* converted since: use_vmac, unicast_src_ip, unicast_peer */
+	/* converted since: use_vmac, unicast_src_ip, unicast_peer, garp_master_delay */
+	assert_int_equal(jint(jget(instance(root, 0), "garp"), "master-delay"), 1);
 	assert_true(jbool(jget(instance(root, 0), "virtual-mac"), "enabled"));
 	assert_string_equal(jstr(instance(root, 0), "source-address"), "10.0.0.1");
 	assert_non_null(jget(jget(instance(root, 0), "unicast"), "peer"));

@@ -154,6 +154,12 @@ EQ_SCALAR(eq_ucast_fault_no_peer, ucast.fault_no_peer)
 EQ_SCALAR(eq_ucast_check_src, ucast.check_src)
 
 EQ_SCALAR(eq_promote, promote_secondaries)
+EQ_SCALAR(eq_down_adverts, down_adverts)
+
+static bool eq_garp(const struct instance_cfg *a, const struct instance_cfg *b)
+{
+	return memcmp(&a->garp, &b->garp, sizeof(a->garp)) == 0;
+}
 EQ_SCALAR(eq_vmac_enabled, vmac.enabled)
 EQ_STRING(eq_vmac_ifname, vmac.ifname)
 EQ_SCALAR(eq_vmac_xmit_base, vmac.xmit_base)
@@ -202,6 +208,12 @@ const struct instance_field instance_fields[] = {
 	{ "virtual-address/broadcast", FIELD_IN_PLACE, eq_vips },
 	{ "virtual-address/scope", FIELD_IN_PLACE, eq_vips },
 	{ "promote-secondaries", FIELD_IN_PLACE, eq_promote },
+	/* resolved with the global defaults, so a global change is seen too */
+	{ "garp/master-delay", FIELD_IN_PLACE, eq_garp },
+	{ "garp/master-repeat", FIELD_IN_PLACE, eq_garp },
+	{ "garp/master-refresh", FIELD_IN_PLACE, eq_garp },
+	{ "garp/master-refresh-repeat", FIELD_IN_PLACE, eq_garp },
+	{ "master-down-adverts", FIELD_IN_PLACE, eq_down_adverts },
 	/* The macvlan carries the socket and the VIPs. */
 	{ "virtual-mac/enabled", FIELD_RESTART, eq_vmac_enabled },
 	{ "virtual-mac/interface", FIELD_RESTART, eq_vmac_ifname },

@@ -33,6 +33,15 @@ struct peer_cfg {
 	int max_ttl;
 };
 
+/* The GARP/NA schedule of an instance, resolved from the global defaults
+ * and the instance's overrides. */
+struct garp_cfg {
+	unsigned delay_s;        /* second burst after this; 0 = none */
+	unsigned repeat;         /* packets per address and burst */
+	unsigned refresh_s;      /* refresh while master; 0 = off */
+	unsigned refresh_repeat; /* packets per address and refresh */
+};
+
 /* keepalived use_vmac: the name is resolved (vrrp.VRID / vrrp6.VRID). */
 struct vmac_cfg {
 	bool enabled;
@@ -65,6 +74,8 @@ struct instance_cfg {
 	struct vaddr group;      /* resolved: instance value or global default */
 	struct vaddr src;        /* source-address; unset: the primary address */
 	bool promote_secondaries;
+	struct garp_cfg garp;
+	uint8_t down_adverts;    /* Master_Down_Interval in intervals (RFC: 3) */
 	struct unicast_cfg ucast;
 	struct vmac_cfg vmac;
 	size_t n_vips;
@@ -79,6 +90,7 @@ struct global_cfg {
 	unsigned garp_delay_s;   /* second burst after this; 0 = none (default 5) */
 	unsigned garp_repeat;    /* packets per burst (default 5) */
 	unsigned garp_refresh_s; /* periodic refresh while master; 0 = off */
+	unsigned garp_refresh_repeat; /* packets per refresh burst (default 1) */
 	bool check_adv_addrs;    /* default true; keepalived vrrp_skip_check_adv_addr */
 	bool check_unicast_src;  /* default false; keepalived vrrp_check_unicast_src */
 	struct script_global_cfg scripts;

@@ -134,6 +134,7 @@ static void global_defaults(struct global_cfg *g)
 	g->garp_delay_s = 5;
 	g->garp_repeat = 5;
 	g->garp_refresh_s = 0;
+	g->garp_refresh_repeat = 1;
 	g->check_adv_addrs = true;
 	md_script_global_defaults(&g->scripts);
 }
@@ -159,6 +160,9 @@ static int decode_global(const struct lyd_node *g, struct global_cfg *out,
 	if (md_get_uint(g, "garp-master-refresh", 0, UINT16_MAX, &v, err))
 		return -1;
 	out->garp_refresh_s = (unsigned)v;
+	if (md_get_uint(g, "garp-master-refresh-repeat", 1, UINT8_MAX, &v, err))
+		return -1;
+	out->garp_refresh_repeat = (unsigned)v;
 	return md_decode_script_global(g, &out->scripts, err);
 }
 
@@ -277,6 +281,38 @@ static int get_ttl(const struct lyd_node *peer, const char *name, int *out,
 	return 0;
 }
 
+/* An instance leaf overrides the global one of the same name. */
+static int garp_leaf(const struct lyd_node *gc, const char *name, unsigned long max,
+		     unsigned min, unsigned *v, struct model_error *err)
+{
+	unsigned long x;
+
+	if (!gc || !md_leaf_value(gc, name))
+		return 0;
+	if (md_get_uint(gc, name, min, max, &x, err))
+		return -1;
+	*v = (unsigned)x;
+	return 0;
+}
+
+static int decode_garp(const struct lyd_node *inst, const struct global_cfg *g,
+		       struct instance_cfg *ic, struct model_error *err)
+{
+	const struct lyd_node *gc = md_child_node(inst, "garp");
+	unsigned long v;
+
+	ic->garp = (struct garp_cfg){ g->garp_delay_s, g->garp_repeat, g->garp_refresh_s,
+				      g->garp_refresh_repeat };
+	if (garp_leaf(gc, "master-delay", UINT16_MAX, 0, &ic->garp.delay_s, err) ||
+	    garp_leaf(gc, "master-repeat", UINT8_MAX, 1, &ic->garp.repeat, err) ||
+	    garp_leaf(gc, "master-refresh", UINT16_MAX, 0, &ic->garp.refresh_s, err) ||
+	    garp_leaf(gc, "master-refresh-repeat", UINT8_MAX, 1, &ic->garp.refresh_repeat, err) ||
+	    md_get_uint(inst, "master-down-adverts", 1, 100, &v, err))
+		return -1;
+	ic->down_adverts = (uint8_t)v;
+	return 0;
+}
+
 static int decode_vmac(const struct lyd_node *inst, struct instance_cfg *ic,
 		       struct model_error *err)
 {
@@ -374,7 +410,8 @@ static int decode_instance(const struct lyd_node *inst,
 	    get_addr(inst, "source-address", &ic->src, err))
 		return -1;
 	if (decode_auth(inst, ic, err) || decode_unicast(inst, g, &ic->ucast, err) ||
-	    decode_vmac(inst, ic, err) || decode_vips(inst, ic, err))
+	    decode_vmac(inst, ic, err) || decode_garp(inst, g, ic, err) ||
+	    decode_vips(inst, ic, err))
 		return -1;
 	return md_decode_follow(inst, &ic->follow, err);
 }

@@ -42,7 +42,9 @@ uint64_t vrrp_master_down_interval_us(const struct vrrp_fsm *f)
 	uint64_t adv_cs = f->cfg.version == 3 ? f->master_adver_interval_cs
 					       : f->cfg.adv_interval_cs;
 
-	return 3u * adv_cs * US_PER_CS + vrrp_skew_time_us(f);
+	uint64_t n = f->cfg.down_adverts ? f->cfg.down_adverts : 3u;
+
+	return n * adv_cs * US_PER_CS + vrrp_skew_time_us(f);
 }
 
 void vrrp_fsm_init(struct vrrp_fsm *f, const struct vrrp_fsm_cfg *cfg)
@@ -334,6 +336,7 @@ unsigned vrrp_fsm_set_cfg(struct vrrp_fsm *f, uint64_t now_us,
 	f->cfg.preempt = cfg->preempt;
 	f->cfg.preempt_delay_ms = cfg->preempt_delay_ms;
 	f->cfg.adv_interval_cs = cfg->adv_interval_cs;
+	f->cfg.down_adverts = cfg->down_adverts;
 	if (f->state == VRRP_STATE_MASTER && cfg->adv_interval_cs != old_interval_cs) {
 		f->master_adver_interval_cs = cfg->adv_interval_cs;
 		f->adver_timer_us = deadline_us(now_us, adver_interval_us(f));

@@ -66,6 +66,7 @@ struct vrrp_fsm_cfg {
 	bool preempt;
 	uint32_t preempt_delay_ms;  /* no preemption this long after startup */
 	uint16_t adv_interval_cs;   /* configured Advertisement_Interval */
+	uint8_t down_adverts;       /* intervals in Master_Down_Interval; 0 = RFC's 3 */
 	/* No "start as master" hint: RFC 5798 6.4.1 makes only the address
 	 * owner (priority 255) Master at startup; the config leaf
 	 * initial-state (keepalived "state") does not reach the machine. */

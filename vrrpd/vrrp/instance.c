@@ -26,6 +26,7 @@ static struct vrrp_fsm_cfg fsm_cfg_of(const struct instance_cfg *c)
 		.preempt = c->preempt,
 		.preempt_delay_ms = (uint32_t)c->preempt_delay_s * 1000u,
 		.adv_interval_cs = c->adv_interval_cs,
+		.down_adverts = c->down_adverts,
 	};
 	return f;
 }

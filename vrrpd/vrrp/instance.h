@@ -58,6 +58,7 @@ struct instance {
 	bool joined;
 	bool vips_on;
 	bool garp_pending;         /* VIPs added by a config change: announce */
+	bool garp_refreshing;      /* garp_t's next burst is a refresh */
 	/* VIPs that were configured by someone else before we added them:
 	 * never removed by us (cfg.vips indexes, as addresses). */
 	struct vaddr *foreign;

@@ -38,6 +38,7 @@ void vips_remove_stale(struct instance *in);
 void vips_restore(struct instance *in, int ifindex, const struct vaddr *a);
 /* One burst of gratuitous ARP / unsolicited NA for every VIP. */
 void garp_burst(struct instance *in);
+void garp_burst_n(struct instance *in, unsigned repeat);
 /* Arm the next burst: garp_delay after becoming master (first), then every
  * garp_refresh; cancel if neither is configured. */
 void garp_schedule(struct instance *in, bool first);

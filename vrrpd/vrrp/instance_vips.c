@@ -175,7 +175,11 @@ void vips_reconcile(struct instance *in, const struct instance_cfg *nc)
 
 void garp_burst(struct instance *in)
 {
-	const struct global_cfg *g = ENV(in, global);
+	garp_burst_n(in, in->cfg.garp.repeat);
+}
+
+void garp_burst_n(struct instance *in, unsigned repeat)
+{
 	char buf[VADDR_STRLEN];
 	uint8_t mac[6];
 
@@ -191,7 +195,7 @@ void garp_burst(struct instance *in)
 		ILOG(info, in, "Sending %s on %s for %s",
 		     v6 ? "unsolicited neighbour advert" : "gratuitous ARP",
 		     vip_ifname(in, v), vaddr_ntop(&v->addr, buf, sizeof(buf)));
-		for (unsigned k = 0; k < g->garp_repeat; k++) {
+		for (unsigned k = 0; k < repeat; k++) {
 			if (ENV(in, announce, ifi, mac, &v->addr) < 0) {
 				ILOG(warn, in, "%s on %s: %s",
 				     v6 ? "unsolicited neighbour advert" : "gratuitous ARP",
@@ -203,16 +207,19 @@ void garp_burst(struct instance *in)
 }
 
 /* keepalived's defaults: a burst at once, another garp_master_delay
- * seconds later, then every garp_master_refresh seconds if set. */
+ * seconds later, then every garp_master_refresh seconds if set (with
+ * garp_master_refresh_repeat packets). */
 void garp_schedule(struct instance *in, bool first)
 {
-	const struct global_cfg *g = ENV(in, global);
+	const struct garp_cfg *g = &in->cfg.garp;
 	unsigned delay_s = 0;
 
-	if (first && g->garp_delay_s)
-		delay_s = g->garp_delay_s;
-	else if (g->garp_refresh_s)
-		delay_s = g->garp_refresh_s;
+	/* the timer's next burst: the delayed one, then refreshes */
+	in->garp_refreshing = !(first && g->delay_s);
+	if (first && g->delay_s)
+		delay_s = g->delay_s;
+	else if (g->refresh_s)
+		delay_s = g->refresh_s;
 	uint64_t now = ENV(in, now_us);
 
 	if (delay_s)
@@ -232,6 +239,7 @@ void garp_expired(void *arg)
 
 	if (in->fsm.state != VRRP_STATE_MASTER)
 		return;
-	garp_burst(in);
+	garp_burst_n(in, in->garp_refreshing ? in->cfg.garp.refresh_repeat
+					      : in->cfg.garp.repeat);
 	garp_schedule(in, false);
 }
