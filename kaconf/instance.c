@@ -382,6 +382,7 @@ static const struct {
 	{"unicast_peer", ka_inst_unicast_peer},
 	{"unicast_src_ip", ka_inst_unicast},
 	{"mcast_src_ip", ka_inst_unicast},
+	{"mcast_dst_ip", ka_inst_mcast_dst},
 	{"unicast_ttl", ka_inst_unicast},
 	{"unicast_fault_no_peer", ka_inst_unicast},
 	{"check_unicast_src", ka_inst_unicast},

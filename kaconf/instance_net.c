@@ -110,6 +110,21 @@ int ka_inst_unicast(struct ka_ctx *cx, struct ka_instance *in, const struct ka_s
 	return 0;
 }
 
+/* mcast_dst_ip: the instance's own multicast group. */
+int ka_inst_mcast_dst(struct ka_ctx *cx, struct ka_instance *in, const struct ka_stmt *s)
+{
+	if (ka_no_block(cx, s) < 0 || ka_arg_count(cx, s, 1, 1, "a multicast address") < 0 ||
+	    addr_arg(cx, s, s->argv[1], &in->group) < 0)
+		return -1;
+	if (!((in->group.af == AF_INET && (in->group.u.bytes[0] & 0xf0) == 0xe0) ||
+	      (in->group.af == AF_INET6 && in->group.u.bytes[0] == 0xff))) {
+		ka_error(cx->r, s->file, s->line,
+			 "keyword 'mcast_dst_ip': expected a multicast address, got '%s'", s->argv[1]);
+		return -1;
+	}
+	return 0;
+}
+
 /* use_vmac [NAME] [MAC]: the name is kept; the MAC is always the RFC's. */
 int ka_inst_vmac(struct ka_ctx *cx, struct ka_instance *in, const struct ka_stmt *s)
 {
@@ -156,6 +171,12 @@ int ka_instance_net_finish(struct ka_ctx *cx, struct ka_instance *in)
 			vaddr_ntop(&in->peers[i].addr, buf, sizeof(buf)));
 	}
 	in->n_peers = k;
+	if (vaddr_is_set(&in->group) && in->group.af != in->af) {
+		ka_warn(cx->r, in->file, in->line,
+			"vrrp_instance '%s': mcast_dst_ip %s is not of the instance's address family; ignored",
+			in->name, vaddr_ntop(&in->group, buf, sizeof(buf)));
+		memset(&in->group, 0, sizeof(in->group));
+	}
 	if (vaddr_is_set(&in->src) && in->src.af != in->af) {
 		ka_warn(cx->r, in->file, in->line,
 			"vrrp_instance '%s': source address %s is not of the instance's address family; ignored",

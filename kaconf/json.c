@@ -201,6 +201,8 @@ static json_object *instance_json(const struct ka_instance *in)
 		rc |= add(o, "promote-secondaries", json_object_new_boolean(true));
 	if (vaddr_is_set(&in->src))
 		rc |= add(o, "source-address", addr_string(&in->src));
+	if (vaddr_is_set(&in->group))
+		rc |= add(o, "multicast-group", addr_string(&in->group));
 	if (in->unicast)
 		rc |= add(o, "unicast", unicast_json(in));
 	if (in->use_vmac)

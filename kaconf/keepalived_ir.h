@@ -102,6 +102,7 @@ struct ka_instance {
 	struct ka_peer *peers;
 	size_t n_peers;
 	struct vaddr src;                   /* mcast_src_ip / unicast_src_ip */
+	struct vaddr group;                 /* mcast_dst_ip; unset: the global */
 	int ucast_ttl;                      /* -1: not set */
 	bool ucast_fault_no_peer;
 	int check_ucast_src;                /* -1: global */
@@ -171,6 +172,7 @@ int ka_inst_unicast_peer(struct ka_ctx *cx, struct ka_instance *in,
 int ka_inst_unicast(struct ka_ctx *cx, struct ka_instance *in,
 		    const struct ka_stmt *s);
 int ka_inst_vmac(struct ka_ctx *cx, struct ka_instance *in, const struct ka_stmt *s);
+int ka_inst_mcast_dst(struct ka_ctx *cx, struct ka_instance *in, const struct ka_stmt *s);
 int ka_instance_net_finish(struct ka_ctx *cx, struct ka_instance *in);
 
 /* instance.c */

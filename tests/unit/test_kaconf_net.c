@@ -99,12 +99,32 @@ static void test_use_vmac(void **state)
 	kaconf_diag_free(&d);
 }
 
+static void test_mcast_src_dst(void **state)
+{
+	(void)state;
+	struct kaconf_diag d = {0};
+	json_object *root;
+
+	assert_int_equal(convert(INST(" mcast_src_ip 10.0.0.1\n mcast_dst_ip 224.0.0.19\n"),
+				 false, &d, &root), 0);
+	assert_string_equal(jstr(instance(root, 0), "source-address"), "10.0.0.1");
+	assert_string_equal(jstr(instance(root, 0), "multicast-group"), "224.0.0.19");
+	assert_null(jget(instance(root, 0), "unicast"));
+	json_object_put(root);
+	kaconf_diag_free(&d);
+	memset(&d, 0, sizeof(d));
+	assert_int_equal(convert(INST(" mcast_dst_ip 10.0.0.19\n"), false, &d, NULL), -1);
+	assert_msg_has(&d, KACONF_ERROR, "expected a multicast address, got '10.0.0.19'");
+	kaconf_diag_free(&d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_unicast_keywords),
 		cmocka_unit_test(test_unicast_errors),
 		cmocka_unit_test(test_use_vmac),
+		cmocka_unit_test(test_mcast_src_dst),
 	};
 	return cmocka_run_group_tests(tests, kaconf_setup, kaconf_teardown);
 }
