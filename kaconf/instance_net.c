@@ -90,7 +90,6 @@ int ka_inst_unicast(struct ka_ctx *cx, struct ka_instance *in, const struct ka_s
 
 	if (ka_no_block(cx, s) < 0)
 		return -1;
-	in->unicast = true;
 	/* keepalived: mcast_src_ip and unicast_src_ip set one source */
 	if (!strcmp(kw, "unicast_src_ip") || !strcmp(kw, "mcast_src_ip")) {
 		in->unicast = in->unicast || kw[0] == 'u';
