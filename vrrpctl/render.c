@@ -284,6 +284,14 @@ void render_event(FILE *fp, json_object *n)
 	const char *t = str(p, "time", "");
 	const char *tt = strchr(t, 'T');
 
+	if (strcmp(str(n, "method", ""), "tracker.changed") == 0) {
+		fprintf(fp, "tracker %s (%s): %s%s%s\n", str(p, "name", "?"),
+			str(p, "type", "?"), str(p, "status", "?"),
+			member(p, "last-result") ? ", last result " : "",
+			str(p, "last-result", ""));
+		fflush(fp);
+		return;
+	}
 	fprintf(fp, "%.12s %s: %s -> %s (%s), master %s\n", tt ? tt + 1 : t,
 		str(p, "name", "?"), str(p, "old-state", "?"), str(p, "new-state", "?"),
 		str(p, "reason", "?"), str(p, "master-address", "unknown"));

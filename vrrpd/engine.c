@@ -24,6 +24,8 @@ struct engine {
 	struct nlw *nl;
 	struct vtab *socks;
 	struct eng_track *track;     /* trackers, notify scripts, sync groups */
+	engine_tracker_cb tracker_cb;
+	void *tracker_arg;
 	struct instance_env env;     /* what every instance reaches */
 	struct lyd_node *tree;
 	struct vrrpd_config cfg;
@@ -361,6 +363,19 @@ static void on_addr(void *arg, int ifindex)
 
 /* ---- lifecycle and configuration ---- */
 
+static void track_changed(void *arg, const struct tracker_status *st)
+{
+	struct engine *e = arg;
+	if (e->tracker_cb)
+		e->tracker_cb(e->tracker_arg, st);
+}
+
+void engine_subscribe_trackers(struct engine *e, engine_tracker_cb cb, void *arg)
+{
+	e->tracker_cb = cb;
+	e->tracker_arg = arg;
+}
+
 static struct instance *track_instance_at(void *arg, size_t i)
 {
 	struct engine *e = arg;
@@ -406,7 +421,8 @@ struct engine *engine_new(struct loop *loop, struct model *model, char *err,
 		goto fail;
 	}
 	struct eng_track_ops tops = { .arg = e, .instance_at = track_instance_at,
-				      .link_up = track_link_up };
+				      .link_up = track_link_up,
+				      .tracker_changed = track_changed };
 	e->track = eng_track_new(loop, &tops, &e->cfg.global.scripts, err, errlen);
 	if (!e->track)
 		goto fail;

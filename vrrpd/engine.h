@@ -67,6 +67,10 @@ int engine_tracker_at(const struct engine *e, size_t i, struct tracker_status *o
 ssize_t engine_instance_breakdown(const struct engine *e, const char *name,
 				  struct track_contrib *out, size_t max);
 
+/* Tracker status changes (JSON-RPC tracker.changed); one subscriber. */
+typedef void (*engine_tracker_cb)(void *arg, const struct tracker_status *st);
+void engine_subscribe_trackers(struct engine *e, engine_tracker_cb cb, void *arg);
+
 /* Daemon-wide drops that can't be attributed to an instance (unknown VRID,
  * or a packet too short to name one). */
 const uint64_t *engine_global_drops(const struct engine *e);

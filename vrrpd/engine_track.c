@@ -57,6 +57,12 @@ static void on_tracker(void *arg, struct tracker *tr)
 		 tr->cfg->name, tr->ok ? "succeeded" : "failed");
 	for (size_t k = 0; k < n; k++)
 		recompute(t, aff[k]);
+	if (t->ops.tracker_changed) {
+		struct tracker_status st;
+		for (size_t i = 0; i < t->set.n_trackers; i++)
+			if (&t->set.trackers[i] == tr && eng_track_status_at(t, i, &st) == 0)
+				t->ops.tracker_changed(t->ops.arg, &st);
+	}
 }
 
 struct eng_track *eng_track_new(struct loop *l, const struct eng_track_ops *ops,

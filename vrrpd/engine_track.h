@@ -24,9 +24,12 @@
 struct instance;
 struct loop;
 struct eng_track;
+struct tracker_status;
 
 struct eng_track_ops {
 	void *arg;
+	/* A tracker changed status (for the event stream); may be NULL. */
+	void (*tracker_changed)(void *arg, const struct tracker_status *st);
 	/* The instance at index i of the running configuration, or NULL. */
 	struct instance *(*instance_at)(void *arg, size_t i);
 	/* Interface state by name, for interface trackers. */

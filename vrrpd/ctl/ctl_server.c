@@ -650,6 +650,22 @@ static void on_state(void *arg, const struct instance_status *st,
 	json_object_put(n);
 }
 
+static void on_tracker(void *arg, const struct tracker_status *st)
+{
+	struct ctl_server *s = arg;
+	json_object *n = NULL;
+
+	for (struct ctl_client *c = s->clients; c; c = c->next) {
+		if (c->dead || !c->caller.subscribed)
+			continue;
+		if (!n)
+			n = rpc_tracker_notification(st);
+		client_send(c, n);
+		client_update_events(c);
+	}
+	json_object_put(n);
+}
+
 struct ctl_server *ctl_server_new(struct loop *loop, struct engine *e,
 				  struct model *m,
 				  const struct ctl_server_opts *opts, char *err,
@@ -713,6 +729,7 @@ struct ctl_server *ctl_server_new(struct loop *loop, struct engine *e,
 		unlink(s->path);
 		goto fail;
 	}
+	engine_subscribe_trackers(e, on_tracker, s);
 	log_info("control socket %s", s->path);
 	return s;
 fail:
@@ -731,6 +748,7 @@ void ctl_server_free(struct ctl_server *s)
 	if (!s)
 		return;
 	engine_unsubscribe(s->engine, on_state, s);
+	engine_subscribe_trackers(s->engine, NULL, NULL);
 	for (struct ctl_client *c = s->clients; c; c = c->next)
 		client_kill(c, NULL);
 	reap(s);

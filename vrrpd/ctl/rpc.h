@@ -113,6 +113,8 @@ void rpc_job_free(struct rpc_job *job);
 #define RPC_EVENT_STATE_CHANGED "instance.state-changed"
 json_object *rpc_state_notification(const struct instance_status *st,
 				    enum vrrp_state old_state);
+#define RPC_EVENT_TRACKER_CHANGED "tracker.changed"
+json_object *rpc_tracker_notification(const struct tracker_status *st);
 
 /* The method table, for documentation and tests. */
 struct rpc_method_info {

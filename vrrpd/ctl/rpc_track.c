@@ -41,6 +41,11 @@ static json_object *tracker_json(const struct tracker_status *t)
 	return o;
 }
 
+json_object *rpc_tracker_notification(const struct tracker_status *st)
+{
+	return jsonrpc_notification(RPC_EVENT_TRACKER_CHANGED, tracker_json(st));
+}
+
 json_object *rpc_tracking_get(struct rpc *r, struct rpc_caller *c,
 			      json_object *params, struct jsonrpc_err *err)
 {
