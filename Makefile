@@ -52,7 +52,7 @@ DAEMON   := $(BUILD)/bin/vrrpd
 CTL      := $(BUILD)/bin/vrrpctl
 
 .PHONY: all build demo check unit lab asan clang fuzz fuzz-build fuzz-bins fuzz-smoke \
-	bench install deb clean deps tools-test
+	bench install deb clean deps tools-test lab-full
 all: build
 	@if [ "$(BUILD)" = build ]; then cp -f $(DAEMON) vrrpd/vrrpd; cp -f $(CTL) vrrpctl/vrrpctl; fi
 
@@ -172,8 +172,13 @@ fuzz: fuzz-build
 fuzz-smoke:
 	$(MAKE) fuzz FUZZ_TIME=$(FUZZ_SMOKE_TIME)
 
+# make check runs the lab without the slow variants (tests/lab/conftest.py
+# FULL_ONLY); lab-full runs every test.
 lab: all
-	cd tests/lab && $(PYTHON) -m pytest -q -ra $(PYTEST_ARGS)
+	cd tests/lab && $(PYTHON) -m pytest -q -ra --durations=25 -m "not full" $(PYTEST_ARGS)
+
+lab-full: all
+	cd tests/lab && $(PYTHON) -m pytest -q -ra --durations=25 $(PYTEST_ARGS)
 
 # The project's own scripts (install-deps.sh with stubbed apt).
 tools-test:

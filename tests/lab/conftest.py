@@ -26,8 +26,32 @@ def pytest_addoption(parser):
                      help="daemon run on the routers in the scenario tests")
 
 
+# Slow or timing-heavy variants that `make check` leaves to `make lab-full`
+# (every feature keeps at least one test in `make check`): node-id prefixes.
+FULL_ONLY = (
+    "test_ctl_budget.py::test_flood_keeps_adverts_on_schedule[rr]",
+    "test_install.py::test_make_deb",
+    "test_interop_frr.py::test_ipv6_frr_master_ours_backup",
+    "test_interop_keepalived.py::test_interop_failover_both_ways[vrrpd-master-v3]",
+    "test_interop_keepalived.py::test_interop_failover_both_ways[keepalived-master-v2-password]",
+    "test_keepalived_import.py::test_dual_master_seed[vrrpd-both]",
+    "test_keepalived_import.py::test_single_master_v3_fractional_interval[vrrpd-node2]",
+    "test_unicast.py::test_unicast_one_master_and_failover[vrrpd-master-keepalived]",
+    "test_vmac.py::test_client_keeps_the_virtual_mac[vrrpd-master-keepalived]",
+    "test_vmac.py::test_frr_with_virtual_mac[frr-master]",
+    "test_robustness.py::test_link_flap_storm",
+)
+
+
 def pytest_configure(config):
     config.addinivalue_line("markers", "interop: vrrpd against Debian's keepalived")
+    config.addinivalue_line("markers", "full: only in make lab-full (slow variants)")
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if item.nodeid.startswith(FULL_ONLY):
+            item.add_marker(pytest.mark.full)
 
 
 @pytest.hookimpl(hookwrapper=True, tryfirst=True)

@@ -116,7 +116,7 @@ def test_sync_group_follows_member(lab):
     d1.wait_log("fault", instance="VI_1", timeout=2)
     assert "VRRP_Group(G1) Syncing instances to FAULT STATE" in d1.log()
     lab.wait_holder(VIP1, ["r2"], seed.master_down_s(98) + 1)
-    lab.wait_holder(VIP2, ["r2"], 1)
+    lab.wait_holder(VIP2, ["r2"], seed.master_down_s(98) + 1)
 
 
 def notify_cfg(cfg, log):
