@@ -172,6 +172,8 @@ int ka_instance_net_finish(struct ka_ctx *cx, struct ka_instance *in);
 /* notify.c: script command lines, notify keywords, global script
  * settings. ka_notify_stmt() and ka_global_script_stmt() return 1 when the
  * keyword is not theirs. */
+/* 0: *out set; 1: disabled as keepalived disables it (warned; *out
+ * unchanged); -1: error reported. */
 int ka_cmd_parse(struct ka_ctx *cx, const struct ka_stmt *s, const char *text,
 		 struct ka_cmd *out);
 int ka_account(struct ka_ctx *cx, const struct ka_stmt *s, const char *v,

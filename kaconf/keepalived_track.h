@@ -56,6 +56,7 @@ struct ka_script {
 	unsigned rise, fall;
 	int weight;
 	bool reverse, init_fail;
+	bool disabled;                /* program not found: keepalived drops it */
 };
 
 struct ka_tfile {

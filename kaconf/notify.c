@@ -9,9 +9,10 @@
  * and execs the first word. The importer splits the same way into the
  * model's command argv and leaves shell false, so each argument reaches
  * the program exactly as under keepalived; a shell operator in the text
- * stays a literal argument there, and here too (warned). One exception,
- * keepalived's own: a command whose program is not found (not absolute,
- * not on PATH) goes to /bin/sh -c whole, shell true in the model. */
+ * stays a literal argument there, and here too (warned). keepalived's
+ * exceptions are kept: a command starting "</" goes to /bin/sh -c whole
+ * (shell true in the model), and a program without a '/' that is not on
+ * PATH disables the script (ka_cmd_parse() returns 1). */
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -110,6 +111,11 @@ static char *path_search(const char *prog)
 	return NULL;
 }
 
+static bool file_test(const char *w)
+{
+	return w[0] == '<' && w[1 + strspn(w + 1, " \t")] == '/';
+}
+
 static void warn_shell_words(struct ka_ctx *cx, const struct ka_stmt *s,
 			     const struct ka_cmd *c)
 {
@@ -134,27 +140,33 @@ int ka_cmd_parse(struct ka_ctx *cx, const struct ka_stmt *s, const char *text,
 		rc = -3;
 	if (rc == 0 && c.argc > CMD_WORDS_MAX)
 		rc = -4;
-	if (rc == 0 && c.argv[0][0] != '/') {
+	if (rc == 0 && file_test(c.argv[0])) {
+		/* keepalived 2.2.7 (check_script_secure): a command starting
+		 * "</" only tests that a file opens and goes to /bin/sh -c
+		 * whole, as the samples' "</dev/tcp/127.0.0.1/80" does. */
+		ka_cmd_free(&c);
+		if (cmd_push(&c, text, strlen(text)) < 0)
+			rc = -1;
+		c.shell = true;
+		ka_warn(cx->r, s->file, s->line,
+			"keyword '%s': '%s' runs with /bin/sh -c (shell true), as keepalived runs a command starting with '</'",
+			s->argv[0], text);
+	} else if (rc == 0 && !strchr(c.argv[0], '/')) {
 		char *full = path_search(c.argv[0]);
 		if (!full) {
-			/* keepalived 2.2.7 runs a command whose program it
-			 * cannot find with /bin/sh -c (the samples'
-			 * "</dev/tcp/127.0.0.1/80"): so does the model's
-			 * shell true, with the text as keepalived read it. */
+			/* keepalived: "Cannot find script X in path -
+			 * disabling": the script is never run. */
+			ka_warn(cx->r, s->file, s->line,
+				"keyword '%s': program '%s' is not found on PATH; the script is disabled, as keepalived disables it",
+				s->argv[0], c.argv[0]);
 			ka_cmd_free(&c);
-			ka_warn(cx->r, s->file, s->line,
-				"keyword '%s': '%s' is not a program found on PATH; it runs with /bin/sh -c (shell true), as keepalived runs it",
-				s->argv[0], text);
-			if (cmd_push(&c, text, strlen(text)) < 0)
-				rc = -1;
-			c.shell = true;
-		} else {
-			ka_warn(cx->r, s->file, s->line,
-				"keyword '%s': program '%s' found on PATH as %s, as keepalived resolves it",
-				s->argv[0], c.argv[0], full);
-			free(c.argv[0]);
-			c.argv[0] = full;
+			return 1;
 		}
+		ka_warn(cx->r, s->file, s->line,
+			"keyword '%s': program '%s' found on PATH as %s, as keepalived resolves it",
+			s->argv[0], c.argv[0], full);
+		free(c.argv[0]);
+		c.argv[0] = full;
 	}
 	if (rc < 0) {
 		ka_error(cx->r, s->file, s->line, "keyword '%s': %s", s->argv[0],
@@ -225,9 +237,11 @@ static int notify_script(struct ka_ctx *cx, struct ka_cmd *c,
 {
 	struct ka_cmd nc = {0};
 	if (ka_no_block(cx, s) < 0 ||
-	    ka_arg_count(cx, s, 1, 3, "a script, then optionally a user and a group") < 0 ||
-	    ka_cmd_parse(cx, s, s->argv[1], &nc) < 0)
+	    ka_arg_count(cx, s, 1, 3, "a script, then optionally a user and a group") < 0)
 		return -1;
+	int rc = ka_cmd_parse(cx, s, s->argv[1], &nc);
+	if (rc != 0)
+		return rc < 0 ? -1 : 0;
 	if ((s->argc > 2 && ka_account(cx, s, s->argv[2], nc.user) < 0) ||
 	    (s->argc > 3 && ka_account(cx, s, s->argv[3], nc.group) < 0)) {
 		ka_cmd_free(&nc);
@@ -302,6 +316,12 @@ int ka_global_script_stmt(struct ka_ctx *cx, const struct ka_stmt *s)
 		return ka_flag(cx, s, &g->security);
 	if (!strcmp(kw, "vrrp_notify_priority_changes"))
 		return ka_flag(cx, s, &g->prio_changes);
+	if (!strcmp(kw, "notify_fifo_script") || !strcmp(kw, "vrrp_notify_fifo_script")) {
+		ka_ignored(cx->r, s->file, s->line,
+			   "'%s' is not supported by vrrpd (vrrpd writes the FIFO; start its reader yourself)",
+			   kw);
+		return 0;
+	}
 	if (strcmp(kw, "script_user"))
 		return 1;
 	if (ka_no_block(cx, s) < 0 ||

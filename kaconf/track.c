@@ -89,7 +89,10 @@ static int script_stmt(struct ka_ctx *cx, struct ka_script *sc,
 			ka_warn(cx->r, s->file, s->line,
 				"keyword 'script': '%s' and the words after it are ignored, as keepalived does (quote the whole command line)",
 				s->argv[2]);
-		return ka_cmd_parse(cx, s, s->argv[1], &sc->cmd);
+		int rc = ka_cmd_parse(cx, s, s->argv[1], &sc->cmd);
+		if (rc >= 0)
+			sc->disabled = rc == 1; /* the last script line counts */
+		return rc < 0 ? -1 : 0;
 	}
 	if (!strcmp(kw, "interval"))
 		return seconds_ms(cx, s, &sc->interval_ms);
@@ -132,6 +135,13 @@ static int script_def(struct ka_ctx *cx, const struct ka_stmt *s)
 	}
 	memcpy(sc.cmd.user, user, sizeof(user));
 	memcpy(sc.cmd.group, group, sizeof(group));
+	if (rc == 0 && sc.disabled) {
+		ka_warn(cx->r, s->file, s->line,
+			"vrrp_script '%s': disabled (its program is not found); the tracker is dropped, as keepalived drops it",
+			sc.name);
+		ka_cmd_free(&sc.cmd);
+		return 0;
+	}
 	if (rc == 0 && !sc.cmd.argc) {
 		/* keepalived: "No script specified for vrrp_script" and the
 		 * script is dropped; so are its followers. */

@@ -107,9 +107,9 @@ static void test_script_command_forms(void **state)
 	struct kaconf_diag d = {0};
 	json_object *root, *s;
 	/* keepalived resolves a bare program on PATH, and hands a command
-	 * whose program it cannot find to /bin/sh -c (the samples'
-	 * "</dev/tcp/127.0.0.1/80", which keepalived runs and dash fails
-	 * with status 2). */
+	 * starting "</" to /bin/sh -c (the samples'
+	 * "</dev/tcp/127.0.0.1/80"; keepalived 2.2.7 runs "</dev/null" as
+	 * a succeeding script). */
 	setenv("PATH", "/usr/bin:/bin", 1);
 	assert_int_equal(convert("vrrp_script a {\n script \"true now\"\n}\n"
 				 "vrrp_script b {\n script \"</dev/tcp/127.0.0.1/80\"\n}\n"
@@ -125,11 +125,28 @@ static void test_script_command_forms(void **state)
 	const char *argv[] = {"</dev/tcp/127.0.0.1/80"};
 	assert_argv(jget(s, "command"), argv, 1);
 	assert_true(jbool(s, "shell"));
-	assert_msg_has(&d, KACONF_WARNING, "it runs with /bin/sh -c (shell true)");
+	assert_msg_has(&d, KACONF_WARNING, "runs with /bin/sh -c (shell true), as keepalived runs a command starting with '</'");
 	s = idx(l, 2);
 	assert_false(jbool(s, "shell"));
 	assert_int_equal(json_object_array_length(jget(s, "command")), 4);
 	assert_msg_has(&d, KACONF_WARNING, "'|' is passed to /bin/echo as an argument");
+	json_object_put(root);
+	kaconf_diag_free(&d);
+
+	/* keepalived 2.2.7: "Cannot find script X in path - disabling",
+	 * then "Disabling track script x since not found/accessible": the
+	 * tracker and its followers go, and so does a notify script. */
+	memset(&d, 0, sizeof(d));
+	assert_int_equal(convert("vrrp_script x {\n script \"no_such_prog_42 a\"\n}\n"
+				 INST(" track_script {\n  x\n }\n notify_master no_such_prog_42\n"),
+				 false, &d, &root), 0);
+	assert_null(jget(vrrpd(root), "track"));
+	assert_null(jget(instance(root, 0), "track"));
+	assert_null(jget(instance(root, 0), "notify"));
+	assert_msg_has(&d, KACONF_WARNING, "t.conf:2: keyword 'script': program 'no_such_prog_42' is not found on PATH; the script is disabled");
+	assert_msg_has(&d, KACONF_WARNING, "t.conf:1: vrrp_script 'x': disabled (its program is not found); the tracker is dropped");
+	assert_msg_has(&d, KACONF_WARNING, "t.conf:8: VI_1: track_script 'x' is not defined by a vrrp_script block");
+	assert_msg_has(&d, KACONF_WARNING, "t.conf:10: keyword 'notify_master': program 'no_such_prog_42' is not found on PATH");
 	json_object_put(root);
 	kaconf_diag_free(&d);
 }
