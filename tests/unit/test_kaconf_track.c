@@ -351,6 +351,28 @@ static void test_dont_track_primary(void **state)
 	kaconf_diag_free(&d);
 }
 
+/* A typical load balancer configuration converts to the checked-in JSON
+ * (reviewed against keepalived 2.2.7's -d dump of the same file), without
+ * a single warning. */
+static void test_golden_tracking(void **state)
+{
+	(void)state;
+	char *conf = data_path("tracking.conf"), *exp = data_path("tracking.expected.json");
+	char *expected = slurp(exp), *json = NULL;
+	struct kaconf_diag d = {0};
+	assert_int_equal(kaconf_convert(conf, NULL, &json, &d), 0);
+	if (strcmp(json, expected))
+		fprintf(stderr, "got\n%s", json);
+	assert_string_equal(json, expected);
+	assert_int_equal(d.n_msgs, 0);
+	assert_model_accepts(json);
+	free(json);
+	free(expected);
+	free(conf);
+	free(exp);
+	kaconf_diag_free(&d);
+}
+
 /* Every keepalived sample with VRRP content imports and passes the model. */
 static void test_samples(void **state)
 {
@@ -397,6 +419,7 @@ int main(void)
 		cmocka_unit_test(test_notify),
 		cmocka_unit_test(test_sync_group),
 		cmocka_unit_test(test_dont_track_primary),
+		cmocka_unit_test(test_golden_tracking),
 		cmocka_unit_test(test_samples),
 	};
 	return cmocka_run_group_tests(tests, kaconf_setup, kaconf_teardown);
