@@ -10,6 +10,7 @@
 
 #define KA_TNAME_MAX 64     /* tracker-name: 1..63 characters */
 #define KA_ACCOUNT_MAX 33   /* account-name: 1..32 characters */
+#define KA_PATH_MAX 4095    /* the model's paths and command elements */
 
 /* A program to run: argv split as keepalived splits it; shell (one
  * element, run with /bin/sh -c) only where keepalived uses a shell. */

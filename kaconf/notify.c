@@ -140,6 +140,10 @@ int ka_cmd_parse(struct ka_ctx *cx, const struct ka_stmt *s, const char *text,
 		rc = -3;
 	if (rc == 0 && c.argc > CMD_WORDS_MAX)
 		rc = -4;
+	/* the model's command elements are 1..4095 characters */
+	for (size_t i = 0; rc == 0 && i < c.argc; i++)
+		if (!c.argv[i][0] || strlen(c.argv[i]) > KA_PATH_MAX)
+			rc = -5;
 	if (rc == 0 && file_test(c.argv[0])) {
 		/* keepalived 2.2.7 (check_script_secure): a command starting
 		 * "</" only tests that a file opens and goes to /bin/sh -c
@@ -173,7 +177,8 @@ int ka_cmd_parse(struct ka_ctx *cx, const struct ka_stmt *s, const char *text,
 			 rc == -1 ? "out of memory"
 			 : rc == -2 ? "unterminated quote in the command"
 			 : rc == -3 ? "expected a command, got an empty one"
-				    : "more than 256 words in the command");
+			 : rc == -4 ? "more than 256 words in the command"
+				    : "an argument is empty or longer than 4095 characters (vrrpd cannot pass it)");
 		ka_cmd_free(&c);
 		return -1;
 	}
@@ -285,7 +290,7 @@ static int fifo_path(struct ka_ctx *cx, const struct ka_stmt *s, char **out)
 	if (ka_no_block(cx, s) < 0 ||
 	    ka_arg_count(cx, s, 1, 3, "a FIFO path, then optionally a user and a group") < 0)
 		return -1;
-	if (s->argv[1][0] != '/') {
+	if (s->argv[1][0] != '/' || strlen(s->argv[1]) > KA_PATH_MAX) {
 		ka_error(cx->r, s->file, s->line,
 			 "keyword '%s': expected an absolute path, got '%s'",
 			 s->argv[0], s->argv[1]);

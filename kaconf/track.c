@@ -179,7 +179,7 @@ static int tfile_stmt(struct ka_ctx *cx, struct ka_tfile *tf,
 	if (!strcmp(kw, "file")) {
 		if (ka_no_block(cx, s) < 0 || ka_arg_count(cx, s, 1, 1, "an absolute path") < 0)
 			return -1;
-		if (s->argv[1][0] != '/') {
+		if (s->argv[1][0] != '/' || strlen(s->argv[1]) > KA_PATH_MAX) {
 			ka_error(cx->r, s->file, s->line,
 				 "keyword 'file': expected an absolute path, got '%s'",
 				 s->argv[1]);
@@ -244,6 +244,12 @@ static int tproc_stmt(struct ka_ctx *cx, struct ka_tproc *tp,
 		if (ka_no_block(cx, s) < 0 ||
 		    ka_arg_count(cx, s, 1, 256, "a process name and its arguments") < 0)
 			return -1;
+		if (!s->argv[1][0] || strlen(s->argv[1]) > KA_PATH_MAX) {
+			ka_error(cx->r, s->file, s->line,
+				 "keyword 'process': expected a process name of 1..%d characters",
+				 KA_PATH_MAX);
+			return -1;
+		}
 		struct ka_cmd c = {0};
 		for (size_t i = 1; i < s->argc; i++) {
 			char **nv = realloc(c.argv, (c.argc + 1) * sizeof(*nv));

@@ -160,6 +160,8 @@ static void test_script_errors(void **state)
 		     false, "t.conf:3: keyword 'interval': expected seconds 0.1..3600 (up to two decimals), got '0.05'");
 	expect_error("vrrp_script a {\n script \"/bin/x 'open\"\n}\n" INST(""),
 		     false, "t.conf:2: keyword 'script': unterminated quote in the command");
+	expect_error("vrrp_script a {\n script \"/bin/echo ''\"\n}\n" INST(""),
+		     false, "t.conf:2: keyword 'script': an argument is empty or longer than 4095 characters (vrrpd cannot pass it)");
 	expect_error("vrrp_script a {\n script /bin/true\n user -x\n}\n" INST(""),
 		     false, "t.conf:3: keyword 'user': expected a user or group name (1..32 letters, digits, '_', '.', '-'), got '-x'");
 	expect_error("vrrp_script a {\n script /bin/true\n bogus 1\n}\n" INST(""),
