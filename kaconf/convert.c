@@ -85,6 +85,9 @@ static int global_stmt(struct ka_ctx *cx, const struct ka_stmt *s)
 		return grc;
 	if (!strcmp(kw, "vrrp_check_unicast_src"))
 		return ka_flag(cx, s, &g->check_unicast_src);
+	int rc = ka_global_script_stmt(cx, s);
+	if (rc != 1)
+		return rc;
 	ka_unsupported(cx->r, KA_SCOPE_GLOBAL, s);
 	return 0;
 }
@@ -114,6 +117,11 @@ static int top_stmt(struct ka_ctx *cx, const struct ka_stmt *s)
 		return global_defs(cx, s);
 	if (!strcmp(kw, "vrrp_instance"))
 		return ka_instance_parse(cx, s);
+	if (!strcmp(kw, "vrrp_sync_group"))
+		return ka_sync_group_parse(cx, s);
+	int rc = ka_track_def(cx, s);
+	if (rc != 1)
+		return rc;
 	if (!ka_unsupported(cx->r, KA_SCOPE_TOP, s))
 		ka_ignored(cx->r, s->file, s->line,
 			   "keyword '%s' is not a known keepalived VRRP keyword",
@@ -151,14 +159,19 @@ static int convert_tree(struct ka_ctx *cx, const struct ka_tree *t)
 		if (f < 0)
 			rc = -1;
 		if (f > 0) {
-			free(c->inst[i].vips);
+			ka_instance_free(&c->inst[i]);
 			continue;
 		}
+		ka_instance_track_finish(cx, &c->inst[i]);
 		c->inst[kept++] = c->inst[i];
 	}
 	c->n_inst = kept;
 	if (rc == 0)
 		rc = ka_instances_check(cx);
+	if (rc == 0)
+		rc = ka_sync_groups_finish(cx);
+	if (rc == 0)
+		ka_script_security_note(cx);
 	return rc;
 }
 

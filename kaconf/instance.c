@@ -406,6 +406,11 @@ static int inst_stmt(struct ka_ctx *cx, struct ka_instance *in,
 	     i++)
 		if (!strcmp(s->argv[0], inst_keywords[i].kw))
 			return inst_keywords[i].fn(cx, in, s);
+	int rc = ka_follow_stmt(cx, &in->fol, s);
+	if (rc != 1)
+		return rc;
+	if ((rc = ka_notify_stmt(cx, &in->nfy, s)) != 1)
+		return rc;
 	if (ka_unsupported(cx->r, KA_SCOPE_INSTANCE, s))
 		return 0;
 	ka_error(cx->r, s->file, s->line,
@@ -484,6 +489,7 @@ int ka_instance_parse(struct ka_ctx *cx, const struct ka_stmt *s)
 	in->strict_mode = -1;
 	in->ucast_ttl = -1;
 	in->check_ucast_src = -1;
+	ka_notify_init(&in->nfy);
 	int rc = 0;
 	for (const struct ka_stmt *k = s->child; k; k = k->next)
 		if (inst_stmt(cx, in, k) < 0)
@@ -491,13 +497,23 @@ int ka_instance_parse(struct ka_ctx *cx, const struct ka_stmt *s)
 	return rc;
 }
 
+void ka_instance_free(struct ka_instance *in)
+{
+	free(in->vips);
+	free(in->peers);
+	ka_follows_free(&in->fol);
+	ka_notify_free(&in->nfy);
+	in->vips = NULL;
+	in->peers = NULL;
+}
+
 void ka_config_free(struct ka_config *c)
 {
-	for (size_t i = 0; i < c->n_inst; i++) {
-		free(c->inst[i].vips);
-		free(c->inst[i].peers);
-	}
+	for (size_t i = 0; i < c->n_inst; i++)
+		ka_instance_free(&c->inst[i]);
 	free(c->inst);
 	c->inst = NULL;
 	c->n_inst = 0;
+	ka_tracking_free(&c->trk);
+	ka_script_global_free(&c->g.sg);
 }

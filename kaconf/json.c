@@ -55,6 +55,16 @@ static json_object *global_json(const struct ka_global *g)
 	return o;
 }
 
+static json_object *global_all_json(const struct ka_config *c)
+{
+	json_object *o = global_json(&c->g);
+	if (o && ka_json_script_global(o, c) < 0) {
+		json_object_put(o);
+		return NULL;
+	}
+	return o;
+}
+
 static json_object *vip_json(const struct ka_vip *v)
 {
 	json_object *o = json_object_new_object();
@@ -145,7 +155,8 @@ static json_object *vmac_json(const struct ka_instance *in)
 	return o;
 }
 
-static json_object *instance_json(const struct ka_instance *in)
+static json_object *instance_json(const struct ka_instance *in,
+				  const struct ka_config *cfg)
 {
 	json_object *o = json_object_new_object();
 	json_object *vips = json_object_new_array();
@@ -207,6 +218,8 @@ static json_object *instance_json(const struct ka_instance *in)
 		rc |= add(o, "unicast", unicast_json(in));
 	if (in->use_vmac)
 		rc |= add(o, "virtual-mac", vmac_json(in));
+	if (!rc)
+		rc |= ka_json_follow_notify(o, &in->fol, &in->nfy, cfg);
 	if (rc) {
 		json_object_put(vips);
 		json_object_put(o);
@@ -227,7 +240,8 @@ static json_object *config_json(const struct ka_config *c)
 		json_object_put(top);
 		return NULL;
 	}
-	if (add(vrrpd, "global", global_json(&c->g)) < 0) {
+	if (add(vrrpd, "global", global_all_json(c)) < 0 ||
+	    ka_json_tracking(vrrpd, c) < 0) {
 		json_object_put(top);
 		return NULL;
 	}
@@ -239,7 +253,7 @@ static json_object *config_json(const struct ka_config *c)
 		return NULL;
 	}
 	for (size_t i = 0; i < c->n_inst; i++) {
-		json_object *in = instance_json(&c->inst[i]);
+		json_object *in = instance_json(&c->inst[i], c);
 		if (!in || json_object_array_add(list, in) < 0) {
 			json_object_put(in);
 			json_object_put(top);

@@ -10,6 +10,7 @@
 #include <stddef.h>
 
 #include "keepalived_lex.h"
+#include "keepalived_track.h"
 #include "vaddr.h"
 
 #define KA_NAME_MAX 64            /* instance names: 1..63 characters */
@@ -32,6 +33,7 @@ struct ka_global {
 	unsigned version;             /* default for instances: 2 or 3 */
 	bool strict;                  /* vrrp_strict */
 	bool check_unicast_src;       /* vrrp_check_unicast_src */
+	struct ka_script_global sg;   /* notify.c */
 };
 
 struct ka_vip {
@@ -112,6 +114,9 @@ struct ka_instance {
 	bool use_vmac;
 	char vmac_name[IFNAMSIZ];           /* empty: vrrpd's default */
 	bool vmac_xmit_base;
+	/* follow.c, notify.c */
+	struct ka_follows fol;
+	struct ka_notify nfy;
 	/* resolved by ka_instance_finish() */
 	int af;
 	bool strict;
@@ -121,6 +126,7 @@ struct ka_config {
 	struct ka_global g;
 	struct ka_instance *inst;
 	size_t n_inst;
+	struct ka_tracking trk;
 };
 
 /* Shared state of one conversion. */
@@ -128,6 +134,15 @@ struct ka_ctx {
 	struct ka_report *r;
 	struct ka_config *cfg;
 };
+
+/* Names that become list keys: 1..63 characters of A-Z a-z 0-9 and
+ * `extra`. keepalived takes any word; other characters become '_' with a
+ * warning unless quiet (a reference to a name already warned about). */
+#define KA_INSTANCE_NAME_EXTRA "_.:+-"
+#define KA_TRACKER_NAME_EXTRA "_.:-"
+int ka_name_map(struct ka_ctx *cx, const struct ka_stmt *s, const char *kw,
+		const char *in, const char *extra, bool quiet,
+		char out[KA_NAME_MAX]);
 
 /* Value helpers (values.c). Each reports its own error naming the
  * keyword and returns -1 on a bad value. */
@@ -175,8 +190,58 @@ int ka_inst_vmac(struct ka_ctx *cx, struct ka_instance *in, const struct ka_stmt
 int ka_inst_mcast_dst(struct ka_ctx *cx, struct ka_instance *in, const struct ka_stmt *s);
 int ka_instance_net_finish(struct ka_ctx *cx, struct ka_instance *in);
 
+/* notify.c: script command lines, notify keywords, global script
+ * settings. ka_notify_stmt() and ka_global_script_stmt() return 1 when the
+ * keyword is not theirs. */
+/* 0: *out set; 1: disabled as keepalived disables it (warned; *out
+ * unchanged); -1: error reported. */
+int ka_cmd_parse(struct ka_ctx *cx, const struct ka_stmt *s, const char *text,
+		 struct ka_cmd *out);
+int ka_account(struct ka_ctx *cx, const struct ka_stmt *s, const char *v,
+	       char out[KA_ACCOUNT_MAX]);
+void ka_cmd_free(struct ka_cmd *c);
+void ka_notify_init(struct ka_notify *n);
+int ka_notify_stmt(struct ka_ctx *cx, struct ka_notify *n,
+		   const struct ka_stmt *s);
+void ka_notify_free(struct ka_notify *n);
+int ka_global_script_stmt(struct ka_ctx *cx, const struct ka_stmt *s);
+void ka_script_global_free(struct ka_script_global *g);
+/* A warning when scripts will run without script security. */
+void ka_script_security_note(struct ka_ctx *cx);
+
+/* track.c: the named trackers (vrrp_script, track_file,
+ * vrrp_track_process); returns 1 when the keyword is not one of them. */
+int ka_track_def(struct ka_ctx *cx, const struct ka_stmt *s);
+void ka_tracking_free(struct ka_tracking *t);
+
+/* follow.c: track_script / track_interface / track_file / track_process
+ * blocks of an instance or sync group (1: not such a keyword), and after the
+ * whole file, dropping followers of trackers that do not exist. */
+int ka_follow_stmt(struct ka_ctx *cx, struct ka_follows *fol,
+		   const struct ka_stmt *s);
+void ka_follows_resolve(struct ka_ctx *cx, const char *owner,
+			struct ka_follows *fol);
+void ka_follows_free(struct ka_follows *fol);
+/* ka_follows_resolve() for an instance, and its own interface dropped
+ * from track_interface as keepalived does. */
+void ka_instance_track_finish(struct ka_ctx *cx, struct ka_instance *in);
+
+/* sync_group.c */
+int ka_sync_group_parse(struct ka_ctx *cx, const struct ka_stmt *s);
+/* After instances are finished: members that are not converted instances
+ * are dropped, groups left without members too (warned). */
+int ka_sync_groups_finish(struct ka_ctx *cx);
+
+/* json_track.c */
+struct json_object;
+int ka_json_script_global(struct json_object *global, const struct ka_config *c);
+int ka_json_follow_notify(struct json_object *o, const struct ka_follows *fol,
+			  const struct ka_notify *nfy, const struct ka_config *c);
+int ka_json_tracking(struct json_object *vrrpd, const struct ka_config *c);
+
 /* instance.c */
 int ka_instance_parse(struct ka_ctx *cx, const struct ka_stmt *s);
+void ka_instance_free(struct ka_instance *in);
 void ka_config_free(struct ka_config *c);
 
 /* finish.c: defaults, keepalived's corrections (vrrp_strict's

@@ -148,3 +148,32 @@ bool ka_parse_seconds_cs(const char *v, unsigned long max_cs,
 	*out_cs = cs;
 	return true;
 }
+
+static bool name_char_ok(char c, const char *extra)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       (c >= '0' && c <= '9') || (c && strchr(extra, c));
+}
+
+int ka_name_map(struct ka_ctx *cx, const struct ka_stmt *s, const char *kw,
+		const char *in, const char *extra, bool quiet,
+		char out[KA_NAME_MAX])
+{
+	size_t len = strlen(in);
+	if (len < 1 || len >= KA_NAME_MAX) {
+		ka_error(cx->r, s->file, s->line,
+			 "keyword '%s': expected a name of 1..%d characters, got %zu",
+			 kw, KA_NAME_MAX - 1, len);
+		return -1;
+	}
+	bool mapped = false;
+	for (size_t i = 0; i <= len; i++) {
+		out[i] = in[i] && !name_char_ok(in[i], extra) ? '_' : in[i];
+		mapped |= out[i] != in[i];
+	}
+	if (mapped && !quiet)
+		ka_warn(cx->r, s->file, s->line,
+			"keyword '%s': name '%s' becomes '%s' (vrrpd names use A-Z a-z 0-9 %s)",
+			kw, in, out, extra);
+	return 0;
+}

@@ -223,7 +223,8 @@ def _expected(name, ifname=None):
 # The contract's defaults (BRIEF data model), for comparing a running-config.
 GLOBAL_DEFAULTS = {"multicast-group-v4": "224.0.0.18", "multicast-group-v6": "ff02::12",
                    "garp-master-delay": 5, "garp-master-repeat": 5, "garp-master-refresh": 0,
-                   "check-advert-addresses": True}
+                   "check-advert-addresses": True, "enable-script-security": True,
+                   "notify-timeout": 30}
 INSTANCE_DEFAULTS = {"version": 2, "address-family": "ipv4", "priority": 100, "preempt": True,
                      "preempt-delay": 0, "accept-mode": False, "advertisement-interval": 100,
                      "initial-state": "backup"}

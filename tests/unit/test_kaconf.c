@@ -338,8 +338,8 @@ static void test_unsupported_features(void **state)
 	struct kaconf_diag d = {0};
 	json_object *root;
 	const char *text =
-		"vrrp_script chk {\n    script \"/bin/true\"\n}\n"
-		"vrrp_sync_group G1 {\n    group {\n        VI_1\n    }\n}\n"
+		"vrrp_track_bfd chk {\n    weight 1\n}\n"
+		"static_rules {\n    group {\n        VI_1\n    }\n}\n"
 		"virtual_server 10.0.0.1 80 {\n    real_server 10.0.0.2 80 {\n    }\n}\n"
 		"vrrp_instance VI_1 {\n"                     /* 13 */
 		"    interface eth0\n"
@@ -347,8 +347,8 @@ static void test_unsupported_features(void **state)
 		"    use_vmac\n"                             /* 16 */
 		"    unicast_src_ip 10.0.0.1\n"
 		"    unicast_peer {\n        10.0.0.2\n    }\n" /* 18 */
-		"    track_interface {\n        eth1\n    }\n" /* 21 */
-		"    notify_master \"/usr/bin/logger master\"\n" /* 24 */
+		"    track_bfd {\n        eth1\n    }\n" /* 21 */
+		"    notify_deleted \"/usr/bin/logger master\"\n" /* 24 */
 		"    garp_master_delay 1\n"                  /* 25 */
 		"    virtual_ipaddress {\n"
 		"        10.10.1.1/16 dev eth0 label eth0:1 brd 10.10.255.255 scope global\n" /* 27 */
@@ -359,11 +359,11 @@ static void test_unsupported_features(void **state)
 		"}\n";
 	assert_int_equal(convert(text, false, &d, &root), 0);
 	static const char *const w[] = {
-		"t.conf:1: 'vrrp_script' is not supported by vrrpd yet; ignored",
-		"t.conf:4: 'vrrp_sync_group' is not supported by vrrpd yet; ignored",
+		"t.conf:1: 'vrrp_track_bfd' is not supported by vrrpd yet; ignored",
+		"t.conf:4: 'static_rules' is not supported by vrrpd yet; ignored",
 		"t.conf:9: keyword 'virtual_server' is outside VRRP; ignored",
-		"t.conf:21: 'track_interface' is not supported by vrrpd yet (the instance does not go to FAULT when those interfaces fail); ignored",
-		"t.conf:24: 'notify_master' is not supported by vrrpd yet; ignored",
+		"t.conf:21: 'track_bfd' is not supported by vrrpd yet; ignored",
+		"t.conf:24: 'notify_deleted' is not supported by vrrpd yet; ignored",
 		"t.conf:13: vrrp_instance 'VI_1': use_vmac with unicast peers needs vmac_xmit_base (keepalived's rule)",
 	};
 	for (size_t i = 0; i < sizeof(w) / sizeof(*w); i++)
@@ -390,7 +390,7 @@ static void test_unsupported_features(void **state)
 	assert_int_equal(convert(text, true, &d, NULL), -1);
 	assert_int_equal(d.n_errors, sizeof(w) / sizeof(*w));
 	assert_msg(&d, KACONF_ERROR,
-		   "t.conf:1: 'vrrp_script' is not supported by vrrpd yet (rejected in strict mode)");
+		   "t.conf:1: 'vrrp_track_bfd' is not supported by vrrpd yet (rejected in strict mode)");
 	kaconf_diag_free(&d);
 }
 

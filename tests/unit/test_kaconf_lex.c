@@ -347,7 +347,7 @@ static void test_deep_braces(void **state)
 	free(text);
 
 	/* 64 levels are still read (an ignored block, one warning) */
-	open = repeat("vrrp_script {\n", 64, "");
+	open = repeat("static_routes {\n", 64, "");
 	close = repeat("}\n", 64, INSTANCE(""));
 	text = malloc(strlen(open) + strlen(close) + 1);
 	assert_non_null(text);
