@@ -171,3 +171,39 @@ def test_hanging_script_killed_adverts_on_time(lab):
     # no script is left running after its timeout
     out = lab.exec("r1", "pgrep", "-f", "hang.sh", check=False)
     assert len(out.split()) <= 1, out
+
+
+# ---- keepalived as the peer, both routers running the same keepalived.conf
+
+import pytest  # noqa: E402
+
+import kaimport_lab as ka  # noqa: E402
+
+
+def with_check_script(script, weight=-10):
+    """The seed with a vrrp_script the instance tracks (same edit for both
+    implementations, so their files are identical)."""
+    def edit(text):
+        text = ('vrrp_script chk {\n    script "%s"\n    interval 1\n    weight %d\n'
+                '    rise 1\n    fall 1\n}\n' % (script, weight)) + text
+        return text.replace("vrrp_instance VI_1 {",
+                            "vrrp_instance VI_1 {\n    track_script {\n        chk\n    }", 1)
+    return edit
+
+
+@pytest.mark.parametrize("roles", [("vrrpd", "keepalived"), ("keepalived", "vrrpd")],
+                         ids=["vrrpd-tracks", "keepalived-tracks"])
+def test_script_tracking_against_keepalived(lab, roles):
+    """r1 (100) tracks a script (weight -10); r2 (98) runs the seed. When
+    the script fails r1 drops to 90 and r2 takes over; when it recovers r1
+    preempts back. Same keepalived.conf text for vrrpd and keepalived."""
+    script, flag = check_script(lab, "r1")
+    d1 = ka.start(lab, "r1", roles[0], "single-master-node1", edit=with_check_script(script))
+    d2 = ka.start(lab, "r2", roles[1], "single-master-node2")
+    lab.wait_holder(VIP1, ["r1"], seed.master_down_s(100) + 3)
+    d2.wait_log("backup", timeout=5)
+    os.unlink(flag)
+    lab.wait_holder(VIP1, ["r2"], 1.5 + seed.master_down_s(98) + 1)
+    open(flag, "w").close()
+    lab.wait_holder(VIP1, ["r1"], 1.5 + seed.master_down_s(100) + 1.5)
+    assert d1.running() and d2.running()
