@@ -74,6 +74,17 @@ static const struct shell_rule rules[] = {
 	{ "instance/unicast/peer/max-ttl", NULL, NULL, NULL, false, false,
 	  "per-peer TTL bounds are not part of the unicast-peer shorthand: set "
 	  "them in the startup file or with config.replace" },
+	/* Routes and rules are lists of structured entries with no shell
+	 * shorthand (yet): the startup file or config.replace. */
+	{ "instance/virtual-route/", NULL, NULL, NULL, false, false,
+	  "virtual routes have no shell shorthand: set them in the startup "
+	  "file or with config.replace" },
+	{ "instance/virtual-rule/", NULL, NULL, NULL, false, false,
+	  "virtual rules have no shell shorthand: set them in the startup "
+	  "file or with config.replace" },
+	{ "static/", NULL, NULL, NULL, false, false,
+	  "daemon-wide: static addresses, routes and rules are set in the "
+	  "startup file or with config.replace" },
 	{ "global/", NULL, NULL, NULL, false, false,
 	  "daemon-wide: vrrpctl has no command for global settings; set them in "
 	  "the startup file or with config.replace" },

@@ -4,6 +4,7 @@
  * refuses anything that would not fit the C structs (a tree built by hand
  * and never validated), so the engine can trust what it gets. */
 #include "model.h"
+#include "model_decode_routes.h"
 
 #include <arpa/inet.h>
 #include <libyang/libyang.h>
@@ -363,6 +364,10 @@ static int decode_instance(const struct lyd_node *inst,
 	if (decode_auth(inst, ic, err) || decode_unicast(inst, g, &ic->ucast, err) ||
 	    decode_vmac(inst, ic, err))
 		return -1;
+	/* virtual-route / virtual-rule (model_decode_routes.c) */
+	if (model_decode_route_list(inst, "virtual-route", "virtual-rule", ic->af,
+				    &ic->vroutes, err))
+		return -1;
 	return decode_vips(inst, ic, err);
 }
 
@@ -393,6 +398,9 @@ int model_tree_to_config(const struct lyd_node *tree, struct vrrpd_config *out,
 
 	global = child_node(top, "global");
 	if (global && decode_global(global, &out->global, err))
+		return -1;
+	/* container static (model_decode_routes.c) */
+	if (model_decode_static(top, &out->statics, err))
 		return -1;
 
 	LY_LIST_FOR(lyd_child(top), n) {

@@ -292,6 +292,7 @@ void instance_update(struct instance *in, const struct instance_cfg *cfg)
 		return;
 	}
 	vips_reconcile(in, &nc);
+	routes_reconcile(in, &nc); /* after the VIPs a route may use */
 	instance_cfg_release(&in->cfg);
 	in->cfg = nc;
 	if (derive_expect(in) < 0)

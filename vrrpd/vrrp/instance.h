@@ -57,6 +57,8 @@ struct instance {
 	struct vsock *vs;          /* shared, owned by the engine */
 	bool joined;
 	bool vips_on;
+	bool routes_on;            /* virtual routes / rules installed */
+	bool filter_on;            /* our VIPs are in the accept-mode filter */
 	bool garp_pending;         /* VIPs added by a config change: announce */
 	/* VIPs that were configured by someone else before we added them:
 	 * never removed by us (cfg.vips indexes, as addresses). */
