@@ -110,6 +110,9 @@ static int top_stmt(struct ka_ctx *cx, const struct ka_stmt *s)
 		return global_defs(cx, s);
 	if (!strcmp(kw, "vrrp_instance"))
 		return ka_instance_parse(cx, s);
+	if (!strcmp(kw, "static_ipaddress") || !strcmp(kw, "static_routes") ||
+	    !strcmp(kw, "static_rules"))
+		return ka_static_parse(cx, s);
 	if (!ka_unsupported(cx->r, KA_SCOPE_TOP, s))
 		ka_ignored(cx->r, s->file, s->line,
 			   "keyword '%s' is not a known keepalived VRRP keyword",

@@ -368,6 +368,8 @@ static const struct {
 	{"check_unicast_src", ka_inst_unicast},
 	{"use_vmac", ka_inst_vmac},
 	{"vmac_xmit_base", ka_inst_vmac},
+	{"virtual_routes", ka_inst_routes},
+	{"virtual_rules", ka_inst_routes},
 };
 
 static int inst_stmt(struct ka_ctx *cx, struct ka_instance *in,
@@ -467,7 +469,12 @@ void ka_config_free(struct ka_config *c)
 	for (size_t i = 0; i < c->n_inst; i++) {
 		free(c->inst[i].vips);
 		free(c->inst[i].peers);
+		ka_routes_free(&c->inst[i].vr);
 	}
+	ka_routes_free(&c->st);
+	free(c->saddrs);
+	c->saddrs = NULL;
+	c->n_saddrs = 0;
 	free(c->inst);
 	c->inst = NULL;
 	c->n_inst = 0;

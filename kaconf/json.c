@@ -176,6 +176,8 @@ static json_object *instance_json(const struct ka_instance *in)
 		rc |= add(o, "unicast", unicast_json(in));
 	if (in->use_vmac)
 		rc |= add(o, "virtual-mac", vmac_json(in));
+	if (!rc && ka_routes_json(&in->vr, o, "virtual-route", "virtual-rule") < 0)
+		rc = -1;
 	if (rc) {
 		json_object_put(vips);
 		json_object_put(o);
@@ -197,6 +199,11 @@ static json_object *config_json(const struct ka_config *c)
 		return NULL;
 	}
 	if (add(vrrpd, "global", global_json(&c->g)) < 0) {
+		json_object_put(top);
+		return NULL;
+	}
+	if ((c->n_saddrs || c->st.n_routes || c->st.n_rules) &&
+	    add(vrrpd, "static", ka_static_json(c)) < 0) {
 		json_object_put(top);
 		return NULL;
 	}

@@ -25,9 +25,6 @@ static const struct ka_gap gaps[] = {
 	{KA_SCOPE_TOP, "vrrp_track_process", false, false, NULL},
 	{KA_SCOPE_TOP, "vrrp_track_bfd", false, false, NULL},
 	{KA_SCOPE_TOP, "garp_group", false, false, NULL},
-	{KA_SCOPE_TOP, "static_ipaddress", false, false, NULL},
-	{KA_SCOPE_TOP, "static_routes", false, false, NULL},
-	{KA_SCOPE_TOP, "static_rules", false, false, NULL},
 	{KA_SCOPE_TOP, "linkbeat_interfaces", false, false, NULL},
 	{KA_SCOPE_TOP, "track_group", false, false, NULL},
 	/* top level: not VRRP */
@@ -66,8 +63,6 @@ static const struct ka_gap gaps[] = {
 	{KA_SCOPE_INSTANCE, "higher_prio_send_advert", false, false, NULL},
 	{KA_SCOPE_INSTANCE, "use_ipvlan", false, false, NULL},
 	{KA_SCOPE_INSTANCE, "native_ipv6", false, false, NULL},
-	{KA_SCOPE_INSTANCE, "virtual_routes", false, false, NULL},
-	{KA_SCOPE_INSTANCE, "virtual_rules", false, false, NULL},
 	{KA_SCOPE_INSTANCE, "virtual_ipaddress_excluded", false, false, NULL},
 	{KA_SCOPE_INSTANCE, "promote_secondaries", false, false, NULL},
 	{KA_SCOPE_INSTANCE, "skip_check_adv_addr", false, false, NULL},
