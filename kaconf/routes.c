@@ -17,7 +17,11 @@
 
 #include "keepalived_ir.h"
 
-#define ERR(s, ...) (ka_error(cx->r, (s)->file, (s)->line, __VA_ARGS__), -1)
+/* A line vrrpd cannot use is left out with a warning (an error with
+ * --strict), as keepalived skips an entry it cannot parse ("VRRP parsed
+ * invalid IP ... skipping"); -1. Out of memory is an error: -2. */
+#define ERR(s, ...) (ka_ignored(cx->r, (s)->file, (s)->line, __VA_ARGS__), -1)
+#define NOMEM(s) (ka_error(cx->r, (s)->file, (s)->line, "out of memory"), -2)
 
 static int prefix_arg(struct ka_ctx *cx, const struct ka_stmt *s, const char *what,
 		      const char *text, bool inet6, struct vaddr *a, int *plen)
@@ -29,8 +33,7 @@ static int prefix_arg(struct ka_ctx *cx, const struct ka_stmt *s, const char *wh
 		return 0;
 	}
 	if (vaddr_parse(text, a, plen) < 0)
-		return ERR(s, "%s: expected an IP prefix after '%s', got '%s'", s->argv[0],
-			   what, text);
+		return ERR(s, "expected an IP prefix after '%s', got '%s'", what, text);
 	/* `ip route` refuses host bits; the intent is plain: keep the network */
 	size_t len = vaddr_len(a);
 	bool cleared = false;
@@ -49,8 +52,7 @@ static int addr_arg(struct ka_ctx *cx, const struct ka_stmt *s, const char *what
 		    const char *text, struct vaddr *a)
 {
 	if (vaddr_parse(text, a, NULL) < 0)
-		return ERR(s, "%s: expected an IP address after '%s', got '%s'", s->argv[0],
-			   what, text);
+		return ERR(s, "expected an IP address after '%s', got '%s'", what, text);
 	return 0;
 }
 
@@ -198,7 +200,7 @@ static int route_line(struct ka_ctx *cx, const struct ka_stmt *s, struct ka_rout
 		return ERR(s, "route: a %s route has no gateway or device", s->argv[0]);
 	struct ka_route *v = realloc(rl->routes, (rl->n_routes + 1) * sizeof(*v));
 	if (!v)
-		return ERR(s, "out of memory");
+		return NOMEM(s);
 	rl->routes = v;
 	rl->routes[rl->n_routes++] = r;
 	return 0;
@@ -273,9 +275,14 @@ static int rule_line(struct ka_ctx *cx, const struct ka_stmt *s, struct ka_route
 	 * IPv6 whatever the owner: from ::/0 matches everything */
 	if (inet6 && !u.from.af && !u.to.af)
 		u.from.af = AF_INET6;
+	if (u.prio < 0) {
+		ka_warn(cx->r, s->file, s->line,
+			"rule: no preference given; priority 16383, as keepalived sets");
+		u.prio = 16383;
+	}
 	struct ka_rule *v = realloc(rl->rules, (rl->n_rules + 1) * sizeof(*v));
 	if (!v)
-		return ERR(s, "out of memory");
+		return NOMEM(s);
 	rl->rules = v;
 	rl->rules[rl->n_rules++] = u;
 	return 0;
@@ -286,10 +293,13 @@ static int block_of(struct ka_ctx *cx, const struct ka_stmt *s, struct ka_routes
 {
 	int rc = 0;
 
-	if (!s->has_block)
-		return ERR(s, "keyword '%s': expected a '{' block", s->argv[0]);
+	if (!s->has_block) {
+		ka_error(cx->r, s->file, s->line, "keyword '%s': expected a '{' block",
+			 s->argv[0]);
+		return -1;
+	}
 	for (const struct ka_stmt *c = s->child; c; c = c->next)
-		if ((rules ? rule_line(cx, c, rl) : route_line(cx, c, rl)) < 0)
+		if ((rules ? rule_line(cx, c, rl) : route_line(cx, c, rl)) == -2)
 			rc = -1;
 	return rc;
 }
@@ -327,7 +337,7 @@ static int saddr_line(struct ka_ctx *cx, const struct ka_stmt *s, struct ka_conf
 		return ERR(s, "static_ipaddress %s: needs 'dev NAME'", s->argv[0]);
 	struct ka_saddr *v = realloc(c->saddrs, (c->n_saddrs + 1) * sizeof(*v));
 	if (!v)
-		return ERR(s, "out of memory");
+		return NOMEM(s);
 	c->saddrs = v;
 	c->saddrs[c->n_saddrs++] = a;
 	return 0;
@@ -339,10 +349,13 @@ int ka_static_parse(struct ka_ctx *cx, const struct ka_stmt *s)
 
 	if (strcmp(s->argv[0], "static_ipaddress"))
 		return block_of(cx, s, &cx->cfg->st, !strcmp(s->argv[0], "static_rules"));
-	if (!s->has_block)
-		return ERR(s, "keyword 'static_ipaddress': expected a '{' block");
+	if (!s->has_block) {
+		ka_error(cx->r, s->file, s->line,
+			 "keyword 'static_ipaddress': expected a '{' block");
+		return -1;
+	}
 	for (const struct ka_stmt *c = s->child; c; c = c->next)
-		if (saddr_line(cx, c, cx->cfg) < 0)
+		if (saddr_line(cx, c, cx->cfg) == -2)
 			rc = -1;
 	return rc;
 }

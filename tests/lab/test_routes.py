@@ -174,3 +174,45 @@ def test_kill9_leftovers_removed_at_start(lab):
     assert our_routes(lab, "r1") == [] and our_rules(lab, "r1") == []
     assert "left by a previous vrrpd" in d1.log()
     json.dumps(cfg1)
+
+
+def _hup(d, cfg):
+    import os
+    import signal
+    with open(os.path.join(d.lab.dir, "%s.json" % d.router), "w") as f:
+        json.dump(cfg, f)
+    os.kill(d.proc.pid, signal.SIGHUP)
+
+
+def test_reload_swaps_static_and_virtual_entries(lab):
+    cfg = with_routes(seed.load("single-master-node1"))
+    cfg["vrrpd:vrrpd"]["static"] = copy.deepcopy(STATIC)
+    d = lab.start("r1", "vrrpd", cfg)
+    d.wait_log("master", timeout=seed.master_down_s(100) + 2)
+    wait_for(lambda: our_routes(lab, "r1") == sorted(ALL + ["192.0.2.128/25"]), 3,
+             what="static and virtual routes")
+    # one virtual route and the static route change; the address stays
+    new = copy.deepcopy(cfg)
+    seed.instance(new)["virtual-route"][0]["destination"] = "192.0.2.64/26"
+    new["vrrpd:vrrpd"]["static"]["route"][0]["destination"] = "198.18.0.0/15"
+    _hup(d, new)
+    want = sorted(["192.0.2.64/26", "198.51.100.0/24", "203.0.113.0/24", "198.18.0.0/15"])
+    wait_for(lambda: our_routes(lab, "r1") == want, 3, what="routes after reload")
+    assert "10.10.77.1" in lab.addrs("r1")
+    assert d.count("master") == 1  # no restart, no flap
+    assert d.stop() == 0
+    assert our_routes(lab, "r1") == [] and "10.10.77.1" not in lab.addrs("r1")
+
+
+def test_accept_filter_survives_nft_flush(lab):
+    d1, d2 = start_pair(lab, "vrrpd", single(False),
+                        "vrrpd", seed.tweak(seed.load("single-master-node2"),
+                                            accept_mode=False))
+    wait_for(lambda: VIP in nft_ruleset(lab, "r1"), 3, what="r1 blocks")
+    lab.exec("r2", "nft", "flush", "ruleset")  # r2's table is gone
+    assert d1.stop() == 0
+    lab.wait_holder(VIP, ["r2"], timeout=seed.skew_s(98) + 1)
+    # r2's first batch is refused: it makes its table again and blocks
+    wait_for(lambda: VIP in nft_ruleset(lab, "r2"), 3, what="r2 re-made its table")
+    assert not ping_ok(lab, VIP)
+    assert "accept-mode filter not updated" not in d2.log()

@@ -105,7 +105,7 @@ static void test_routes_decode(void **state)
 	assert_int_equal(rl->routes[4].scope, RT_SCOPE_LINK);
 	assert_int_equal(rl->n_rules, 2);
 	assert_int_equal(rl->rules[0].af, AF_INET);
-	assert_int_equal(rl->rules[0].priority, -1);
+	assert_int_equal(rl->rules[0].priority, 16383); /* keepalived's default */
 	assert_int_equal(rl->rules[1].af, AF_INET); /* no address: the instance's */
 	assert_string_equal(rl->rules[1].iif, "eth0");
 	assert_int_equal(c.statics.n_addrs, 1);
@@ -132,26 +132,39 @@ static void test_routes_errors(void **state)
 	(void)state;
 #define VR(line) INSTANCE("    virtual_routes {\n        " line "\n    }\n")
 #define VU(line) INSTANCE("    virtual_rules {\n        " line "\n    }\n")
-	expect_error(VR("192.168.0.0/24 via 10.0.0.1 or 10.0.0.2"), false,
-		     "t.conf:5: route: multipath ('or') is not supported by vrrpd");
-	expect_error(VR("192.168.0.0/24 via 10.0.0.1 mtu 1400"), false,
-		     "t.conf:5: route: 'mtu' is not supported by vrrpd (it takes [blackhole|unreachable|prohibit] [src ADDR] [to] PREFIX [via|gw ADDR] [dev NAME] [table N] [metric N] [scope S])");
-	expect_error(VR("192.168.0.0/24"), false,
-		     "t.conf:5: route: a route needs 'via ADDR' or 'dev NAME'");
-	expect_error(VR("throw 192.168.0.0/24"), false,
-		     "t.conf:5: route: type 'throw' is not supported by vrrpd (unicast, blackhole, unreachable, prohibit)");
-	expect_error(VR("192.168.0.0/24 via fe80::1"), false,
-		     "t.conf:5: route: the gateway or source is not of the destination's family");
-	expect_error(VR("192.168.0.0/24 dev eth0 table foo"), false,
-		     "t.conf:5: table 'foo': expected a table number 1..4294967295 (names from rt_tables other than main, local, default are not read)");
-	expect_error(VU("from 10.0.0.0/8"), false,
-		     "t.conf:5: rule: no 'table N': vrrpd rules look up a table");
-	expect_error(VU("from 10.0.0.0/8 table 5 goto 40"), false,
-		     "t.conf:5: rule: 'goto' is not supported by vrrpd (it takes from, to, table, priority, iif, oif, fwmark)");
-	expect_error(VU("fwmark 24/12 table 5"), false,
-		     "t.conf:5: rule: fwmark mask '24/12' is not supported by vrrpd (the whole mark is matched)");
-	expect_error("static_ipaddress {\n 10.0.0.1/24\n}\n" INSTANCE(""), false,
-		     "t.conf:2: static_ipaddress 10.0.0.1/24: needs 'dev NAME'");
+	expect_error(VR("192.168.0.0/24 via 10.0.0.1 or 10.0.0.2"), true,
+		     "t.conf:5: route: multipath ('or') is not supported by vrrpd (rejected in strict mode)");
+	expect_error(VR("192.168.0.0/24 via 10.0.0.1 mtu 1400"), true,
+		     "t.conf:5: route: 'mtu' is not supported by vrrpd (it takes [blackhole|unreachable|prohibit] [src ADDR] [to] PREFIX [via|gw ADDR] [dev NAME] [table N] [metric N] [scope S]) (rejected in strict mode)");
+	expect_error(VR("192.168.0.0/24"), true,
+		     "t.conf:5: route: a route needs 'via ADDR' or 'dev NAME' (rejected in strict mode)");
+	expect_error(VR("throw 192.168.0.0/24"), true,
+		     "t.conf:5: route: type 'throw' is not supported by vrrpd (unicast, blackhole, unreachable, prohibit) (rejected in strict mode)");
+	expect_error(VR("192.168.0.0/24 via fe80::1"), true,
+		     "t.conf:5: route: the gateway or source is not of the destination's family (rejected in strict mode)");
+	expect_error(VR("192.168.0.0/24 dev eth0 table foo"), true,
+		     "t.conf:5: table 'foo': expected a table number 1..4294967295 (names from rt_tables other than main, local, default are not read) (rejected in strict mode)");
+	expect_error(VU("from 10.0.0.0/8"), true,
+		     "t.conf:5: rule: no 'table N': vrrpd rules look up a table (rejected in strict mode)");
+	expect_error(VU("from 10.0.0.0/8 table 5 goto 40"), true,
+		     "t.conf:5: rule: 'goto' is not supported by vrrpd (it takes from, to, table, priority, iif, oif, fwmark) (rejected in strict mode)");
+	expect_error(VU("fwmark 24/12 table 5"), true,
+		     "t.conf:5: rule: fwmark mask '24/12' is not supported by vrrpd (the whole mark is matched) (rejected in strict mode)");
+	expect_error("static_ipaddress {\n 10.0.0.1/24\n}\n" INSTANCE(""), true,
+		     "t.conf:2: static_ipaddress 10.0.0.1/24: needs 'dev NAME' (rejected in strict mode)");
+	struct kaconf_diag d = {0};
+	json_object *root;
+	assert_int_equal(convert(INSTANCE("    virtual_routes {\n"
+					  "        10.1.0.0/16 via 10.0.0.1 or 10.0.0.2\n"
+					  "        10.2.0.0/16 via 10.0.0.1\n    }\n"),
+				 false, &d, &root), 0);
+	json_object *r = jget(instance(root, 0), "virtual-route");
+	assert_int_equal(json_object_array_length(r), 1);
+	assert_string_equal(jstr(json_object_array_get_idx(r, 0), "destination"), "10.2.0.0/16");
+	assert_msg(&d, KACONF_WARNING,
+		   "t.conf:5: route: multipath ('or') is not supported by vrrpd; ignored");
+	json_object_put(root);
+	kaconf_diag_free(&d);
 	expect_error("static_routes 10.0.0.0/8\n" INSTANCE(""), false,
 		     "t.conf:1: keyword 'static_routes': expected a '{' block");
 }

@@ -160,14 +160,13 @@ static size_t emit(FILE *f, struct nft_accept *na, int af, bool add)
 	return k;
 }
 
-int nft_accept_flush(struct nft_accept *na, char *err, size_t errlen)
+static int send_diff(struct nft_accept *na, char *err, size_t errlen)
 {
 	char *cmd = NULL;
-	size_t len = 0, k = 0, w = 0;
+	size_t len = 0, k = 0;
 	FILE *f;
+	int rc = 0;
 
-	if (!na || !na->dirty)
-		return 0;
 	if (!(f = open_memstream(&cmd, &len))) {
 		snprintf(err, errlen, "nftables: out of memory");
 		return -1;
@@ -175,20 +174,41 @@ int nft_accept_flush(struct nft_accept *na, char *err, size_t errlen)
 	k += emit(f, na, AF_INET, false) + emit(f, na, AF_INET6, false);
 	k += emit(f, na, AF_INET, true) + emit(f, na, AF_INET6, true);
 	fclose(f);
-	if (k && run(na, cmd, err, errlen) < 0) {
-		free(cmd);
-		return -1;
-	}
+	if (k)
+		rc = run(na, cmd, err, errlen);
 	free(cmd);
-	/* the kernel now has exactly the counted addresses */
+	return rc;
+}
+
+int nft_accept_flush(struct nft_accept *na, char *err, size_t errlen)
+{
+	size_t w = 0;
+	int rc;
+
+	if (!na || !na->dirty)
+		return 0;
+	rc = send_diff(na, err, errlen);
+	if (rc < 0) {
+		/* Someone changed our table (`nft flush ruleset`): make it
+		 * again, empty, and send every counted address. */
+		char e2[256];
+		for (size_t i = 0; i < na->n; i++)
+			na->e[i].in_kernel = false;
+		if (run(na, table_def, e2, sizeof(e2)) == 0)
+			rc = send_diff(na, e2, sizeof(e2));
+	}
+	/* On success the kernel has exactly the counted addresses; on failure
+	 * the next change tries again (and the caller logs this one), rather
+	 * than every loop iteration. */
 	for (size_t i = 0; i < na->n; i++) {
-		na->e[i].in_kernel = na->e[i].refs > 0;
-		if (na->e[i].refs > 0)
+		if (rc == 0)
+			na->e[i].in_kernel = na->e[i].refs > 0;
+		if (na->e[i].refs > 0 || na->e[i].in_kernel)
 			na->e[w++] = na->e[i];
 	}
 	na->n = w;
 	na->dirty = false;
-	return 0;
+	return rc;
 }
 
 size_t nft_accept_count(const struct nft_accept *na)

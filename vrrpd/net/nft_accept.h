@@ -25,8 +25,10 @@ void nft_accept_free(struct nft_accept *na);
  * instances blocking one address need two unblocks. Queued until flush. */
 void nft_accept_block(struct nft_accept *na, const struct vaddr *a, size_t n,
 		      bool block);
-/* Send the queued changes as one batch; 0, or -1 with err (the queue is
- * kept and sent again at the next flush). */
+/* Send the queued changes as one batch; 0, or -1 with err. A batch the
+ * kernel refuses (our table was changed by hand) makes the table again and
+ * sends every counted address; if that fails too, the next change tries
+ * again. */
 int nft_accept_flush(struct nft_accept *na, char *err, size_t errlen);
 /* Addresses currently in the sets (for tests and status). */
 size_t nft_accept_count(const struct nft_accept *na);
