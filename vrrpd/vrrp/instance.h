@@ -5,7 +5,8 @@
  *
  * Files: instance.c (lifecycle, events), instance_transition.c (the one
  * state-change path: exit/entry actions, log, counters, hook),
- * instance_vips.c (virtual addresses, GARP/NA), advert_sched.c (the advert
+ * instance_vips.c (virtual addresses, GARP/NA), instance_routes.c (virtual
+ * routes and rules, the accept-mode filter), advert_sched.c (the advert
  * phase grid, pure). */
 #ifndef VRRPD_INSTANCE_H
 #define VRRPD_INSTANCE_H
