@@ -619,9 +619,11 @@ static void test_virtual_mac(void **state)
 {
 	(void)state;
 	static const uint8_t vmac[6] = { 0x00, 0x00, 0x5e, 0x00, 0x01, 11 };
+	static struct route_cfg vmac_route = { .id = 5, .table = 254 };
 	struct instance_cfg c = cfg_of(100, 1);
 	c.vmac.enabled = true;
 	snprintf(c.vmac.ifname, sizeof(c.vmac.ifname), "vrrp.11");
+	c.vroutes = (struct route_list){ 1, &vmac_route, 0, NULL };
 	F.in = instance_new(&ENVF, &c, 0);
 	instance_start(F.in);
 	struct instance *in = F.in;
@@ -644,6 +646,9 @@ static void test_virtual_mac(void **state)
 	assert_int_equal(count(EV_VMAC_DEL), 0); /* it was gone already */
 	assert_int_equal(count(EV_ADD), 1);
 	assert_int_equal(F.ev[first(EV_ADD)].ifi, VMAC_IFI);
+	/* the routes that went with the macvlan come back after the VIPs */
+	assert_int_equal(count(EV_ROUTE_ADD), 1);
+	assert_true(first(EV_ROUTE_ADD) > first(EV_ADD));
 	assert_true(count(EV_ANNOUNCE) > 0);
 	assert_int_equal(in->fsm.state, VRRP_STATE_MASTER);
 

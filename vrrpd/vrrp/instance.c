@@ -419,6 +419,7 @@ static void vmac_gone(struct instance *in)
 	if (!in->vs || in->fsm.state != VRRP_STATE_MASTER)
 		return;
 	vips_add(in);
+	routes_restore(in); /* those on the macvlan went with it */
 	garp_burst(in);
 }
 

@@ -28,6 +28,8 @@ void vips_restore(struct instance *in, int ifindex, const struct vaddr *a);
 void routes_add(struct instance *in);
 void routes_del(struct instance *in);
 void accept_filter_set(struct instance *in, bool on);
+/* A master's virtual MAC came back: re-add the routes that went with it. */
+void routes_restore(struct instance *in);
 /* A master's configuration change: swap routes and the filter for nc's. */
 void routes_reconcile(struct instance *in, const struct instance_cfg *nc);
 /* One burst of gratuitous ARP / unsolicited NA for every VIP. */

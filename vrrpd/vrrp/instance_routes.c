@@ -23,7 +23,10 @@ static const char *route_str(const struct route_cfg *r, char *buf, size_t len)
 	return buf;
 }
 
-static void route_one(struct instance *in, const struct route_cfg *r, bool add)
+/* quiet: restoring after a deleted interface, when the entries that are
+ * still there answer "exists", which is no news. */
+static void route_one(struct instance *in, const struct route_cfg *r, bool add,
+		      bool quiet)
 {
 	char err[256] = "", buf[160];
 	int e = ENV(in, route, r, add, err, sizeof(err));
@@ -31,12 +34,13 @@ static void route_one(struct instance *in, const struct route_cfg *r, bool add)
 	if (e < 0)
 		ILOG(err, in, "cannot %s virtual route %s: %s", add ? "add" : "remove",
 		     route_str(r, buf, sizeof(buf)), err);
-	else if (e > 0)
+	else if (e > 0 && !quiet)
 		ILOG(warn, in, "virtual route %s was already there; it is removed when this instance leaves MASTER only if it is ours",
 		     route_str(r, buf, sizeof(buf)));
 }
 
-static void rule_one(struct instance *in, const struct rule_cfg *u, bool add)
+static void rule_one(struct instance *in, const struct rule_cfg *u, bool add,
+		     bool quiet)
 {
 	char err[256] = "";
 	int e = ENV(in, rule, u, add, err, sizeof(err));
@@ -44,39 +48,47 @@ static void rule_one(struct instance *in, const struct rule_cfg *u, bool add)
 	if (e < 0)
 		ILOG(err, in, "cannot %s virtual rule %u (table %u): %s",
 		     add ? "add" : "remove", u->id, u->table, err);
-	else if (e > 0)
+	else if (e > 0 && !quiet)
 		ILOG(warn, in, "virtual rule %u (table %u) was already there", u->id,
 		     u->table);
 }
 
-static void apply_list(struct instance *in, const struct route_list *rl, bool add)
+static void apply_list(struct instance *in, const struct route_list *rl, bool add,
+		       bool quiet)
 {
 	/* Rules after the routes they lead to, and gone before them, so a
 	 * matching packet never meets an empty table. */
 	if (add) {
 		for (size_t i = 0; i < rl->n_routes; i++)
-			route_one(in, &rl->routes[i], true);
+			route_one(in, &rl->routes[i], true, quiet);
 		for (size_t i = 0; i < rl->n_rules; i++)
-			rule_one(in, &rl->rules[i], true);
+			rule_one(in, &rl->rules[i], true, quiet);
 	} else {
 		for (size_t i = rl->n_rules; i-- > 0;)
-			rule_one(in, &rl->rules[i], false);
+			rule_one(in, &rl->rules[i], false, quiet);
 		for (size_t i = rl->n_routes; i-- > 0;)
-			route_one(in, &rl->routes[i], false);
+			route_one(in, &rl->routes[i], false, quiet);
 	}
 }
 
 void routes_add(struct instance *in)
 {
-	apply_list(in, &in->cfg.vroutes, true);
+	apply_list(in, &in->cfg.vroutes, true, false);
 	in->routes_on = true;
+}
+
+void routes_restore(struct instance *in)
+{
+	if (!in->routes_on)
+		return;
+	apply_list(in, &in->cfg.vroutes, true, true);
 }
 
 void routes_del(struct instance *in)
 {
 	if (!in->routes_on)
 		return;
-	apply_list(in, &in->cfg.vroutes, false);
+	apply_list(in, &in->cfg.vroutes, false, false);
 	in->routes_on = false;
 }
 
@@ -118,8 +130,8 @@ void routes_reconcile(struct instance *in, const struct instance_cfg *nc)
 			   route_list_rules_equal(&in->cfg.vroutes, &nc->vroutes);
 
 	if (in->routes_on && !same_routes) {
-		apply_list(in, &in->cfg.vroutes, false);
-		apply_list(in, &nc->vroutes, true);
+		apply_list(in, &in->cfg.vroutes, false, false);
+		apply_list(in, &nc->vroutes, true, false);
 	}
 	/* counted per address: unchanged VIPs never leave the set */
 	if (in->filter_on) {
