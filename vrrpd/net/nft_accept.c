@@ -24,6 +24,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "log.h"
+
 struct nft_entry {
 	struct vaddr a;
 	int refs;
@@ -177,7 +179,7 @@ static int send_diff(struct nft_accept *na, char *err, size_t errlen)
 	if (k)
 		rc = run(na, cmd, err, errlen);
 	free(cmd);
-	return rc;
+	return rc < 0 ? rc : (int)k;
 }
 
 int nft_accept_flush(struct nft_accept *na, char *err, size_t errlen)
@@ -196,19 +198,22 @@ int nft_accept_flush(struct nft_accept *na, char *err, size_t errlen)
 			na->e[i].in_kernel = false;
 		if (run(na, table_def, e2, sizeof(e2)) == 0)
 			rc = send_diff(na, e2, sizeof(e2));
+		if (rc >= 0)
+			log_warn("accept-mode: table inet " NFT_ACCEPT_TABLE " was changed by someone else; made again");
 	}
+	int sent = rc;
 	/* On success the kernel has exactly the counted addresses; on failure
 	 * the next change tries again (and the caller logs this one), rather
 	 * than every loop iteration. */
 	for (size_t i = 0; i < na->n; i++) {
-		if (rc == 0)
+		if (rc >= 0)
 			na->e[i].in_kernel = na->e[i].refs > 0;
 		if (na->e[i].refs > 0 || na->e[i].in_kernel)
 			na->e[w++] = na->e[i];
 	}
 	na->n = w;
 	na->dirty = false;
-	return rc;
+	return rc < 0 ? -1 : sent;
 }
 
 size_t nft_accept_count(const struct nft_accept *na)

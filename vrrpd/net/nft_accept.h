@@ -25,7 +25,8 @@ void nft_accept_free(struct nft_accept *na);
  * instances blocking one address need two unblocks. Queued until flush. */
 void nft_accept_block(struct nft_accept *na, const struct vaddr *a, size_t n,
 		      bool block);
-/* Send the queued changes as one batch; 0, or -1 with err. A batch the
+/* Send the queued changes as one batch: how many addresses changed, or -1
+ * with err. A batch the
  * kernel refuses (our table was changed by hand) makes the table again and
  * sends every counted address; if that fails too, the next change tries
  * again. */
