@@ -17,7 +17,7 @@ BASHCOMPDIR ?= $(DATADIR)/bash-completion/completions
 BUILD   ?= build
 PYTHON  ?= /usr/bin/python3
 
-PKGS    := libyang libnl-3.0 libnl-route-3.0 json-c libsystemd
+PKGS    := libyang libnl-3.0 libnl-route-3.0 json-c libsystemd libnftables
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)

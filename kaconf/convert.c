@@ -117,6 +117,9 @@ static int top_stmt(struct ka_ctx *cx, const struct ka_stmt *s)
 		return global_defs(cx, s);
 	if (!strcmp(kw, "vrrp_instance"))
 		return ka_instance_parse(cx, s);
+	if (!strcmp(kw, "static_ipaddress") || !strcmp(kw, "static_routes") ||
+	    !strcmp(kw, "static_rules"))
+		return ka_static_parse(cx, s);
 	if (!strcmp(kw, "vrrp_sync_group"))
 		return ka_sync_group_parse(cx, s);
 	int rc = ka_track_def(cx, s);

@@ -397,6 +397,8 @@ static const struct {
 	{"higher_prio_send_advert", ka_inst_garp},
 	{"down_timer_adverts", ka_inst_garp},
 	{"vmac_xmit_base", ka_inst_vmac},
+	{"virtual_routes", ka_inst_routes},
+	{"virtual_rules", ka_inst_routes},
 };
 
 static int inst_stmt(struct ka_ctx *cx, struct ka_instance *in,
@@ -509,8 +511,14 @@ void ka_instance_free(struct ka_instance *in)
 
 void ka_config_free(struct ka_config *c)
 {
-	for (size_t i = 0; i < c->n_inst; i++)
+	for (size_t i = 0; i < c->n_inst; i++) {
 		ka_instance_free(&c->inst[i]);
+		ka_routes_free(&c->inst[i].vr);
+	}
+	ka_routes_free(&c->st);
+	free(c->saddrs);
+	c->saddrs = NULL;
+	c->n_saddrs = 0;
 	free(c->inst);
 	c->inst = NULL;
 	c->n_inst = 0;

@@ -220,6 +220,8 @@ static json_object *instance_json(const struct ka_instance *in,
 		rc |= add(o, "virtual-mac", vmac_json(in));
 	if (!rc)
 		rc |= ka_json_follow_notify(o, &in->fol, &in->nfy, cfg);
+	if (!rc && ka_routes_json(&in->vr, o, "virtual-route", "virtual-rule") < 0)
+		rc = -1;
 	if (rc) {
 		json_object_put(vips);
 		json_object_put(o);
@@ -242,6 +244,11 @@ static json_object *config_json(const struct ka_config *c)
 	}
 	if (add(vrrpd, "global", global_all_json(c)) < 0 ||
 	    ka_json_tracking(vrrpd, c) < 0) {
+		json_object_put(top);
+		return NULL;
+	}
+	if ((c->n_saddrs || c->st.n_routes || c->st.n_rules) &&
+	    add(vrrpd, "static", ka_static_json(c)) < 0) {
 		json_object_put(top);
 		return NULL;
 	}

@@ -55,6 +55,42 @@ struct ka_peer {
 	unsigned line;
 };
 
+/* routes.c: virtual_routes / virtual_rules / static_* entries. */
+enum ka_route_type { KA_RT_UNICAST, KA_RT_BLACKHOLE, KA_RT_UNREACHABLE,
+		     KA_RT_PROHIBIT };
+
+struct ka_route {
+	enum ka_route_type type;
+	struct vaddr dst, gw, src;    /* gw / src af 0: none */
+	int dst_plen;
+	char dev[IFNAMSIZ];
+	long long table;              /* -1: not given (main) */
+	long long metric;             /* -1: not given */
+	const char *scope;            /* YANG enum name, NULL: not given */
+};
+
+struct ka_rule {
+	struct vaddr from, to;        /* af 0: all */
+	int from_plen, to_plen;
+	long long table;              /* -1: not given (an error at the end) */
+	long long prio;               /* -1: not given */
+	char iif[IFNAMSIZ], oif[IFNAMSIZ];
+	long long fwmark;             /* -1: not given */
+};
+
+struct ka_routes {
+	struct ka_route *routes;
+	size_t n_routes;
+	struct ka_rule *rules;
+	size_t n_rules;
+};
+
+struct ka_saddr {
+	struct vaddr addr;
+	int plen;                     /* -1: host */
+	char dev[IFNAMSIZ];
+};
+
 enum ka_state { KA_STATE_UNSET, KA_STATE_BACKUP, KA_STATE_MASTER };
 enum ka_auth { KA_AUTH_UNSET, KA_AUTH_PASS };
 
@@ -117,6 +153,8 @@ struct ka_instance {
 	/* follow.c, notify.c */
 	struct ka_follows fol;
 	struct ka_notify nfy;
+	/* routes.c: virtual_routes / virtual_rules */
+	struct ka_routes vr;
 	/* resolved by ka_instance_finish() */
 	int af;
 	bool strict;
@@ -124,6 +162,10 @@ struct ka_instance {
 
 struct ka_config {
 	struct ka_global g;
+	/* routes.c: static_ipaddress / static_routes / static_rules */
+	struct ka_routes st;
+	struct ka_saddr *saddrs;
+	size_t n_saddrs;
 	struct ka_instance *inst;
 	size_t n_inst;
 	struct ka_tracking trk;
@@ -238,6 +280,17 @@ int ka_json_script_global(struct json_object *global, const struct ka_config *c)
 int ka_json_follow_notify(struct json_object *o, const struct ka_follows *fol,
 			  const struct ka_notify *nfy, const struct ka_config *c);
 int ka_json_tracking(struct json_object *vrrpd, const struct ka_config *c);
+/* routes.c: virtual_routes / virtual_rules blocks of an instance, the
+ * static_* blocks at the top level, their JSON (NULL: out of memory), and
+ * release. A rule given `inet6` without addresses gets from ::/0. */
+int ka_inst_routes(struct ka_ctx *cx, struct ka_instance *in,
+		   const struct ka_stmt *s);
+int ka_static_parse(struct ka_ctx *cx, const struct ka_stmt *s);
+struct json_object;
+int ka_routes_json(const struct ka_routes *rl, struct json_object *o,
+		   const char *route_key, const char *rule_key);
+struct json_object *ka_static_json(const struct ka_config *c);
+void ka_routes_free(struct ka_routes *rl);
 
 /* instance.c */
 int ka_instance_parse(struct ka_ctx *cx, const struct ka_stmt *s);

@@ -20,9 +20,6 @@ static const struct ka_gap gaps[] = {
 	/* top level: VRRP features not in vrrpd yet */
 	{KA_SCOPE_TOP, "vrrp_track_bfd", false, false, NULL},
 	{KA_SCOPE_TOP, "garp_group", false, false, NULL},
-	{KA_SCOPE_TOP, "static_ipaddress", false, false, NULL},
-	{KA_SCOPE_TOP, "static_routes", false, false, NULL},
-	{KA_SCOPE_TOP, "static_rules", false, false, NULL},
 	{KA_SCOPE_TOP, "linkbeat_interfaces", false, false, NULL},
 	{KA_SCOPE_TOP, "track_group", false, false, NULL},
 	/* top level: not VRRP */
@@ -51,8 +48,6 @@ static const struct ka_gap gaps[] = {
 	{KA_SCOPE_INSTANCE, "use_vmac_addr", false, false,
 	 "addresses on other interfaces stay on those interfaces, without a virtual MAC"},
 	{KA_SCOPE_INSTANCE, "vrf", false, false, "VRFs are not supported"},
-	{KA_SCOPE_INSTANCE, "virtual_routes", false, false, NULL},
-	{KA_SCOPE_INSTANCE, "virtual_rules", false, false, NULL},
 	{KA_SCOPE_INSTANCE, "skip_check_adv_addr", false, false, NULL},
 	{KA_SCOPE_INSTANCE, "notify_deleted", false, false, NULL},
 	{KA_SCOPE_INSTANCE, "notify_master_rx_lower_pri", false, false, NULL},

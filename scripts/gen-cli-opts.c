@@ -105,6 +105,17 @@ static const struct shell_rule rules[] = {
 	{ "sync-group/", NULL, NULL, NULL, false, false,
 	  "sync groups: vrrpctl has no command for them yet; set them in the "
 	  "startup file or with config.replace" },
+	/* Routes and rules are lists of structured entries with no shell
+	 * shorthand (yet): the startup file or config.replace. */
+	{ "instance/virtual-route/", NULL, NULL, NULL, false, false,
+	  "virtual routes have no shell shorthand: set them in the startup "
+	  "file or with config.replace" },
+	{ "instance/virtual-rule/", NULL, NULL, NULL, false, false,
+	  "virtual rules have no shell shorthand: set them in the startup "
+	  "file or with config.replace" },
+	{ "static/", NULL, NULL, NULL, false, false,
+	  "daemon-wide: static addresses, routes and rules are set in the "
+	  "startup file or with config.replace" },
 	{ "global/", NULL, NULL, NULL, false, false,
 	  "daemon-wide: vrrpctl has no command for global settings; set them in "
 	  "the startup file or with config.replace" },
@@ -315,7 +326,7 @@ static void rel_path(const struct lysc_node *n, char *buf, size_t len)
 }
 
 /* The configuration leaves under instance and global, in schema order. */
-#define MAX_LEAVES 128
+#define MAX_LEAVES 512
 struct leaves {
 	const struct lysc_node *n[MAX_LEAVES];
 	size_t count;

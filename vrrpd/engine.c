@@ -10,6 +10,8 @@
 #include "log.h"
 #include "loop.h"
 #include "netlink.h"
+#include "nft_accept.h"
+#include "statics.h"
 #include "vsock.h"
 #include "vsock_table.h"
 
@@ -22,6 +24,7 @@ struct engine {
 	struct loop *loop;
 	struct model *model;
 	struct nlw *nl;
+	struct nft_accept *nft;      /* NULL: accept mode not enforced */
 	struct vtab *socks;
 	struct eng_track *track;     /* trackers, notify scripts, sync groups */
 	engine_tracker_cb tracker_cb;
@@ -205,6 +208,42 @@ static void env_flush(void *arg, struct vsock *vs)
 	vsock_flush(vs);
 }
 
+/* ---- virtual routes and the accept-mode filter ---- */
+
+static int env_route(void *arg, const struct route_cfg *r, bool add, char *err,
+		     size_t errlen)
+{
+	struct engine *e = arg;
+	return nlw_route(e->nl, r, add, err, errlen);
+}
+
+static int env_rule(void *arg, const struct rule_cfg *u, bool add, char *err,
+		    size_t errlen)
+{
+	struct engine *e = arg;
+	return nlw_rule(e->nl, u, add, err, errlen);
+}
+
+/* Queued; on_idle sends the whole iteration's changes as one batch. */
+static void env_accept_block(void *arg, const struct vaddr *a, size_t n, bool block)
+{
+	struct engine *e = arg;
+	nft_accept_block(e->nft, a, n, block);
+}
+
+static void accept_flush(struct engine *e)
+{
+	char err[512];
+	uint64_t t0 = loop_now_us();
+	int n = nft_accept_flush(e->nft, err, sizeof(err));
+
+	if (n < 0)
+		log_err("accept-mode filter not updated: %s", err);
+	else if (n > 0)
+		log_debug("accept-mode filter: %d addresses changed in one nftables batch (%.1f ms)",
+			  n, (double)(loop_now_us() - t0) / 1000.0);
+}
+
 static size_t index_of(const struct engine *e, const struct instance *in)
 {
 	for (size_t i = 0; i < e->ninst; i++)
@@ -253,6 +292,9 @@ static void env_init(struct engine *e)
 		.send = env_send,
 		.flush = env_flush,
 		.publish = env_publish,
+		.route = env_route,
+		.rule = env_rule,
+		.accept_block = env_accept_block,
 	};
 }
 
@@ -329,6 +371,7 @@ static void on_idle(void *arg)
 			instance_on_addr(owners[i], has ? &p : NULL);
 	}
 	vtab_flush_all(e->socks);
+	accept_flush(e);
 }
 
 /* ---- kernel events ---- */
@@ -416,6 +459,15 @@ struct engine *engine_new(struct loop *loop, struct model *model, char *err,
 	e->nl = nlw_new(loop, &cb, err, errlen);
 	if (!e->nl)
 		goto fail;
+	/* Nothing is master yet: routes and rules of our protocol are what
+	 * a vrrpd killed with -9 left behind (keepalived removes them too). */
+	int stale = nlw_routes_flush_ours(e->nl);
+	if (stale > 0)
+		log_info("removed %d routes and rules left by a previous vrrpd", stale);
+	char nerr[512];
+	e->nft = nft_accept_new(nerr, sizeof(nerr));
+	if (!e->nft)
+		log_warn("accept-mode is not enforced (RFC 5798 6.4.3): %s", nerr);
 	if (model_tree_to_config(NULL, &e->cfg, &me) < 0) {
 		snprintf(err, errlen, "%s", me.msg);
 		goto fail;
@@ -430,6 +482,7 @@ struct engine *engine_new(struct loop *loop, struct model *model, char *err,
 	return e;
 fail:
 	vrrpd_config_free(&e->cfg);
+	nft_accept_free(e->nft);
 	nlw_free(e->nl);
 	vtab_free(e->socks);
 	free(e);
@@ -447,6 +500,8 @@ void engine_free(struct engine *e)
 	}
 	/* the priority-0 adverts of the masters leave before the sockets close */
 	vtab_flush_all(e->socks);
+	statics_apply(e->nl, &e->cfg.statics, NULL);
+	nft_accept_free(e->nft); /* the whole table: nothing of ours stays */
 	/* keepalived runs notify_stop at shutdown: let those scripts run */
 	eng_track_drain(e->track, e->loop, 2000000u);
 	eng_track_free(e->track);
@@ -535,6 +590,9 @@ int engine_apply_tree(struct engine *e, struct lyd_node *tree,
 	}
 	free(e->inst);
 
+	/* Static entries do not depend on any instance; a reload changes
+	 * only the entries that differ. */
+	statics_apply(e->nl, &e->cfg.statics, &nc.statics);
 	/* The global part is read through env->global(): swap it first. */
 	e->cfg.global = nc.global;
 	e->inst = ni;

@@ -145,8 +145,10 @@ def test_create_delete_leaves_other_instance_alone(lab, impl):
     probe = lab.prober(VIP).start()
     with lab.capture() as cap:
         t0 = time.time()
+        # accept-mode: the client pings VIP9 (a non-owner master drops
+        # them otherwise, RFC 5798 6.4.3)
         ctl(d1, "create", "instance", "VI_9", "interface", "eth0", "vrid", "99",
-            "priority", "200", "address", VIP9 + "/16", check=0)
+            "priority", "200", "address", VIP9 + "/16", "accept-mode", "true", check=0)
         lab.wait_holder(VIP9, ["r1"], timeout=seed.master_down_s(200) + 1.5)
         p9 = lab.prober(VIP9).start(timeout=3)
         p9.stop()

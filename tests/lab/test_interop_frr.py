@@ -67,8 +67,10 @@ def master_down_s(prio, adv_cs=ADV_CS):
 
 
 def ours_config(priority, family="ipv4"):
+    # accept-mode: the client pings the VIP (FRR's vrrpd accepts too; ours
+    # would drop them as a non-owner master, RFC 5798 6.4.3)
     inst = {"name": "VI_1", "interface": labmod.IFNAME, "vrid": VRID, "version": 3,
-            "priority": priority, "advertisement-interval": ADV_CS}
+            "priority": priority, "advertisement-interval": ADV_CS, "accept-mode": True}
     if family == "ipv6":
         inst["address-family"] = "ipv6"
         inst["virtual-address"] = [{"address": VIP6, "prefix-length": 64}]

@@ -21,7 +21,8 @@
 #define IFI 7
 
 enum ev { EV_SEND, EV_FLUSH, EV_ADD, EV_DEL, EV_ANNOUNCE, EV_PUBLISH,
-	  EV_VMAC_NEW, EV_VMAC_DEL };
+	  EV_VMAC_NEW, EV_VMAC_DEL, EV_ROUTE_ADD, EV_ROUTE_DEL, EV_RULE_ADD,
+	  EV_RULE_DEL, EV_BLOCK, EV_UNBLOCK };
 
 struct event {
 	enum ev kind;
@@ -31,6 +32,7 @@ struct event {
 	uint8_t ttl;             /* EV_SEND */
 	int ifi;                 /* EV_ADD/DEL/ANNOUNCE/VMAC_*/
 	uint8_t mac[6];          /* EV_VMAC_NEW, EV_ANNOUNCE */
+	unsigned id;             /* EV_ROUTE_* / EV_RULE_*: the entry's id */
 };
 
 struct fake {
@@ -44,6 +46,7 @@ struct fake {
 	struct vaddr foreign;    /* vip_add finds it configured by someone else */
 	struct vaddr stale;      /* left by a killed predecessor */
 	struct instance *in;
+	unsigned fail_id;        /* f_route fails for this id (0: none) */
 };
 
 static struct fake F;
@@ -191,7 +194,34 @@ static void f_publish(void *a, struct instance *in, enum vrrp_state old)
 	record((struct event){ .kind = EV_PUBLISH, .old = old, .now = in->fsm.state });
 }
 
+/* Routes and rules: the entry with id F.fail_id fails, as a route the
+ * kernel refuses would. */
+static int f_route(void *a, const struct route_cfg *r, bool add, char *err,
+		   size_t errlen)
+{
+	(void)a;
+	record((struct event){ .kind = add ? EV_ROUTE_ADD : EV_ROUTE_DEL, .id = r->id });
+	snprintf(err, errlen, "refused");
+	return r->id == F.fail_id ? -1 : 0;
+}
+
+static int f_rule(void *a, const struct rule_cfg *u, bool add, char *err,
+		  size_t errlen)
+{
+	(void)a; (void)err; (void)errlen;
+	record((struct event){ .kind = add ? EV_RULE_ADD : EV_RULE_DEL, .id = u->id });
+	return 0;
+}
+
+static void f_accept_block(void *a, const struct vaddr *v, size_t n, bool block)
+{
+	(void)a;
+	for (size_t i = 0; i < n; i++)
+		record((struct event){ .kind = block ? EV_BLOCK : EV_UNBLOCK, .addr = v[i] });
+}
+
 static const struct instance_env ENVF = {
+	.route = f_route, .rule = f_rule, .accept_block = f_accept_block,
 	.now_us = f_now, .timer_at = f_timer_at, .timer_cancel = f_timer_cancel,
 	.global = f_global, .ifindex = f_ifindex, .link_up = f_link_up,
 	.link_mac = f_link_mac, .primary = f_primary, .vip_add = f_vip_add,
@@ -597,9 +627,11 @@ static void test_virtual_mac(void **state)
 {
 	(void)state;
 	static const uint8_t vmac[6] = { 0x00, 0x00, 0x5e, 0x00, 0x01, 11 };
+	static struct route_cfg vmac_route = { .id = 5, .table = 254 };
 	struct instance_cfg c = cfg_of(100, 1);
 	c.vmac.enabled = true;
 	snprintf(c.vmac.ifname, sizeof(c.vmac.ifname), "vrrp.11");
+	c.vroutes = (struct route_list){ 1, &vmac_route, 0, NULL };
 	F.in = instance_new(&ENVF, &c, 0);
 	instance_start(F.in);
 	struct instance *in = F.in;
@@ -622,6 +654,9 @@ static void test_virtual_mac(void **state)
 	assert_int_equal(count(EV_VMAC_DEL), 0); /* it was gone already */
 	assert_int_equal(count(EV_ADD), 1);
 	assert_int_equal(F.ev[first(EV_ADD)].ifi, VMAC_IFI);
+	/* the routes that went with the macvlan come back after the VIPs */
+	assert_int_equal(count(EV_ROUTE_ADD), 1);
+	assert_true(first(EV_ROUTE_ADD) > first(EV_ADD));
 	assert_true(count(EV_ANNOUNCE) > 0);
 	assert_int_equal(in->fsm.state, VRRP_STATE_MASTER);
 
@@ -629,6 +664,88 @@ static void test_virtual_mac(void **state)
 	instance_stop(in);
 	assert_int_equal(count(EV_VMAC_DEL), 1);
 	assert_true(first(EV_DEL) < first(EV_VMAC_DEL));
+}
+
+/* Virtual routes and rules (keepalived virtual_routes / virtual_rules) and
+ * the accept-mode filter, in the table's order: entering Master blocks the
+ * VIPs, adds them, then the routes (a route may use a VIP as source), then
+ * the rules; a route the kernel refuses is skipped and the instance stays
+ * master. Leaving undoes it in reverse. */
+static struct route_cfg ROUTES[2] = { { .id = 1, .table = 254 },
+				      { .id = 2, .table = 100 } };
+static struct rule_cfg RULES[1] = { { .id = 7, .table = 100 } };
+
+static void test_routes_and_filter_order(void **state)
+{
+	(void)state;
+	struct instance_cfg c = cfg_of(100, 2);
+
+	c.vroutes = (struct route_list){ 2, ROUTES, 1, RULES };
+	F.fail_id = 1;
+	F.in = instance_new(&ENVF, &c, 0);
+	instance_start(F.in);
+	assert_int_equal(count(EV_ROUTE_ADD) + count(EV_BLOCK), 0); /* Backup */
+	become_master(F.in);
+	ssize_t blk = first(EV_BLOCK), add = first(EV_ADD), rt = first(EV_ROUTE_ADD),
+		ru = first(EV_RULE_ADD), ann = first(EV_ANNOUNCE);
+	assert_true(blk >= 0 && add > blk && rt > add && ru > rt && ann > ru);
+	assert_true(F.ev[add + 1].kind == EV_ADD && F.ev[rt - 1].kind == EV_ADD);
+	assert_int_equal(count(EV_BLOCK), 2);
+	assert_int_equal(count(EV_ROUTE_ADD), 2); /* the refused one did not stop #2 */
+	assert_int_equal(F.ev[rt].id, 1);
+	assert_int_equal(F.ev[rt + 1].id, 2);
+	assert_int_equal(F.in->fsm.state, VRRP_STATE_MASTER);
+	F.n = 0;
+	instance_stop(F.in);
+	ssize_t rud = first(EV_RULE_DEL), rtd = first(EV_ROUTE_DEL), del = first(EV_DEL),
+		ub = first(EV_UNBLOCK);
+	assert_true(rud >= 0 && rtd > rud && del > rtd && ub > del);
+	assert_int_equal(F.ev[rtd].id, 2); /* reverse order */
+	assert_int_equal(count(EV_ROUTE_DEL), 2);
+	assert_int_equal(count(EV_UNBLOCK), 2);
+	assert_int_equal(count(EV_BLOCK), 0);
+}
+
+/* RFC 5798 6.1 / 6.4.3: the owner always accepts, accept mode lets a
+ * non-owner accept; turning accept mode off on a running master blocks its
+ * VIPs at once, on unblocks them; a route change swaps old for new. */
+static void test_accept_mode_and_update(void **state)
+{
+	(void)state;
+	struct instance *in = start(255, 2, 0);
+
+	assert_int_equal(in->fsm.state, VRRP_STATE_MASTER);
+	assert_int_equal(count(EV_BLOCK), 0);
+	instance_stop(in);
+	instance_free(in);
+	F.n = 0;
+	struct instance_cfg c = cfg_of(100, 2);
+	c.accept_mode = true;
+	F.in = in = instance_new(&ENVF, &c, 0);
+	instance_start(in);
+	become_master(in);
+	assert_int_equal(count(EV_BLOCK), 0);
+	c.accept_mode = false;
+	instance_update(in, &c);
+	assert_int_equal(count(EV_BLOCK), 2);
+	assert_int_equal(count(EV_UNBLOCK), 0);
+	F.n = 0;
+	c.vroutes = (struct route_list){ 1, ROUTES, 0, NULL };
+	instance_update(in, &c);
+	assert_int_equal(count(EV_ROUTE_ADD), 1);
+	assert_int_equal(count(EV_ROUTE_DEL), 0);
+	/* the filter keeps the same VIPs: unblock + block, counted per address */
+	assert_int_equal(count(EV_BLOCK), count(EV_UNBLOCK));
+	F.n = 0;
+	c.vroutes = (struct route_list){ 1, ROUTES + 1, 0, NULL };
+	c.accept_mode = true;
+	instance_update(in, &c);
+	ssize_t d = first(EV_ROUTE_DEL), a = first(EV_ROUTE_ADD);
+	assert_true(d >= 0 && a > d);
+	assert_int_equal(F.ev[d].id, 1);
+	assert_int_equal(F.ev[a].id, 2);
+	assert_int_equal(count(EV_UNBLOCK), 2);
+	assert_int_equal(count(EV_BLOCK), 0);
 }
 
 int main(void)
@@ -644,6 +761,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_foreign_stale_restore, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unicast_per_destination, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_virtual_mac, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_routes_and_filter_order, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_accept_mode_and_update, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

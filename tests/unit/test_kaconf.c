@@ -339,7 +339,7 @@ static void test_unsupported_features(void **state)
 	json_object *root;
 	const char *text =
 		"vrrp_track_bfd chk {\n    weight 1\n}\n"
-		"static_rules {\n    group {\n        VI_1\n    }\n}\n"
+		"linkbeat_interfaces {\n    eth0\n    eth1\n    eth2\n}\n"
 		"virtual_server 10.0.0.1 80 {\n    real_server 10.0.0.2 80 {\n    }\n}\n"
 		"vrrp_instance VI_1 {\n"                     /* 13 */
 		"    interface eth0\n"
@@ -360,7 +360,7 @@ static void test_unsupported_features(void **state)
 	assert_int_equal(convert(text, false, &d, &root), 0);
 	static const char *const w[] = {
 		"t.conf:1: 'vrrp_track_bfd' is not supported by vrrpd yet; ignored",
-		"t.conf:4: 'static_rules' is not supported by vrrpd yet; ignored",
+		"t.conf:4: 'linkbeat_interfaces' is not supported by vrrpd yet; ignored",
 		"t.conf:9: keyword 'virtual_server' is outside VRRP; ignored",
 		"t.conf:21: 'track_bfd' is not supported by vrrpd yet; ignored",
 		"t.conf:24: 'notify_deleted' is not supported by vrrpd yet; ignored",

@@ -16,6 +16,10 @@ void vrrpd_config_free(struct vrrpd_config *c)
 	free(c->instances);
 	c->instances = NULL;
 	c->n_instances = 0;
+	free(c->statics.addrs);
+	c->statics.addrs = NULL;
+	c->statics.n_addrs = 0;
+	route_list_release(&c->statics.rl);
 }
 
 void instance_cfg_release(struct instance_cfg *c)
@@ -26,6 +30,7 @@ void instance_cfg_release(struct instance_cfg *c)
 	c->vips = NULL;
 	c->ucast.peers = NULL;
 	c->n_vips = c->ucast.n_peers = 0;
+	route_list_release(&c->vroutes);
 }
 
 static void *dup_array(const void *src, size_t n, size_t size)
@@ -46,7 +51,10 @@ int instance_cfg_copy(struct instance_cfg *dst, const struct instance_cfg *src)
 	struct peer_cfg *p = dup_array(src->ucast.peers, src->ucast.n_peers,
 				       sizeof(*p));
 
-	if ((src->n_vips && !v) || (src->ucast.n_peers && !p)) {
+	struct route_list rl;
+
+	if ((src->n_vips && !v) || (src->ucast.n_peers && !p) ||
+	    route_list_copy(&rl, &src->vroutes) < 0) {
 		free(v);
 		free(p);
 		return -1;
@@ -59,6 +67,7 @@ int instance_cfg_copy(struct instance_cfg *dst, const struct instance_cfg *src)
 		free(p);
 		return -1;
 	}
+	dst->vroutes = rl;
 	return 0;
 }
 
@@ -175,6 +184,18 @@ static bool eq_ucast_peers(const struct instance_cfg *a, const struct instance_c
 	return unicast_equal(&a->ucast, &b->ucast);
 }
 
+/* ---- virtual routes and rules (whole lists: the order of install) ---- */
+
+static bool eq_vroutes(const struct instance_cfg *a, const struct instance_cfg *b)
+{
+	return route_list_routes_equal(&a->vroutes, &b->vroutes);
+}
+
+static bool eq_vrules(const struct instance_cfg *a, const struct instance_cfg *b)
+{
+	return route_list_rules_equal(&a->vroutes, &b->vroutes);
+}
+
 /* Every configuration leaf of an instance in yang/vrrpd.yang, how a
  * change of it is applied, and the comparison that sees the change.
  * Restart: the identity of the instance on the wire (RFC 5798 6.1: the
@@ -233,6 +254,25 @@ const struct instance_field instance_fields[] = {
 	 * comparison; tests/unit/test_config.c changes one per subtree. */
 	{ "track/", FIELD_IN_PLACE, eq_follow },
 	{ "notify/", FIELD_IN_PLACE, eq_follow },
+	/* Virtual routes and rules: a master swaps the old set for the new
+	 * (instance_update); no restart. */
+	{ "virtual-route/id", FIELD_IN_PLACE, eq_vroutes },
+	{ "virtual-route/destination", FIELD_IN_PLACE, eq_vroutes },
+	{ "virtual-route/type", FIELD_IN_PLACE, eq_vroutes },
+	{ "virtual-route/gateway", FIELD_IN_PLACE, eq_vroutes },
+	{ "virtual-route/device", FIELD_IN_PLACE, eq_vroutes },
+	{ "virtual-route/source", FIELD_IN_PLACE, eq_vroutes },
+	{ "virtual-route/table", FIELD_IN_PLACE, eq_vroutes },
+	{ "virtual-route/metric", FIELD_IN_PLACE, eq_vroutes },
+	{ "virtual-route/scope", FIELD_IN_PLACE, eq_vroutes },
+	{ "virtual-rule/id", FIELD_IN_PLACE, eq_vrules },
+	{ "virtual-rule/from", FIELD_IN_PLACE, eq_vrules },
+	{ "virtual-rule/to", FIELD_IN_PLACE, eq_vrules },
+	{ "virtual-rule/table", FIELD_IN_PLACE, eq_vrules },
+	{ "virtual-rule/priority", FIELD_IN_PLACE, eq_vrules },
+	{ "virtual-rule/in-interface", FIELD_IN_PLACE, eq_vrules },
+	{ "virtual-rule/out-interface", FIELD_IN_PLACE, eq_vrules },
+	{ "virtual-rule/fwmark", FIELD_IN_PLACE, eq_vrules },
 	{ NULL, FIELD_KEY, NULL },
 };
 

@@ -57,6 +57,44 @@ struct unicast_cfg {
 	struct peer_cfg *peers;  /* none: multicast */
 };
 
+/* ---- routes and rules (virtual-route / virtual-rule, static) ---- */
+
+enum route_type_cfg { ROUTE_UNICAST = 0, ROUTE_BLACKHOLE, ROUTE_UNREACHABLE,
+		      ROUTE_PROHIBIT };
+
+/* One route; unset addresses (af 0) and -1 mean absent. */
+struct route_cfg {
+	uint16_t id;
+	struct vaddr dst;
+	uint8_t dst_plen;
+	enum route_type_cfg type;
+	struct vaddr gateway;
+	char dev[IFNAMSIZ];      /* empty: none */
+	struct vaddr src;
+	uint32_t table;          /* default 254 (main) */
+	int64_t metric;          /* -1: none */
+	int scope;               /* RT_SCOPE_*, -1: the kernel's default */
+};
+
+/* One policy rule (FR_ACT_TO_TBL); af from from/to or the owner's. */
+struct rule_cfg {
+	uint16_t id;
+	int af;
+	struct vaddr from, to;   /* af 0: any */
+	uint8_t from_plen, to_plen;
+	uint32_t table;
+	int64_t priority;        /* -1: the kernel picks */
+	char iif[IFNAMSIZ], oif[IFNAMSIZ];
+	int64_t fwmark;          /* -1: none */
+};
+
+struct route_list {
+	size_t n_routes;
+	struct route_cfg *routes;
+	size_t n_rules;
+	struct rule_cfg *rules;
+};
+
 struct instance_cfg {
 	char name[VRRP_NAME_MAX];
 	char ifname[IFNAMSIZ];
@@ -78,6 +116,7 @@ struct instance_cfg {
 	uint8_t down_adverts;    /* Master_Down_Interval in intervals (RFC: 3) */
 	struct unicast_cfg ucast;
 	struct vmac_cfg vmac;
+	struct route_list vroutes; /* virtual-route / virtual-rule */
 	size_t n_vips;
 	struct vip_cfg *vips;
 	struct follow_cfg follow; /* trackers followed, notify scripts */
@@ -96,8 +135,22 @@ struct global_cfg {
 	struct script_global_cfg scripts;
 };
 
+/* container static: a static address (keepalived static_ipaddress). */
+struct static_addr_cfg {
+	struct vaddr addr;
+	uint8_t plen;
+	char dev[IFNAMSIZ];
+};
+
+struct static_cfg {
+	size_t n_addrs;
+	struct static_addr_cfg *addrs;
+	struct route_list rl;
+};
+
 struct vrrpd_config {
 	struct global_cfg global;
+	struct static_cfg statics;
 	size_t n_instances;
 	struct instance_cfg *instances;
 	struct tracking_cfg tracking; /* named trackers, sync groups */
@@ -122,6 +175,14 @@ struct instance_field {
 extern const struct instance_field instance_fields[];
 
 void vrrpd_config_free(struct vrrpd_config *c);
+/* Route lists (config_routes.c): deep copy (0 or -1), release, equality
+ * entry by entry (the order counts: it is the order of installation). */
+int route_list_copy(struct route_list *dst, const struct route_list *src);
+void route_list_release(struct route_list *rl);
+bool route_cfg_equal(const struct route_cfg *a, const struct route_cfg *b);
+bool rule_cfg_equal(const struct rule_cfg *a, const struct rule_cfg *b);
+bool route_list_routes_equal(const struct route_list *a, const struct route_list *b);
+bool route_list_rules_equal(const struct route_list *a, const struct route_list *b);
 /* Deep copy of one instance's configuration (its arrays malloc'd);
  * instance_cfg_release() frees what it holds. 0 or -1 (out of memory). */
 int instance_cfg_copy(struct instance_cfg *dst, const struct instance_cfg *src);

@@ -5,6 +5,7 @@
  * and never validated), so the engine can trust what it gets. */
 #include "model.h"
 #include "model_decode.h"
+#include "model_decode_routes.h"
 
 #include <arpa/inet.h>
 #include <libyang/libyang.h>
@@ -410,8 +411,13 @@ static int decode_instance(const struct lyd_node *inst,
 	    get_addr(inst, "source-address", &ic->src, err))
 		return -1;
 	if (decode_auth(inst, ic, err) || decode_unicast(inst, g, &ic->ucast, err) ||
-	    decode_vmac(inst, ic, err) || decode_garp(inst, g, ic, err) ||
-	    decode_vips(inst, ic, err))
+	    decode_vmac(inst, ic, err) || decode_garp(inst, g, ic, err))
+		return -1;
+	/* virtual-route / virtual-rule (model_decode_routes.c) */
+	if (model_decode_route_list(inst, "virtual-route", "virtual-rule", ic->af,
+				    &ic->vroutes, err))
+		return -1;
+	if (decode_vips(inst, ic, err))
 		return -1;
 	return md_decode_follow(inst, &ic->follow, err);
 }
@@ -445,6 +451,11 @@ int model_tree_to_config(const struct lyd_node *tree, struct vrrpd_config *out,
 	if (global && decode_global(global, &out->global, err))
 		return -1;
 	if (md_decode_tracking(top, &out->tracking, err)) {
+		vrrpd_config_free(out);
+		return -1;
+	}
+	/* container static (model_decode_routes.c) */
+	if (model_decode_static(top, &out->statics, err)) {
 		vrrpd_config_free(out);
 		return -1;
 	}

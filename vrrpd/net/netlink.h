@@ -12,6 +12,8 @@
 
 struct loop;
 struct nlw;
+struct route_cfg;
+struct rule_cfg;
 
 struct nlw_callbacks {
 	/* A link appeared, changed or disappeared (up = IFF_UP and carrier,
@@ -78,5 +80,24 @@ int nlw_vmac_create(struct nlw *n, int parent, const char *parent_name,
 int nlw_vmac_delete(struct nlw *n, int ifindex, char *err, size_t errlen);
 /* a is on ifindex with our protocol: left by a vrrpd that was killed. */
 bool nlw_vip_stale(struct nlw *n, int ifindex, const struct vaddr *a);
+
+/* ---- routes and rules (netlink_route.c) ---- */
+
+/* The routing protocol (rtm_protocol, FRA_PROTOCOL) of our routes and
+ * rules: `ip route show proto 112`. */
+#define NLW_ROUTE_PROTO 112
+/* nlw_route / nlw_rule add: an identical entry is there already. */
+#define NLW_ROUTE_EXISTS 1
+
+/* Add or remove one route / rule, synchronous and acknowledged. Removing
+ * an absent one succeeds; removal only matches entries of our protocol.
+ * 0, NLW_ROUTE_EXISTS, or -1 with err. */
+int nlw_route(struct nlw *n, const struct route_cfg *r, bool add, char *err,
+	      size_t errlen);
+int nlw_rule(struct nlw *n, const struct rule_cfg *u, bool add, char *err,
+	     size_t errlen);
+/* At start: remove every route and rule of our protocol (left by a vrrpd
+ * that was killed). Returns how many went. */
+int nlw_routes_flush_ours(struct nlw *n);
 
 #endif

@@ -298,6 +298,7 @@ void instance_update(struct instance *in, const struct instance_cfg *cfg)
 		return;
 	}
 	vips_reconcile(in, &nc);
+	routes_reconcile(in, &nc); /* after the VIPs a route may use */
 	instance_cfg_release(&in->cfg);
 	in->cfg = nc;
 	if (derive_expect(in) < 0)
@@ -434,6 +435,7 @@ static void vmac_gone(struct instance *in)
 	if (!in->vs || in->fsm.state != VRRP_STATE_MASTER)
 		return;
 	vips_add(in);
+	routes_restore(in); /* those on the macvlan went with it */
 	garp_burst(in);
 }
 

@@ -5,7 +5,8 @@
  *
  * Files: instance.c (lifecycle, events), instance_transition.c (the one
  * state-change path: exit/entry actions, log, counters, hook),
- * instance_vips.c (virtual addresses, GARP/NA), advert_sched.c (the advert
+ * instance_vips.c (virtual addresses, GARP/NA), instance_routes.c (virtual
+ * routes and rules, the accept-mode filter), advert_sched.c (the advert
  * phase grid, pure). */
 #ifndef VRRPD_INSTANCE_H
 #define VRRPD_INSTANCE_H
@@ -57,6 +58,8 @@ struct instance {
 	struct vsock *vs;          /* shared, owned by the engine */
 	bool joined;
 	bool vips_on;
+	bool routes_on;            /* virtual routes / rules installed */
+	bool filter_on;            /* our VIPs are in the accept-mode filter */
 	bool garp_pending;         /* VIPs added by a config change: announce */
 	bool garp_refreshing;      /* garp_t's next burst is a refresh */
 	/* VIPs that were configured by someone else before we added them:

@@ -71,6 +71,18 @@ struct instance_env {
 		    size_t len);
 	void (*flush)(void *arg, struct vsock *vs);
 
+	/* Virtual routes and rules: add (add = true) or remove one; 0, 1
+	 * when an identical one is there already, or -1 with err. */
+	int (*route)(void *arg, const struct route_cfg *r, bool add, char *err,
+		     size_t errlen);
+	int (*rule)(void *arg, const struct rule_cfg *u, bool add, char *err,
+		    size_t errlen);
+	/* Accept mode (RFC 5798 6.4.3): drop (block) or stop dropping input
+	 * addressed to these n VIPs. Counted per address; applied in one
+	 * batch at the end of the loop iteration. */
+	void (*accept_block)(void *arg, const struct vaddr *a, size_t n,
+			     bool block);
+
 	/* The state-change hook: called once per transition, after the exit
 	 * and entry actions ran (subscribers: JSON-RPC notifications; notify
 	 * scripts and sync groups next). */

@@ -36,6 +36,15 @@ void vips_reconcile(struct instance *in, const struct instance_cfg *nc);
 /* At start: remove VIPs a killed predecessor left on the interface. */
 void vips_remove_stale(struct instance *in);
 void vips_restore(struct instance *in, int ifindex, const struct vaddr *a);
+/* instance_routes.c: virtual routes and rules, and the accept-mode
+ * filter of a master (added after the VIPs, removed before them). */
+void routes_add(struct instance *in);
+void routes_del(struct instance *in);
+void accept_filter_set(struct instance *in, bool on);
+/* A master's virtual MAC came back: re-add the routes that went with it. */
+void routes_restore(struct instance *in);
+/* A master's configuration change: swap routes and the filter for nc's. */
+void routes_reconcile(struct instance *in, const struct instance_cfg *nc);
 /* One burst of gratuitous ARP / unsolicited NA for every VIP. */
 void garp_burst(struct instance *in);
 void garp_burst_n(struct instance *in, unsigned repeat);

@@ -78,9 +78,18 @@ static void send_advert(struct instance *in, uint8_t prio)
 
 /* ---- the state table ---- */
 
+/* Order on entry: the accept-mode filter first (RFC 5798 6.4.3: a
+ * non-owner must not accept packets to the VIPs, so they are blocked
+ * before they exist), then the VIPs, then the virtual routes and rules,
+ * because a route may name a VIP as its source (`src VIP`) or go through
+ * a device the VIP lives on, and the kernel refuses a preferred source
+ * that is not a local address. Exit undoes it in reverse: routes go
+ * before the VIPs they depend on. */
 static void master_enter(struct instance *in)
 {
+	accept_filter_set(in, true);
 	vips_add(in);
+	routes_add(in);
 	garp_burst(in);
 	garp_schedule(in, true);
 	in->stats.master_transitions++;
@@ -89,7 +98,9 @@ static void master_enter(struct instance *in)
 static void master_exit(struct instance *in)
 {
 	garp_cancel(in);
+	routes_del(in);
 	vips_del(in);
+	accept_filter_set(in, false);
 }
 
 /* Backup, Fault and Initialize hold nothing of their own: leaving Master
