@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "candidate.h"
 #include "rpc_int.h"
 
 static json_object *rpc_events_subscribe(struct rpc *r, struct rpc_caller *c,
@@ -36,6 +37,17 @@ static const struct rpc_method methods[] = {
 	{ { "config.get", false, "the running configuration (RFC 7951 JSON)" }, rpc_config_get },
 	{ { "config.replace", true, "replace the whole running configuration" }, rpc_config_replace },
 	{ { "config.save", true, "write the running configuration to the startup file" }, rpc_config_save },
+	{ { "candidate.open", true, "open a private candidate copied from running" }, rpc_candidate_open },
+	{ { "candidate.close", true, "drop a candidate" }, rpc_candidate_close },
+	{ { "candidate.edit", true, "set/create/delete in a candidate" }, rpc_candidate_edit },
+	{ { "candidate.get", true, "a candidate (JSON or lines)" }, rpc_candidate_get },
+	{ { "candidate.compare", true, "what committing a candidate would change" }, rpc_candidate_compare },
+	{ { "candidate.validate", true, "validate a candidate, apply nothing" }, rpc_candidate_validate },
+	{ { "candidate.discard", true, "reset a candidate to running" }, rpc_candidate_discard },
+	{ { "candidate.commit", true, "apply a candidate (optionally confirmed)" }, rpc_candidate_commit },
+	{ { "commit.list", false, "commit history" }, rpc_commit_list },
+	{ { "commit.rollback", true, "load an earlier commit into a candidate" }, rpc_commit_rollback },
+	{ { "commit.confirm", true, "confirm a confirmed commit" }, rpc_commit_confirm },
 	{ { "events.subscribe", false, "receive instance.state-changed notifications" }, rpc_events_subscribe },
 	{ { "events.unsubscribe", false, "stop notifications" }, rpc_events_unsubscribe },
 };
@@ -63,6 +75,10 @@ struct rpc *rpc_new(const struct rpc_backend *b, const struct rpc_opts *o)
 		r->config_path = strdup(o->config_path);
 	if (o && o->socket_path)
 		r->socket_path = strdup(o->socket_path);
+	if (cands_new(r, o) < 0) {
+		rpc_free(r);
+		return NULL;
+	}
 	clock_gettime(CLOCK_REALTIME, &r->started);
 	clock_gettime(CLOCK_MONOTONIC, &r->started_mono);
 	return r;
@@ -72,10 +88,16 @@ void rpc_free(struct rpc *r)
 {
 	if (!r)
 		return;
+	cands_free(r);
 	json_object_put(r->wd_cache);
 	free(r->config_path);
 	free(r->socket_path);
 	free(r);
+}
+
+void rpc_caller_gone(struct rpc *r, const struct rpc_caller *c)
+{
+	cands_caller_gone(r, c);
 }
 
 struct dispatch_ctx {

@@ -20,6 +20,7 @@ struct rpc {
 	 * Shared read-only; valid while wd_gen is the engine's generation. */
 	json_object *wd_cache;
 	uint64_t wd_gen;
+	struct cands *cands;         /* candidates and commits (candidate.c) */
 };
 
 typedef json_object *(*rpc_handler)(struct rpc *r, struct rpc_caller *c,
@@ -79,6 +80,17 @@ json_object *rpc_instance_delete(struct rpc *r, struct rpc_caller *c,
 				 json_object *params, struct jsonrpc_err *err);
 json_object *rpc_instance_set(struct rpc *r, struct rpc_caller *c,
 			      json_object *params, struct jsonrpc_err *err);
+
+/* Shared with candidate.c: the instance list of a config object (created
+ * when asked), one member of an instance set as instance.set does, the
+ * whole-tree validation + apply of a changed config, and a config object
+ * as {"lines": TEXT} (lib/cfglines.h; consumes config). */
+json_object *rpc_instance_array(json_object *config, bool create);
+int rpc_set_member(json_object *in, const char *key, json_object *v,
+		   struct jsonrpc_err *err);
+int rpc_commit_config(struct rpc *r, json_object *config,
+		      struct jsonrpc_err *err);
+json_object *rpc_config_lines(json_object *config, struct jsonrpc_err *err);
 
 /* Atomic file replacement (rpc_save.c): temporary file in the same
  * directory, fsync, rename, fsync of the directory. On failure the old
