@@ -230,7 +230,11 @@ void render_result(FILE *fp, const struct cli_parsed *p, json_object *result)
 		statistics(fp, result);
 		break;
 	case CMD_SHOW_RUNNING:
-		render_json(fp, result);
+		/* lines (the shell's grammar), or JSON from an older vrrpd */
+		if (member(result, "lines"))
+			fputs(str(result, "lines", ""), fp);
+		else
+			render_json(fp, result);
 		break;
 	case CMD_SHOW_DAEMON:
 		kv_block(fp, NULL, result, "", 0);
