@@ -139,7 +139,7 @@ static void line_start(struct buf *b, bool comment, const char *inst)
 /* One entry of a list the shell writes as its address ("A/P" for a VIP);
  * members beyond the shorthand make a comment line. */
 static int list_entry(struct cfgl *l, struct buf *b, const char *inst, int kw,
-		      json_object *e, bool first)
+		      json_object *e)
 {
 	json_object *a = NULL, *p = NULL;
 	struct buf extra = { 0 };
@@ -157,7 +157,6 @@ static int list_entry(struct cfgl *l, struct buf *b, const char *inst, int kw,
 		puts_(b, "/");
 		put_scalar(b, p);
 	}
-	(void)first;
 	json_object_object_foreach(e, key, val) {
 		if (!strcmp(key, "address") || !strcmp(key, "prefix-length"))
 			continue;
@@ -175,8 +174,13 @@ static int list_entry(struct cfgl *l, struct buf *b, const char *inst, int kw,
 		put_scalar(&extra, val);
 	}
 	if (has_extra) {
+		char tie[512];
+
+		/* After the line it explains: the member name is a prefix. */
 		puts_(&extra, "  (not settable from the shell)");
-		if (add_line(l, &extra, 1, inst, kw, extra.s) < 0) {
+		snprintf(tie, sizeof(tie), "%s~%s", cfgl_keywords[kw].member,
+			 extra.s ? extra.s : "");
+		if (add_line(l, &extra, 1, inst, kw, tie) < 0) {
 			free(extra.s);
 			return -1;
 		}
@@ -214,8 +218,7 @@ static int render_member(struct cfgl *l, const char *inst, const char *member,
 				puts_(&b, " ");
 			puts_(&b, cfgl_keywords[kw].kw);
 			puts_(&b, " ");
-			if (list_entry(l, &b, inst, kw, json_object_array_get_idx(v, i),
-				       i == 0) < 0) {
+			if (list_entry(l, &b, inst, kw, json_object_array_get_idx(v, i)) < 0) {
 				free(b.s);
 				return -1;
 			}
