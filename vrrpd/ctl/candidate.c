@@ -3,6 +3,7 @@
  * candidate.h). Commits and history are candidate_commit.c's. */
 #include "candidate_int.h"
 
+#include <libyang/libyang.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -153,13 +154,31 @@ static json_object *name_result(const char *name)
 	return o;
 }
 
-static int edit_members(json_object *in, json_object *params,
+/* Edits are validated as a whole at commit (a candidate may pass through
+ * invalid states), but a member that is no setting of an instance at all
+ * is refused at once: it could never commit. */
+static int known_member(struct rpc *r, const char *key, struct jsonrpc_err *err)
+{
+	char path[256];
+	const struct lysc_node *n;
+
+	snprintf(path, sizeof(path), "/vrrpd:vrrpd/instance/%s", key);
+	n = strlen(key) < 128 ? lys_find_path(model_ctx(r->b.model), NULL, path, 0) : NULL;
+	if (!n || !(n->flags & LYS_CONFIG_W) || !strcmp(key, "name")) {
+		jsonrpc_err_set(err, JSONRPC_INVALID_PARAMS, NULL,
+				"\"%.100s\" is not a setting of an instance", key);
+		return -1;
+	}
+	return 0;
+}
+
+static int edit_members(struct rpc *r, json_object *in, json_object *params,
 			struct jsonrpc_err *err)
 {
 	json_object_object_foreach(params, key, val) {
 		if (!strcmp(key, "name") || !strcmp(key, "id") || !strcmp(key, "op"))
 			continue;
-		if (rpc_set_member(in, key, val, err) < 0)
+		if (known_member(r, key, err) < 0 || rpc_set_member(in, key, val, err) < 0)
 			return -1;
 	}
 	return 0;
@@ -213,7 +232,7 @@ CAND_HANDLER(rpc_candidate_edit)
 		work = json_object_new_object();
 		json_object_object_add(work, "name", json_object_new_string(name));
 	}
-	if (!work || edit_members(work, params, err) < 0) {
+	if (!work || edit_members(r, work, params, err) < 0) {
 		json_object_put(work);
 		return NULL;
 	}
