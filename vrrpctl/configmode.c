@@ -197,11 +197,12 @@ static int commit(struct cfgmode *m, struct ctl_conn *conn, const struct cli_par
 	if (m->json)
 		render_json(stdout, out);
 	else if (num(out, "changes") == 0)
-		printf("No changes to commit%s\n", secs ? "; the deadline was moved" : "");
+		printf("No changes to commit%s\n", num(out, "confirm-timeout") ?
+		       "; the deadline was moved" : "");
 	else
 		printf("Commit %lld complete (%lld line(s) changed)\n", num(out, "number"),
 		       num(out, "changes"));
-	if (!m->json && secs)
+	if (!m->json && secs && num(out, "confirm-timeout"))
 		printf("Rolled back in %ld s unless confirmed (commit or confirm)\n", secs);
 	json_object_put(out);
 	return 0;

@@ -79,8 +79,16 @@ struct cand *cand_lookup(struct rpc *r, struct rpc_caller *c,
 		struct cand *cd = r->cands->v[i];
 
 		/* A candidate is private to the connection that opened it. */
-		if (cd && cd->id == id && cd->owner == c)
-			return cd;
+		if (!cd || cd->id != id || cd->owner != c)
+			continue;
+		/* One without changes of its own follows running (another
+		 * session's commit, a rollback of a confirmed commit), so an
+		 * edit is made against what runs now. */
+		if (cd->base_gen != cand_generation(r) &&
+		    json_object_equal(cd->cfg, cd->base) &&
+		    cand_reset(r, cd, NULL, err) < 0)
+			return NULL;
+		return cd;
 	}
 	jsonrpc_err_set(err, JSONRPC_NOT_FOUND, NULL,
 			"no candidate %llu on this connection (candidate.open)",

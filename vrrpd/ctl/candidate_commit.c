@@ -205,7 +205,10 @@ CAND_HANDLER(rpc_candidate_commit)
 		log_info("commit %u by %s: %zu line(s) changed%s%s", no, user, changes,
 			 *comment ? ": " : "", comment);
 	}
-	if (has_timeout == 0) {
+	if (has_timeout == 0 && !changes && !cs->conf.pending) {
+		/* Nothing applied: nothing to roll back. */
+		has_timeout = 1;
+	} else if (has_timeout == 0) {
 		/* The configuration to go back to is the one before the first
 		 * unconfirmed commit (confirm_arm keeps it on an extension). */
 		confirm_arm(&cs->conf, loop_now_us(), timeout * 1000000u, run,
