@@ -90,6 +90,7 @@ void rpc_free(struct rpc *r)
 		return;
 	cands_free(r);
 	json_object_put(r->wd_cache);
+	json_object_put(r->cfg_cache);
 	free(r->config_path);
 	free(r->socket_path);
 	free(r);

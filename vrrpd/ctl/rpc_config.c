@@ -66,6 +66,17 @@ json_object *rpc_running_json(struct rpc *r, bool with_defaults,
 
 	if (cacheable && r->wd_cache && r->wd_gen == gen)
 		return json_object_get(r->wd_cache);
+	/* Without defaults callers edit what they get: a private copy of the
+	 * cached print (a deep copy is a fraction of print + parse, and a
+	 * commit reads running three times). */
+	if (!with_defaults && r->b.config_generation && r->cfg_cache &&
+	    r->cfg_gen == r->b.config_generation(r->b.arg)) {
+		config = NULL;
+		if (json_object_deep_copy(r->cfg_cache, &config, NULL) == 0)
+			return config;
+		json_object_put(config);
+		config = NULL;
+	}
 	if (!tree) {
 		text = strdup("{}");
 	} else if (with_defaults) {
@@ -93,6 +104,16 @@ json_object *rpc_running_json(struct rpc *r, bool with_defaults,
 		json_object_put(r->wd_cache);
 		r->wd_cache = json_object_get(config);
 		r->wd_gen = gen;
+	} else if (!with_defaults && r->b.config_generation) {
+		json_object *copy = NULL;
+
+		if (json_object_deep_copy(config, &copy, NULL) == 0) {
+			json_object_put(r->cfg_cache);
+			r->cfg_cache = copy;
+			r->cfg_gen = r->b.config_generation(r->b.arg);
+		} else {
+			json_object_put(copy);
+		}
 	}
 	return config;
 }

@@ -20,6 +20,8 @@ struct rpc {
 	 * Shared read-only; valid while wd_gen is the engine's generation. */
 	json_object *wd_cache;
 	uint64_t wd_gen;
+	json_object *cfg_cache;      /* the same without defaults (copied out) */
+	uint64_t cfg_gen;
 	struct cands *cands;         /* candidates and commits (candidate.c) */
 };
 
