@@ -75,6 +75,8 @@ static void prune(struct history *h)
 	size_t drop = h->n > HISTORY_KEEP ? h->n - HISTORY_KEEP : 0;
 	char path[4200];
 
+	if (!drop)
+		return;
 	for (size_t i = 0; i < drop; i++) {
 		if (h->dir) {
 			record_path(h, h->v[i].number, path, sizeof(path));
@@ -137,7 +139,8 @@ int history_open(struct history *h, const char *dir, char *why, size_t len)
 		snprintf(why, len, "out of memory");
 		return -1;
 	}
-	qsort(h->v, h->n, sizeof(h->v[0]), cmp_entry);
+	if (h->n)
+		qsort(h->v, h->n, sizeof(h->v[0]), cmp_entry);
 	prune(h);
 	return 0;
 }
