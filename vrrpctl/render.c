@@ -249,6 +249,17 @@ void render_event(FILE *fp, json_object *n)
 	json_object *p = member(n, "params");
 	const char *t = str(p, "time", "");
 	const char *tt = strchr(t, 'T');
+	const char *method = str(n, "method", "");
+
+	/* Configuration mode (vrrpd-rpc(7)): commits, confirmations and
+	 * rollbacks of confirmed commits. */
+	if (strncmp(method, "config.", 7) == 0) {
+		fprintf(fp, "%s %s\n", method,
+			json_object_to_json_string_ext(p, JSON_C_TO_STRING_PLAIN |
+						       JSON_C_TO_STRING_NOSLASHESCAPE));
+		fflush(fp);
+		return;
+	}
 
 	fprintf(fp, "%.12s %s: %s -> %s (%s), master %s\n", tt ? tt + 1 : t,
 		str(p, "name", "?"), str(p, "old-state", "?"), str(p, "new-state", "?"),

@@ -17,12 +17,9 @@
 
 static void notify(struct cands *cs, const char *method, json_object *params)
 {
-	json_object *n = json_object_new_object();
+	json_object *n = jsonrpc_notification(method, params);
 
-	json_object_object_add(n, "jsonrpc", json_object_new_string("2.0"));
-	json_object_object_add(n, "method", json_object_new_string(method));
-	json_object_object_add(n, "params", params);
-	if (cs->notify)
+	if (cs->notify && n)
 		cs->notify(cs->notify_arg, n);
 	json_object_put(n);
 }
