@@ -85,6 +85,13 @@ $(BUILD)/gen/cli_opts.inc: $(YANG_SRC) $(GEN_CLI)
 
 $(BUILD)/vrrpctl/commands.o $(BUILD)/tests/unit/test_commands.o: $(BUILD)/gen/cli_opts.inc
 
+# The same keywords for the configuration line renderer in lib/ (shared by
+# the daemon's candidate.compare and vrrpctl's show running-config).
+$(BUILD)/gen/cfg_keywords.inc: yang/vrrpd.yang $(GEN_CLI)
+	$(GEN_CLI) --keywords $< > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/lib/cfglines.o: $(BUILD)/gen/cfg_keywords.inc
+
 $(LIBVRRP): $(LIB_OBJ)
 	@mkdir -p $(dir $@)
 	rm -f $@; ar rcs $@ $^

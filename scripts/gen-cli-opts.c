@@ -351,11 +351,24 @@ static int collect(const struct lys_module *mod, struct leaves *l)
 	return 0;
 }
 
+/* --keywords: only (JSON member, keyword, repeat) for the configuration
+ * line renderer (lib/cfglines.c), which the daemon links too. */
+static bool keywords_mode;
+
 static void print_option(const struct lysc_node *n, const char *rel,
 			 const struct shell_rule *r, const struct opt_out *o)
 {
 	const char *dsc = n->dsc;
 	char help[512];
+
+	if (keywords_mode) {
+		printf("\t{ ");
+		put_str(r && r->member ? r->member : rel + strlen("instance/"));
+		printf(", ");
+		put_str(r ? r->kw : n->name);
+		printf(", %s },\n", r && r->repeat ? "true" : "false");
+		return;
+	}
 
 	/* A list member set through the shorthand takes the list's help: the
 	 * list entry is the thing set. */
@@ -486,8 +499,13 @@ int main(int argc, char **argv)
 	struct leaves l = { .count = 0 };
 	int errors = 0;
 
+	if (argc == 3 && strcmp(argv[1], "--keywords") == 0) {
+		keywords_mode = true;
+		argv++;
+		argc--;
+	}
 	if (argc != 2) {
-		fprintf(stderr, "usage: gen-cli-opts yang/vrrpd.yang\n");
+		fprintf(stderr, "usage: gen-cli-opts [--keywords] yang/vrrpd.yang\n");
 		return 2;
 	}
 	/* ietf-inet-types and ietf-yang-types are built into libyang; the
@@ -503,6 +521,15 @@ int main(int argc, char **argv)
 		fprintf(stderr, "gen-cli-opts: cannot load %s\n", argv[1]);
 		ly_ctx_destroy(ctx);
 		return 1;
+	}
+	if (keywords_mode) {
+		printf("/* Generated from %s by scripts/gen-cli-opts.c --keywords; do not\n"
+		       " * edit. Included by lib/cfglines.c. */\n\n"
+		       "static const struct cfgl_kw cfgl_keywords[] = {\n", argv[1]);
+		errors = gen_pass(mod, &l, 1);
+		printf("\t{ NULL, NULL, false },\n};\n");
+		ly_ctx_destroy(ctx);
+		return errors ? 1 : 0;
 	}
 	printf("/* Generated from %s by scripts/gen-cli-opts.c; do not edit.\n"
 	       " * Included by vrrpctl/commands.c. */\n\n", argv[1]);

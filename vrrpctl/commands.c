@@ -24,6 +24,12 @@ static const struct cli_opt failover_opts[] = {
 	{ NULL, NULL, 0, NULL, NULL, 0, 0, false, NULL },
 };
 
+static const struct cli_opt commit_opts[] = {
+	{ "comment", "comment", CLI_WORD, "<TEXT>", NULL, 0, 0, false,
+	  "Recorded with the commit (quote it when it has blanks)" },
+	{ NULL, NULL, 0, NULL, NULL, 0, 0, false, NULL },
+};
+
 #define KW(w, h) { CLI_KW, w, h, false, NULL }
 #define ARG(k, w, h) { k, w, h, false, NULL }
 #define OPTARG(k, w, h) { k, w, h, true, NULL }
@@ -54,6 +60,13 @@ static const struct cli_cmd commands[] = {
 	  "Running configuration as RFC 7951 JSON", NULL, R("config.get", NULL) },
 	{ CMD_SHOW_DAEMON, { KW("show", H_SHOW), KW("daemon", "Version, pid, uptime") },
 	  "Daemon version, pid, uptime", NULL, R("daemon.info", NULL) },
+	{ CMD_SHOW_COMPARE, { KW("show", H_SHOW), KW("compare", "What commit would change") },
+	  "Configuration mode: the candidate against running, as a diff of lines", NULL, L },
+	{ CMD_SHOW_CANDIDATE, { KW("show", H_SHOW), KW("candidate", "The candidate configuration") },
+	  "Configuration mode: the candidate as configuration lines", NULL, L },
+	{ CMD_SHOW_COMMITS, { KW("show", H_SHOW), KW("commits", "Commit history") },
+	  "Commit history: rollback number, commit, time, user, comment", NULL,
+	  R("commit.list", NULL) },
 	{ CMD_CREATE, { KW("create", "Create an object"), KW("instance", "A new VRRP instance"),
 			ARG(CLI_NEWNAME, "NAME", "Name of the new instance"),
 			{ CLI_OPTIONS, "OPTION", "Instance settings", false, inst_opts } },
@@ -84,6 +97,26 @@ static const struct cli_cmd commands[] = {
 	{ CMD_CONVERT, { KW("convert", "Convert a keepalived configuration"),
 			 ARG(CLI_FILE, "FILE", "keepalived.conf") },
 	  "Print a keepalived.conf as vrrpd JSON configuration", NULL, L },
+	{ CMD_CONFIGURE, { KW("configure", "Enter configuration mode") },
+	  "Enter configuration mode: changes go to a private candidate", NULL, L },
+	{ CMD_COMMIT, { KW("commit", "Apply the candidate"),
+			{ CLI_OPTIONS, "OPTION", "Commit settings", true, commit_opts } },
+	  "Configuration mode: validate and apply the candidate (confirms a commit confirmed)",
+	  NULL, L },
+	{ CMD_COMMIT_CHECK, { KW("commit", "Apply the candidate"),
+			      KW("check", "Validate only, apply nothing") },
+	  "Configuration mode: validate the candidate, apply nothing", NULL, L },
+	{ CMD_COMMIT_CONFIRMED, { KW("commit", "Apply the candidate"),
+				  KW("confirmed", "Roll back unless confirmed in time"),
+				  OPTARG(CLI_WORD, "N|Ns", "Minutes (default 10), or seconds with s") },
+	  "Configuration mode: apply now, roll back unless confirmed in time", NULL, L },
+	{ CMD_CONFIRM, { KW("confirm", "Confirm a commit confirmed") },
+	  "Keep the configuration of a commit confirmed", NULL, L },
+	{ CMD_ROLLBACK, { KW("rollback", "Load an earlier configuration"),
+			  ARG(CLI_WORD, "N", "0 = running, 1 = before the last commit, ...") },
+	  "Configuration mode: load commit N back into the candidate", NULL, L },
+	{ CMD_DISCARD, { KW("discard", "Drop the candidate's changes") },
+	  "Configuration mode: reset the candidate to running", NULL, L },
 	{ CMD_HELP, { KW("help", "List commands") }, "List commands", NULL, L },
 	{ CMD_QUIT, { KW("quit", "Leave vrrpctl") }, "Leave vrrpctl", NULL, L },
 	{ CMD_QUIT, { KW("exit", "Leave vrrpctl") }, "Leave vrrpctl", NULL, L },

@@ -21,10 +21,9 @@
 #include "commands.h"
 #include "complete.h"
 #include "complete_words.h"
+#include "configmode.h"
 #include "keepalived_conf.h"
 #include "render.h"
-
-enum { EXIT_REFUSED = 1, EXIT_USAGE = 2, EXIT_UNREACHABLE = 3 };
 
 struct ctl {
 	struct ctl_conn conn;
@@ -32,6 +31,7 @@ struct ctl {
 	const char *config_id;  /* convert: for keepalived's @ID lines */
 	bool interactive;
 	bool quit;
+	struct cfgmode cm;
 };
 
 static volatile sig_atomic_t got_signal;
@@ -135,7 +135,7 @@ static int run_words(struct ctl *c, char **words, size_t n)
 	json_object *params = NULL, *out = NULL;
 	const char *method;
 	char err[512];
-	enum ctl_rc rc;
+	int rc;
 	bool reused, read_only;
 
 	if (n == 0)
@@ -144,6 +144,10 @@ static int run_words(struct ctl *c, char **words, size_t n)
 		fprintf(stderr, "vrrpctl: %s\n", err);
 		return EXIT_USAGE;
 	}
+	c->cm.json = c->json;
+	c->cm.interactive = c->interactive;
+	if ((rc = cfgmode_run(&c->cm, &c->conn, &p)) >= 0)
+		return rc;
 	switch (p.cmd->id) {
 	case CMD_HELP:
 		render_help(stdout);
@@ -170,6 +174,9 @@ static int run_words(struct ctl *c, char **words, size_t n)
 		fprintf(stderr, "vrrpctl: cannot run this command here\n");
 		return EXIT_USAGE;
 	}
+	/* The shell's grammar; --json keeps RFC 7951 JSON. */
+	if (p.cmd->id == CMD_SHOW_RUNNING && !c->json)
+		json_object_object_add(params, "format", json_object_new_string("lines"));
 	read_only = p.cmd->read_only;
 	rc = ctl_call(&c->conn, method, reused && read_only ? json_object_get(params) : params,
 		      &out, err, sizeof(err), NULL, NULL);
@@ -241,6 +248,13 @@ static char history_path[4096];
 /* Our own copy: readline frees rl_prompt when a handler is installed. */
 static char prompt[300];
 
+static char host[256] = "vrrpd";
+
+static void set_prompt(const struct ctl *c)
+{
+	snprintf(prompt, sizeof(prompt), c->cm.id ? "%s(config)# " : "%s> ", host);
+}
+
 static void on_line(char *line)
 {
 	if (!line) {
@@ -255,18 +269,19 @@ static void on_line(char *line)
 	rl_callback_handler_remove();
 	run_line(the_ctl, line);
 	free(line);
+	set_prompt(the_ctl);
 	if (!the_ctl->quit)
 		rl_callback_handler_install(prompt, on_line);
 }
 
 static int run_interactive(struct ctl *c)
 {
-	char host[256] = "vrrpd";
 	const char *home = getenv("HOME");
 
 	the_ctl = c;
+	c->interactive = true;
 	gethostname(host, sizeof(host) - 1);
-	snprintf(prompt, sizeof(prompt), "%s> ", host);
+	set_prompt(c);
 	if (home) {
 		snprintf(history_path, sizeof(history_path), "%s/.vrrpctl_history", home);
 		read_history(history_path);

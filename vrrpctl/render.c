@@ -268,7 +268,11 @@ void render_result(FILE *fp, const struct cli_parsed *p, json_object *result)
 		tracking_table(fp, result);
 		break;
 	case CMD_SHOW_RUNNING:
-		render_json(fp, result);
+		/* lines (the shell's grammar), or JSON from an older vrrpd */
+		if (member(result, "lines"))
+			fputs(str(result, "lines", ""), fp);
+		else
+			render_json(fp, result);
 		break;
 	case CMD_SHOW_DAEMON:
 		kv_block(fp, NULL, result, "", 0);
@@ -283,6 +287,17 @@ void render_event(FILE *fp, json_object *n)
 	json_object *p = member(n, "params");
 	const char *t = str(p, "time", "");
 	const char *tt = strchr(t, 'T');
+	const char *method = str(n, "method", "");
+
+	/* Configuration mode (vrrpd-rpc(7)): commits, confirmations and
+	 * rollbacks of confirmed commits. */
+	if (strncmp(method, "config.", 7) == 0) {
+		fprintf(fp, "%s %s\n", method,
+			json_object_to_json_string_ext(p, JSON_C_TO_STRING_PLAIN |
+						       JSON_C_TO_STRING_NOSLASHESCAPE));
+		fflush(fp);
+		return;
+	}
 
 	if (strcmp(str(n, "method", ""), "tracker.changed") == 0) {
 		fprintf(fp, "tracker %s (%s): %s%s%s\n", str(p, "name", "?"),

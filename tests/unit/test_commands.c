@@ -204,7 +204,8 @@ static void test_candidates(void **state)
 	(void)state;
 	assert_string_equal(cands("s"), "show set save");
 	assert_string_equal(cands("sh"), "show");
-	assert_string_equal(cands("show "), "instances instance statistics tracking running-config daemon");
+	assert_string_equal(cands("show "), "instances instance statistics tracking running-config daemon compare "
+			    "candidate commits");
 	assert_string_equal(cands("show inst"), "instances instance");
 	/* Live instance names from the daemon. */
 	assert_string_equal(cands("show instance "), "VI_1 VI_2 web <NAME>");

@@ -71,7 +71,7 @@ static void test_keywords(void **state)
 	assert_string_equal(complete("show|inst"), "instances\ninstance\n");
 	/* Empty partial: everything that may come next. */
 	assert_string_equal(complete("show|"),
-			    "instances\ninstance\nstatistics\ntracking\nrunning-config\ndaemon\n");
+			    "instances\ninstance\nstatistics\ntracking\nrunning-config\ndaemon\ncompare\ncandidate\ncommits\n");
 	assert_non_null(strstr(complete(""), "show\n"));
 }
 

@@ -218,6 +218,7 @@ static void client_kill(struct ctl_client *c, const char *why)
 			  (long)c->caller.pid, why);
 	c->dead = true;
 	c->caller.subscribed = false;
+	rpc_caller_gone(c->srv->rpc, &c->caller);
 	loop_del_fd(c->srv->loop, c->fd);
 	loop_timer_at(c->srv->loop, &c->srv->reap_t, 0);
 }
@@ -650,6 +651,20 @@ static void on_state(void *arg, const struct instance_status *st,
 	json_object_put(n);
 }
 
+/* Commit and rollback notifications from rpc (candidate_commit.c). */
+static void on_rpc_notify(void *arg, json_object *n)
+{
+	struct ctl_server *s = arg;
+
+	for (struct ctl_client *c = s->clients; c; c = c->next) {
+		if (c->dead || !c->caller.subscribed)
+			continue;
+		client_send(c, n);
+		client_update_events(c);
+	}
+}
+
+
 static void on_tracker(void *arg, const struct tracker_status *st)
 {
 	struct ctl_server *s = arg;
@@ -709,6 +724,9 @@ struct ctl_server *ctl_server_new(struct loop *loop, struct engine *e,
 	ro.config_path = opts->config_path;
 	ro.save_dir = opts->save_dir;
 	ro.socket_path = s->path;
+	ro.loop = loop;
+	ro.notify = on_rpc_notify;
+	ro.notify_arg = s;
 	rpc_backend_engine(&b, e, m);
 	s->rpc = rpc_new(&b, &ro);
 	if (!s->rpc) {

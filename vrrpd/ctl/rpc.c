@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "candidate.h"
 #include "rpc_int.h"
 
 static json_object *rpc_events_subscribe(struct rpc *r, struct rpc_caller *c,
@@ -43,6 +44,17 @@ static const struct rpc_method methods[] = {
 	{ { "config.get", false, "the running configuration (RFC 7951 JSON)" }, rpc_config_get, false },
 	{ { "config.replace", true, "replace the whole running configuration" }, rpc_config_replace, true },
 	{ { "config.save", true, "write the running configuration to the startup file" }, rpc_config_save, true },
+	{ { "candidate.open", true, "open a private candidate copied from running" }, rpc_candidate_open, true },
+	{ { "candidate.close", true, "drop a candidate" }, rpc_candidate_close, true },
+	{ { "candidate.edit", true, "set/create/delete in a candidate" }, rpc_candidate_edit, true },
+	{ { "candidate.get", true, "a candidate (JSON or lines)" }, rpc_candidate_get, false },
+	{ { "candidate.compare", true, "what committing a candidate would change" }, rpc_candidate_compare, false },
+	{ { "candidate.validate", true, "validate a candidate, apply nothing" }, rpc_candidate_validate, false },
+	{ { "candidate.discard", true, "reset a candidate to running" }, rpc_candidate_discard, true },
+	{ { "candidate.commit", true, "apply a candidate (optionally confirmed)" }, rpc_candidate_commit, true },
+	{ { "commit.list", false, "commit history" }, rpc_commit_list, false },
+	{ { "commit.rollback", true, "load an earlier commit into a candidate" }, rpc_commit_rollback, true },
+	{ { "commit.confirm", true, "confirm a confirmed commit" }, rpc_commit_confirm, true },
 	{ { "events.subscribe", false, "receive instance.state-changed notifications" }, rpc_events_subscribe, true },
 	{ { "events.unsubscribe", false, "stop notifications" }, rpc_events_unsubscribe, true },
 };
@@ -72,6 +84,10 @@ struct rpc *rpc_new(const struct rpc_backend *b, const struct rpc_opts *o)
 		r->socket_path = strdup(o->socket_path);
 	if (o && o->save_dir)
 		r->save_dir = strdup(o->save_dir);
+	if (cands_new(r, o) < 0) {
+		rpc_free(r);
+		return NULL;
+	}
 	clock_gettime(CLOCK_REALTIME, &r->started);
 	clock_gettime(CLOCK_MONOTONIC, &r->started_mono);
 	return r;
@@ -85,9 +101,16 @@ void rpc_free(struct rpc *r)
 		for (size_t k = 0; k < 2; k++)
 			json_object_put(r->views[i][k].obj);
 	free(r->save_dir);
+	cands_free(r);
+	json_object_put(r->cfg_cache);
 	free(r->config_path);
 	free(r->socket_path);
 	free(r);
+}
+
+void rpc_caller_gone(struct rpc *r, const struct rpc_caller *c)
+{
+	cands_caller_gone(r, c);
 }
 
 struct dispatch_ctx {

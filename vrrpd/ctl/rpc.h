@@ -63,16 +63,28 @@ struct rpc_caller {
 	bool subscribed;   /* set by events.subscribe */
 };
 
+struct loop;
+
+/* Push a notification to every subscribed client (ctl_server.c). */
+typedef void (*rpc_notify_fn)(void *arg, json_object *notification);
+
 struct rpc_opts {
-	const char *config_path;  /* default target of config.save; may be NULL */
+	const char *config_path;  /* default target of config.save; may be NULL;
+				   * commit history in CONFIG_PATH.commits/ */
 	const char *save_dir;     /* config.save may also write files here; may be NULL */
 	const char *socket_path;  /* reported by daemon.info */
+	struct loop *loop;        /* timer of commit confirmed; NULL: none */
+	rpc_notify_fn notify;     /* commit and rollback notifications */
+	void *notify_arg;
 };
 
 struct rpc;
 
 struct rpc *rpc_new(const struct rpc_backend *b, const struct rpc_opts *o);
 void rpc_free(struct rpc *r);
+
+/* The client behind c disconnected: its candidates are dropped. */
+void rpc_caller_gone(struct rpc *r, const struct rpc_caller *c);
 
 /* Handle one received line (NUL-terminated at len). Returns the response
  * to send (caller puts it), or NULL when there is nothing to send. */

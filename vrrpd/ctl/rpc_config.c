@@ -16,7 +16,7 @@
 #define TOP "vrrpd:vrrpd"
 
 /* The top container and its instance list, created when missing. */
-static json_object *instance_array(json_object *config, bool create)
+json_object *rpc_instance_array(json_object *config, bool create)
 {
 	json_object *top, *arr;
 
@@ -40,7 +40,7 @@ static json_object *instance_array(json_object *config, bool create)
 json_object *rpc_config_instance(json_object *config, const char *name,
 				 size_t *idx)
 {
-	json_object *arr = instance_array(config, false);
+	json_object *arr = rpc_instance_array(config, false);
 	size_t n = arr ? json_object_array_length(arr) : 0;
 
 	for (size_t i = 0; i < n; i++) {
@@ -63,6 +63,16 @@ json_object *rpc_running_json(struct rpc *r, bool with_defaults,
 	json_object *config = NULL;
 	char *text = NULL;
 
+	/* Without defaults callers edit what they get: a private copy of the
+	 * cached print (a deep copy is a fraction of print + parse, and a
+	 * commit reads running three times). */
+	if (!with_defaults && r->b.config_generation && r->cfg_cache &&
+	    r->cfg_gen == r->b.config_generation(r->b.arg)) {
+		if (json_object_deep_copy(r->cfg_cache, &config, NULL) == 0)
+			return config;
+		json_object_put(config);
+		config = NULL;
+	}
 	if (!tree) {
 		text = strdup("{}");
 	} else if (with_defaults) {
@@ -86,6 +96,17 @@ json_object *rpc_running_json(struct rpc *r, bool with_defaults,
 	}
 	if (!json_object_object_get_ex(config, TOP, NULL))
 		json_object_object_add(config, TOP, json_object_new_object());
+	if (!with_defaults && r->b.config_generation) {
+		json_object *copy = NULL;
+
+		if (json_object_deep_copy(config, &copy, NULL) == 0) {
+			json_object_put(r->cfg_cache);
+			r->cfg_cache = copy;
+			r->cfg_gen = r->b.config_generation(r->b.arg);
+		} else {
+			json_object_put(copy);
+		}
+	}
 	return config;
 }
 
@@ -94,9 +115,9 @@ bool rpc_caller_masked(const struct rpc_caller *c)
 	return !c->may_write;
 }
 
-static void mask_passwords(json_object *config)
+void rpc_mask_passwords(json_object *config)
 {
-	json_object *arr = instance_array(config, false);
+	json_object *arr = rpc_instance_array(config, false);
 	size_t n = arr ? json_object_array_length(arr) : 0;
 
 	for (size_t i = 0; i < n; i++) {
@@ -177,7 +198,7 @@ json_object *rpc_running_view(struct rpc *r, bool with_defaults, bool masked,
 	if (!config)
 		return NULL;
 	if (masked)
-		mask_passwords(config);
+		rpc_mask_passwords(config);
 	freeze_text(config);
 	if (cacheable) {
 		json_object_put(v->obj);
@@ -199,11 +220,11 @@ static void validation_error(struct jsonrpc_err *err,
 }
 
 /* Validate config as a whole and hand it to the engine. */
-static int commit(struct rpc *r, json_object *config, struct jsonrpc_err *err)
+int rpc_commit_config(struct rpc *r, json_object *config, struct jsonrpc_err *err)
 {
 	struct model_error me = { "", "" };
 	struct lyd_node *tree = NULL;
-	json_object *arr = instance_array(config, false);
+	json_object *arr = rpc_instance_array(config, false);
 	const char *text;
 
 	/* An empty list is not valid RFC 7951; drop it instead. */
@@ -309,7 +330,7 @@ static json_object *peer_list(json_object *v)
 
 /* Set member key of instance in to v (NULL: remove, back to default).
  * "authentication/password" addresses a member of a container. */
-static int set_member(json_object *in, const char *key, json_object *v,
+int rpc_set_member(json_object *in, const char *key, json_object *v,
 		      struct jsonrpc_err *err)
 {
 	const char *slash = strchr(key, '/');
@@ -334,7 +355,7 @@ static int set_member(json_object *in, const char *key, json_object *v,
 			c = json_object_new_object();
 			json_object_object_add(in, parent, c);
 		}
-		return set_member(c, slash + 1, v, err);
+		return rpc_set_member(c, slash + 1, v, err);
 	}
 	if (!v) {
 		json_object_object_del(in, key);
@@ -393,14 +414,14 @@ json_object *rpc_instance_create(struct rpc *r, struct rpc_caller *c,
 	json_object_object_foreach(params, key, val) {
 		if (strcmp(key, "name") == 0)
 			continue;
-		if (set_member(in, key, val, err) < 0) {
+		if (rpc_set_member(in, key, val, err) < 0) {
 			json_object_put(in);
 			json_object_put(config);
 			return NULL;
 		}
 	}
-	json_object_array_add(instance_array(config, true), in);
-	if (commit(r, config, err) < 0) {
+	json_object_array_add(rpc_instance_array(config, true), in);
+	if (rpc_commit_config(r, config, err) < 0) {
 		json_object_put(config);
 		return NULL;
 	}
@@ -428,8 +449,8 @@ json_object *rpc_instance_delete(struct rpc *r, struct rpc_caller *c,
 		not_found(err, name);
 		return NULL;
 	}
-	json_object_array_del_idx(instance_array(config, false), idx, 1);
-	if (commit(r, config, err) < 0) {
+	json_object_array_del_idx(rpc_instance_array(config, false), idx, 1);
+	if (rpc_commit_config(r, config, err) < 0) {
 		json_object_put(config);
 		return NULL;
 	}
@@ -466,14 +487,14 @@ json_object *rpc_instance_set(struct rpc *r, struct rpc_caller *c,
 	json_object_object_foreach(params, key, val) {
 		if (strcmp(key, "name") == 0)
 			continue;
-		if (set_member(in, key, val, err) < 0) {
+		if (rpc_set_member(in, key, val, err) < 0) {
 			json_object_put(changed);
 			json_object_put(config);
 			return NULL;
 		}
 		json_object_array_add(changed, json_object_new_string(key));
 	}
-	if (commit(r, config, err) < 0) {
+	if (rpc_commit_config(r, config, err) < 0) {
 		json_object_put(changed);
 		json_object_put(config);
 		return NULL;
@@ -487,13 +508,30 @@ json_object *rpc_instance_set(struct rpc *r, struct rpc_caller *c,
 json_object *rpc_config_get(struct rpc *r, struct rpc_caller *c,
 			    json_object *params, struct jsonrpc_err *err)
 {
-	static const char *const allowed[] = { "with-defaults", NULL };
+	static const char *const allowed[] = { "with-defaults", "format", NULL };
 	bool with_defaults = false;
+	const char *format = "json";
+	json_object *config;
 
 	if (rpc_params_only(params, allowed, err) < 0 ||
-	    rpc_param_bool(params, "with-defaults", &with_defaults, err) < 0)
+	    rpc_param_bool(params, "with-defaults", &with_defaults, err) < 0 ||
+	    rpc_param_string(params, "format", false, &format, err) < 0)
 		return NULL;
-	return rpc_running_view(r, with_defaults, rpc_caller_masked(c), err);
+	if (strcmp(format, "json") != 0 && strcmp(format, "lines") != 0) {
+		jsonrpc_err_set(err, JSONRPC_INVALID_PARAMS, NULL,
+				"parameter \"format\" must be \"json\" or \"lines\"");
+		return NULL;
+	}
+	/* JSON: the cached view (passwords masked for readers); lines: a
+	 * private copy to render */
+	if (strcmp(format, "lines") != 0)
+		return rpc_running_view(r, with_defaults, rpc_caller_masked(c), err);
+	config = rpc_running_json(r, with_defaults, err);
+	if (!config)
+		return NULL;
+	if (rpc_caller_masked(c))
+		rpc_mask_passwords(config);
+	return rpc_config_lines(config, err);
 }
 
 json_object *rpc_config_replace(struct rpc *r, struct rpc_caller *c,
@@ -513,7 +551,7 @@ json_object *rpc_config_replace(struct rpc *r, struct rpc_caller *c,
 		return NULL;
 	}
 	config = json_object_get(config);
-	if (commit(r, config, err) < 0) {
+	if (rpc_commit_config(r, config, err) < 0) {
 		json_object_put(config);
 		return NULL;
 	}

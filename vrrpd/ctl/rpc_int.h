@@ -29,6 +29,9 @@ struct rpc {
 		json_object *obj;
 		uint64_t gen;
 	} views[2][2];
+	json_object *cfg_cache;      /* running without defaults (copied out) */
+	uint64_t cfg_gen;
+	struct cands *cands;         /* candidates and commits (candidate.c) */
 };
 
 typedef json_object *(*rpc_handler)(struct rpc *r, struct rpc_caller *c,
@@ -88,6 +91,7 @@ json_object *rpc_running_json(struct rpc *r, bool with_defaults,
 json_object *rpc_running_view(struct rpc *r, bool with_defaults, bool masked,
 			      struct jsonrpc_err *err);
 /* Readers who get masked passwords. */
+void rpc_mask_passwords(json_object *config);
 bool rpc_caller_masked(const struct rpc_caller *c);
 /* The instance object named name inside a config object, or NULL. */
 json_object *rpc_config_instance(json_object *config, const char *name,
@@ -110,6 +114,17 @@ json_object *rpc_instance_set(struct rpc *r, struct rpc_caller *c,
  * directly in save_dir, absolute (rpc_save.c). Returns 0, or -1 with why. */
 int rpc_save_path_allowed(const char *config_path, const char *save_dir,
 			  const char *path, char *why, size_t whylen);
+/* Shared with candidate.c: the instance list of a config object (created
+ * when asked), one member of an instance set as instance.set does, the
+ * whole-tree validation + apply of a changed config, and a config object
+ * as {"lines": TEXT} (lib/cfglines.h; consumes config). */
+json_object *rpc_instance_array(json_object *config, bool create);
+int rpc_set_member(json_object *in, const char *key, json_object *v,
+		   struct jsonrpc_err *err);
+int rpc_commit_config(struct rpc *r, json_object *config,
+		      struct jsonrpc_err *err);
+json_object *rpc_config_lines(json_object *config, struct jsonrpc_err *err);
+
 /* Atomic file replacement (rpc_save.c): temporary file in the same
  * directory, O_NOFOLLOW, mode 0600 at most, fsync, rename, fsync of the
  * directory. A symbolic link or a non-regular file at path is refused. On
