@@ -8,8 +8,8 @@
 #include <string.h>
 
 #include "keepalived_ir.h"
+#include "vrrp_pkt.h"
 
-#define PRIO_OWNER 255   /* RFC 5798 5.2.4: the address owner */
 #define PRIO_DEFAULT 100 /* RFC 5798 5.2.4 and keepalived */
 #define V2_ADV_MAX_CS 25500 /* RFC 3768 5.3.7: 8-bit field, seconds */
 #define V3_ADV_MAX_CS 4095  /* RFC 5798 5.2.7: 12-bit field, centiseconds */
@@ -94,8 +94,8 @@ static int finish_priority_state(struct ka_ctx *cx, struct ka_instance *in)
 {
 	bool master = in->state == KA_STATE_MASTER;
 	if (in->priority == 0)
-		in->priority = master ? PRIO_OWNER : PRIO_DEFAULT;
-	bool owner = in->priority == PRIO_OWNER;
+		in->priority = master ? VRRP_PRIO_OWNER : PRIO_DEFAULT;
+	bool owner = in->priority == VRRP_PRIO_OWNER;
 	if (in->state == KA_STATE_UNSET)
 		in->state = owner ? KA_STATE_MASTER : KA_STATE_BACKUP;
 	else if (in->strict && master && !owner) {
@@ -134,7 +134,7 @@ static int finish_auth(struct ka_ctx *cx, struct ka_instance *in)
 
 static int finish_preempt(struct ka_ctx *cx, struct ka_instance *in)
 {
-	if (in->nopreempt && in->priority == PRIO_OWNER) {
+	if (in->nopreempt && in->priority == VRRP_PRIO_OWNER) {
 		ka_warn(cx->r, in->nopreempt_at.file, in->nopreempt_at.line,
 			"keyword 'nopreempt': the address owner (priority 255) always preempts; nopreempt is reset as keepalived does");
 		in->nopreempt = false;
@@ -168,8 +168,8 @@ static int finish_preempt(struct ka_ctx *cx, struct ka_instance *in)
 static int finish_accept(struct ka_ctx *cx, struct ka_instance *in)
 {
 	if (in->accept < 0)
-		in->accept = in->priority == PRIO_OWNER || !in->strict;
-	if (in->accept && in->priority != PRIO_OWNER && in->strict &&
+		in->accept = in->priority == VRRP_PRIO_OWNER || !in->strict;
+	if (in->accept && in->priority != VRRP_PRIO_OWNER && in->strict &&
 	    in->version == 2) {
 		/* keepalived: "accept mode for VRRP version 2 does not comply
 		 * with RFC3768 - resetting". */

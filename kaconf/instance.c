@@ -6,8 +6,8 @@
 #include <string.h>
 
 #include "keepalived_ir.h"
+#include "vrrp_pkt.h"
 
-#define PRIO_OWNER 255   /* RFC 5798 5.2.4: the address owner */
 #define PRIO_DEFAULT 100 /* RFC 5798 5.2.4 and keepalived */
 
 typedef int (*inst_fn)(struct ka_ctx *, struct ka_instance *,

@@ -29,8 +29,9 @@
 #include <stdint.h>
 
 #include "config_track.h"
+#include "vrrp_pkt.h"
 
-#define TRACK_PRIO_OWNER 255
+#define TRACK_PRIO_OWNER VRRP_PRIO_OWNER
 #define TRACK_PRIO_MAX 254      /* highest priority of a non-owner */
 #define TRACK_PRIO_MIN 1
 #define TRACK_FILE_FAULT_BELOW (-253)
