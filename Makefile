@@ -63,9 +63,9 @@ $(BUILD)/%.o: %.c
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 # The YANG module is compiled into the daemon so it never depends on an
-# installed path; yang/vrrpd.yang (with its submodule vrrpd-tracking.yang)
+# installed path; yang/vrrpd.yang (with its submodules vrrpd-network.yang and vrrpd-tracking.yang)
 # stays the single source.
-YANG_SRC := yang/vrrpd.yang yang/vrrpd-tracking.yang
+YANG_SRC := yang/vrrpd.yang yang/vrrpd-network.yang yang/vrrpd-tracking.yang
 $(BUILD)/gen/yang_module.c: $(YANG_SRC) scripts/embed-yang.sh
 	@mkdir -p $(dir $@)
 	sh scripts/embed-yang.sh $(YANG_SRC) > $@

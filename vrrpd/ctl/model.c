@@ -14,10 +14,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Generated from yang/vrrpd.yang and yang/vrrpd-tracking.yang by
+/* Generated from yang/vrrpd.yang and its submodules by
  * scripts/embed-yang.sh. */
 extern const char vrrpd_yang_module[];
 extern const char vrrpd_tracking_yang_module[];
+extern const char vrrpd_network_yang_module[];
 
 /* A configuration file larger than this is certainly not ours. */
 #define MODEL_FILE_MAX (4u << 20)
@@ -175,11 +176,15 @@ static LY_ERR submodule_text(const char *mod_name, const char *mod_rev,
 	(void)mod_rev;
 	(void)submod_rev;
 	(void)user_data;
-	if (!submod_name || strcmp(mod_name, "vrrpd") != 0 ||
-	    strcmp(submod_name, "vrrpd-tracking") != 0)
+	if (!submod_name || strcmp(mod_name, "vrrpd") != 0)
+		return LY_ENOTFOUND;
+	if (strcmp(submod_name, "vrrpd-tracking") == 0)
+		*module_data = vrrpd_tracking_yang_module;
+	else if (strcmp(submod_name, "vrrpd-network") == 0)
+		*module_data = vrrpd_network_yang_module;
+	else
 		return LY_ENOTFOUND;
 	*format = LYS_IN_YANG;
-	*module_data = vrrpd_tracking_yang_module;
 	*free_module_data = NULL;
 	return LY_SUCCESS;
 }
