@@ -40,6 +40,11 @@ FULL_ONLY = (
     "test_vmac.py::test_client_keeps_the_virtual_mac[vrrpd-master-keepalived]",
     "test_vmac.py::test_frr_with_virtual_mac[frr-master]",
     "test_robustness.py::test_link_flap_storm",
+    "test_robustness.py::test_sighup_storm_keeps_master",
+    "test_keepalived_import.py::test_single_master_seed[vrrpd-both]",
+    "test_keepalived_import.py::test_dual_master_seed[vrrpd-node2]",
+    "test_link_fault.py::test_link_down_fault_and_back[admin]",
+    "test_unicast.py::test_unicast_same_keepalived_conf[keepalived-node1]",
 )
 
 

@@ -68,3 +68,27 @@ def test_unicast_check_source_drops_strangers(lab):
     text = repr(st)
     assert "'unicast-source-errors': 0" not in text, text
     assert "unicast-source-errors" in text, text
+
+
+def _ka_unicast(peer):
+    def edit(text):
+        return text.replace("vrrp_instance VI_1 {",
+                            "vrrp_instance VI_1 {\n    unicast_peer {\n        %s\n    }" % peer, 1)
+    return edit
+
+
+@pytest.mark.parametrize("roles", [("vrrpd", "keepalived"), ("keepalived", "vrrpd")],
+                         ids=["vrrpd-node1", "keepalived-node1"])
+def test_unicast_same_keepalived_conf(lab, roles):
+    """The seed's keepalived.conf with unicast_peer, run unchanged by vrrpd
+    (--keepalived-conf) and keepalived on a LAN without multicast."""
+    import kaimport_lab as ka
+    lab.block_multicast()
+    d1 = ka.start(lab, "r1", roles[0], "single-master-node1", edit=_ka_unicast(R2))
+    d2 = ka.start(lab, "r2", roles[1], "single-master-node2", edit=_ka_unicast(R1))
+    lab.wait_holder(VIP, ["r1"], seed.master_down_s(100) + 3)
+    d2.wait_log("backup", timeout=5)
+    assert d1.stop() == 0
+    lab.wait_holder(VIP, ["r2"], seed.skew_s(98) + 1)
+    d1.start()
+    lab.wait_holder(VIP, ["r1"], seed.master_down_s(100) + 1.5)
