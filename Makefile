@@ -153,9 +153,9 @@ fuzz-build:
 
 fuzz-bins: $(FUZZ_BIN)
 
-$(BUILD)/fuzz/%: fuzz/%.c fuzz/fuzz_util.h $(LIBVRRPD) $(LIBKACONF) $(LIBVRRP)
+$(BUILD)/fuzz/%: fuzz/%.c fuzz/fuzz_util.h tests/unit/fake_engine.h $(LIBVRRPD) $(LIBKACONF) $(LIBVRRP)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -Ifuzz -fsanitize=fuzzer -o $@ $< $(LIBVRRPD) $(LIBKACONF) \
+	$(CC) $(ALL_CFLAGS) -Ifuzz -Itests/unit -fsanitize=fuzzer -o $@ $< $(LIBVRRPD) $(LIBKACONF) \
 		$(LIBVRRP) $(ALL_LDFLAGS) $(FUZZ_LDFLAGS) $(PKG_LIBS)
 
 # config.save must not write files from a fuzzer running as root: the

@@ -31,17 +31,9 @@
 #include "model.h"
 #include "rpc.h"
 
-/* ---- fake engine --------------------------------------------------------- */
+/* ---- fake engine (tests/unit/fake_engine.h), with its own failover ---- */
 
-struct fake {
-	struct model *m;
-	struct lyd_node *tree;
-	struct vrrpd_config cfg;
-	struct instance_stats stats;
-	enum vrrp_state state;
-	uint64_t generation;
-	uint64_t drops[VRRP_DROP__MAX];
-};
+#include "fake_engine.h"
 
 static struct fake fake;
 static unsigned saves_wrapped;
@@ -60,66 +52,6 @@ int __wrap_rpc_write_file_atomic(const char *path, const char *data, size_t len,
 		snprintf(why, whylen, "fuzz: refused");
 		return -1;
 	}
-	return 0;
-}
-
-static const struct lyd_node *f_running(void *arg)
-{
-	return ((struct fake *)arg)->tree;
-}
-
-static int f_apply(void *arg, struct lyd_node *tree, struct model_error *err)
-{
-	struct fake *f = arg;
-	struct vrrpd_config c;
-
-	if (model_tree_to_config(tree, &c, err) < 0)
-		return -1;
-	vrrpd_config_free(&f->cfg);
-	f->cfg = c;
-	model_tree_free(f->tree);
-	f->tree = tree;
-	f->generation++;
-	return 0;
-}
-
-static size_t f_count(void *arg)
-{
-	return ((struct fake *)arg)->cfg.n_instances;
-}
-
-static void fill(struct fake *f, const struct instance_cfg *ic,
-		 struct instance_status *out)
-{
-	memset(out, 0, sizeof(*out));
-	out->cfg = ic;
-	out->state = f->state;
-	out->effective_priority = ic->priority;
-	out->stats = &f->stats;
-	if (f->state == VRRP_STATE_BACKUP) {
-		vaddr_parse("10.0.0.2", &out->master_addr, NULL);
-		out->master_priority = 250;
-	}
-}
-
-static int f_status_at(void *arg, size_t idx, struct instance_status *out)
-{
-	struct fake *f = arg;
-
-	if (idx >= f->cfg.n_instances)
-		return -1;
-	fill(f, &f->cfg.instances[idx], out);
-	return 0;
-}
-
-static int f_status(void *arg, const char *name, struct instance_status *out)
-{
-	struct fake *f = arg;
-	const struct instance_cfg *ic = vrrpd_config_find(&f->cfg, name);
-
-	if (!ic)
-		return -1;
-	fill(f, ic, out);
 	return 0;
 }
 
@@ -142,15 +74,6 @@ static int f_failover(void *arg, const char *name, unsigned hold_s, char *err,
 	return 0;
 }
 
-static const uint64_t *f_drops(void *arg)
-{
-	return ((struct fake *)arg)->drops;
-}
-
-static uint64_t f_generation(void *arg)
-{
-	return ((struct fake *)arg)->generation;
-}
 
 static struct rpc *fake_rpc(void)
 {
@@ -159,7 +82,7 @@ static struct rpc *fake_rpc(void)
 		.apply_tree = f_apply, .instance_count = f_count,
 		.status_at = f_status_at, .status = f_status,
 		.failover = f_failover, .global_drops = f_drops,
-		.config_generation = f_generation,
+		.config_generation = f_gen,
 	};
 	struct rpc_opts o = { .config_path = "/nonexistent/vrrpd-fuzz.json",
 			      .socket_path = "/run/vrrpd-fuzz.sock" };

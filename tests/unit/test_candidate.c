@@ -21,50 +21,7 @@
 #include "model.h"
 #include "rpc.h"
 
-struct fake {
-	struct model *m;
-	struct lyd_node *tree;
-	struct vrrpd_config cfg;
-	uint64_t gen;
-	int applies;
-	uint64_t drops[VRRP_DROP__MAX];
-};
-
-static const struct lyd_node *f_running(void *arg)
-{
-	return ((struct fake *)arg)->tree;
-}
-
-static int f_apply(void *arg, struct lyd_node *tree, struct model_error *err)
-{
-	struct fake *f = arg;
-	struct vrrpd_config c;
-
-	if (model_tree_to_config(tree, &c, err) < 0)
-		return -1;
-	vrrpd_config_free(&f->cfg);
-	f->cfg = c;
-	model_tree_free(f->tree);
-	f->tree = tree;
-	f->applies++;
-	f->gen++;
-	return 0;
-}
-
-static size_t f_count(void *arg)
-{
-	return ((struct fake *)arg)->cfg.n_instances;
-}
-
-static uint64_t f_gen(void *arg)
-{
-	return ((struct fake *)arg)->gen;
-}
-
-static const uint64_t *f_drops(void *arg)
-{
-	return ((struct fake *)arg)->drops;
-}
+#include "fake_engine.h"
 
 struct t {
 	struct fake f;
