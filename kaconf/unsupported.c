@@ -36,24 +36,31 @@ static const struct ka_gap gaps[] = {
 	{KA_SCOPE_TOP, "child_wait_time", true, false, NULL},
 
 	/* vrrp_instance: not in vrrpd yet */
-	{KA_SCOPE_INSTANCE, "old_unicast_checksum", false, false, NULL},
+	{KA_SCOPE_INSTANCE, "old_unicast_checksum", false, false,
+	 "vrrpd computes the RFC 5798 checksum only (keepalived after 1.3.6)"},
 	{KA_SCOPE_INSTANCE, "track_bfd", false, false, NULL},
-	{KA_SCOPE_INSTANCE, "track_src_ip", false, false, NULL},
+	{KA_SCOPE_INSTANCE, "track_src_ip", false, false,
+	 "the source address is fixed by source-address or the primary address"},
 	{KA_SCOPE_INSTANCE, "dont_track_primary", false, false,
 	 "vrrpd always puts an instance in FAULT while its own interface is down; the model has no switch for that"},
-	{KA_SCOPE_INSTANCE, "garp_extra_if", false, false, NULL},
+	{KA_SCOPE_INSTANCE, "garp_extra_if", false, false,
+	 "vrrpd announces VIPs on their own devices at each transition and refresh"},
 	{KA_SCOPE_INSTANCE, "use_ipvlan", false, false, NULL},
 	{KA_SCOPE_INSTANCE, "native_ipv6", false, false,
 	 "the family comes from the first virtual address"},
 	{KA_SCOPE_INSTANCE, "use_vmac_addr", false, false,
 	 "addresses on other interfaces stay on those interfaces, without a virtual MAC"},
 	{KA_SCOPE_INSTANCE, "vrf", false, false, "VRFs are not supported"},
-	{KA_SCOPE_INSTANCE, "skip_check_adv_addr", false, false, NULL},
+	{KA_SCOPE_INSTANCE, "skip_check_adv_addr", false, false,
+	 "vrrpd has the daemon-wide check-advert-addresses (vrrp_skip_check_adv_addr) only"},
 	{KA_SCOPE_INSTANCE, "notify_deleted", false, false, NULL},
 	{KA_SCOPE_INSTANCE, "notify_master_rx_lower_pri", false, false, NULL},
-	{KA_SCOPE_INSTANCE, "kernel_rx_buf_size", false, false, NULL},
-	{KA_SCOPE_INSTANCE, "linkbeat_use_polling", false, false, NULL},
-	{KA_SCOPE_INSTANCE, "debug", false, false, NULL},
+	{KA_SCOPE_INSTANCE, "kernel_rx_buf_size", false, false,
+	 "vrrpd sizes its receive buffers itself (4 MiB per socket)"},
+	{KA_SCOPE_INSTANCE, "linkbeat_use_polling", false, false,
+	 "vrrpd follows links through netlink events"},
+	{KA_SCOPE_INSTANCE, "debug", false, false,
+	 "use vrrpd --log-level debug"},
 	/* vrrp_instance: not VRRP (mail alerts and LVS) */
 	{KA_SCOPE_INSTANCE, "smtp_alert", true, false, NULL},
 	{KA_SCOPE_INSTANCE, "lvs_sync_daemon_interface", true, false, NULL},
@@ -89,8 +96,35 @@ bool ka_vip_option_known(const char *opt, bool *has_value)
 
 /* global_defs holds dozens of process, mail, LVS, SNMP and script
  * settings; only its vrrp_* ones are about VRRP. */
+/* The vrrp_* keywords of global_defs that are about the process, not the
+ * protocol, with what a vrrpd user does instead. */
+static const struct { const char *kw, *why; } global_notes[] = {
+	{"vrrp_priority", "set Nice= in the systemd unit"},
+	{"vrrp_rt_priority", "set CPUSchedulingPolicy=/CPUSchedulingPriority= in the systemd unit"},
+	{"vrrp_cpu_affinity", "set CPUAffinity= in the systemd unit"},
+	{"vrrp_rlimit_rttime", "set LimitRTTIME= in the systemd unit"},
+	{"vrrp_no_swap", "set MemoryLock or LimitMEMLOCK= in the systemd unit"},
+	{"vrrp_process_name", "vrrpd is one process"},
+	{"vrrp_iptables", "accept-mode uses an nftables table of vrrpd's own (inet vrrpd)"},
+	{"vrrp_ipsets", "accept-mode uses an nftables table of vrrpd's own (inet vrrpd)"},
+	{"vrrp_netlink_cmd_rcv_bufs", "vrrpd sizes its netlink buffers itself"},
+	{"vrrp_netlink_cmd_rcv_bufs_force", "vrrpd sizes its netlink buffers itself"},
+	{"vrrp_netlink_monitor_rcv_bufs", "vrrpd sizes its netlink buffers itself"},
+	{"vrrp_netlink_monitor_rcv_bufs_force", "vrrpd sizes its netlink buffers itself"},
+	{"vrrp_rx_bufs_policy", "vrrpd sizes its receive buffers itself (4 MiB per socket)"},
+	{"vrrp_rx_bufs_multiplier", "vrrpd sizes its receive buffers itself (4 MiB per socket)"},
+	{"vrrp_garp_extra_if", "vrrpd announces VIPs on their own devices at each transition and refresh"},
+	{"vrrp_startup_delay", "not implemented: instances start at once"},
+};
+
 static void global_gap(struct ka_report *r, const struct ka_stmt *s)
 {
+	for (size_t i = 0; i < sizeof(global_notes) / sizeof(*global_notes); i++)
+		if (!strcmp(s->argv[0], global_notes[i].kw)) {
+			ka_ignored(r, s->file, s->line, "'%s' is not used by vrrpd (%s)",
+				   s->argv[0], global_notes[i].why);
+			return;
+		}
 	if (!strncmp(s->argv[0], "vrrp_", 5))
 		ka_ignored(r, s->file, s->line,
 			   "'%s' is not supported by vrrpd yet", s->argv[0]);
