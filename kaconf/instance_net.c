@@ -115,8 +115,7 @@ int ka_inst_mcast_dst(struct ka_ctx *cx, struct ka_instance *in, const struct ka
 	if (ka_no_block(cx, s) < 0 || ka_arg_count(cx, s, 1, 1, "a multicast address") < 0 ||
 	    addr_arg(cx, s, s->argv[1], &in->group) < 0)
 		return -1;
-	if (!((in->group.af == AF_INET && (in->group.u.bytes[0] & 0xf0) == 0xe0) ||
-	      (in->group.af == AF_INET6 && in->group.u.bytes[0] == 0xff))) {
+	if (!vaddr_is_multicast(&in->group)) {
 		ka_error(cx->r, s->file, s->line,
 			 "keyword 'mcast_dst_ip': expected a multicast address, got '%s'", s->argv[1]);
 		return -1;

@@ -59,9 +59,8 @@ static void on_tracker(void *arg, struct tracker *tr)
 		recompute(t, aff[k]);
 	if (t->ops.tracker_changed) {
 		struct tracker_status st;
-		for (size_t i = 0; i < t->set.n_trackers; i++)
-			if (&t->set.trackers[i] == tr && eng_track_status_at(t, i, &st) == 0)
-				t->ops.tracker_changed(t->ops.arg, &st);
+		if (eng_track_status_at(t, (size_t)(tr - t->set.trackers), &st) == 0)
+			t->ops.tracker_changed(t->ops.arg, &st);
 	}
 }
 
@@ -314,13 +313,10 @@ size_t eng_track_breakdown(const struct eng_track *t, size_t idx,
 	ti = &t->set.instances[idx];
 	for (size_t k = 0; k < ti->n_links && n < max; k++) {
 		const struct track_link *l = &ti->links[k];
-		struct track_input in = {
-			.type = l->t->cfg->type, .ok = l->t->known && l->t->ok,
-			.value = l->t->value, .weight = l->weight,
-			.weighted = l->weighted, .reverse = l->reverse, .own = l->own,
-		};
+		struct track_input in;
 		struct track_prio p;
 
+		track_link_input(l, &in);
 		track_prio_begin(&p);
 		track_prio_add(&p, &ti->follower, &in);
 		out[n++] = (struct track_contrib){

@@ -306,6 +306,20 @@ const size_t *tracker_affected(const struct tracker *t, size_t *n)
 	return t->affected;
 }
 
+void track_link_input(const struct track_link *l, struct track_input *in)
+{
+	*in = (struct track_input){
+		.type = l->t->cfg->type,
+		/* Nothing reported yet counts as failed. */
+		.ok = l->t->known && l->t->ok,
+		.value = l->t->value,
+		.weight = l->weight,
+		.weighted = l->weighted,
+		.reverse = l->reverse,
+		.own = l->own,
+	};
+}
+
 void track_set_priority(const struct track_set *s, size_t i,
 			struct track_prio *out)
 {
@@ -314,17 +328,9 @@ void track_set_priority(const struct track_set *s, size_t i,
 	track_prio_begin(out);
 	for (size_t k = 0; k < ti->n_links; k++) {
 		const struct track_link *l = &ti->links[k];
-		struct track_input in = {
-			.type = l->t->cfg->type,
-			/* Nothing reported yet counts as failed. */
-			.ok = l->t->known && l->t->ok,
-			.value = l->t->value,
-			.weight = l->weight,
-			.weighted = l->weighted,
-			.reverse = l->reverse,
-			.own = l->own,
-		};
+		struct track_input in;
 
+		track_link_input(l, &in);
 		track_prio_add(out, &ti->follower, &in);
 	}
 	track_prio_end(out, &ti->follower);

@@ -66,6 +66,9 @@ struct tracker *track_set_find(const struct track_set *s, enum track_type type,
 /* The instances (indices) whose priority or fault status depends on t. */
 const size_t *tracker_affected(const struct tracker *t, size_t *n);
 
+/* What one link of an instance feeds the priority arithmetic now. */
+void track_link_input(const struct track_link *l, struct track_input *in);
+
 /* The effective priority of instance i from its current links. */
 void track_set_priority(const struct track_set *s, size_t i,
 			struct track_prio *out);
