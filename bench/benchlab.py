@@ -52,6 +52,8 @@ class BenchLab(labmod.Lab):
     """tests/lab's Lab with n_if LANs (eth0..eth{n_if-1}) on every router."""
 
     def __init__(self, routers=2, client=True, n_if=1, **kw):
+        """n_if LANs; with a client, it has a port on each (ethK,
+        10.11.K.200) and an on-link route to that LAN's VIPs (vip_of)."""
         super().__init__(routers=routers, client=client, **kw)
         self.n_if = n_if
 
@@ -69,6 +71,17 @@ class BenchLab(labmod.Lab):
                 self.ip("sw", "link", "set", port, "master", br, "up")
                 self.ip(r, "addr", "add", "%s/24" % if_addr(i, k), "dev", if_name(k))
                 self.ip(r, "link", "set", if_name(k), "up")
+            if self.client:
+                # The client is on every LAN, so it sees every VIP on-link.
+                self.ip("sw", "link", "add", "name", "c-%d" % k, "type", "veth", "peer",
+                        "name", if_name(k), "netns", self.ns("c"))
+                self.ip("sw", "link", "set", "c-%d" % k, "master", br, "up")
+                self.ip("c", "addr", "add", "10.11.%d.200/24" % k, "dev", if_name(k))
+                self.ip("c", "link", "set", if_name(k), "up")
+        if self.client:
+            for k in range(self.n_if):
+                self.ip("c", "route", "add", "10.%d.0.0/16" % (100 + k), "dev", if_name(k),
+                        "scope", "link")
         for r in self.routers:
             for k in range(1, self.n_if):
                 wait_for(lambda r=r, k=k: "LOWER_UP" in self.ip(r, "link", "show", if_name(k)),
@@ -93,6 +106,9 @@ def scale_config(n, interval_cs, priority, version=3):
             "name": "VI_%d" % (i + 1), "interface": if_name(k), "vrid": vrid,
             "version": version, "priority": priority,
             "advertisement-interval": interval_cs,
+            # keepalived accepts packets to its VIPs unless vrrp_strict is
+            # set; vrrpd follows RFC 5798 6.1 (drop) unless told to accept.
+            "accept-mode": True,
             "virtual-address": [{"address": vip_of(k, vrid), "prefix-length": 32}],
         })
     return {"vrrpd:vrrpd": {"global": {"garp-master-delay": 0}, "instance": insts}}

@@ -12,13 +12,12 @@ import struct
 DLT_EN10MB, DLT_LINUX_SLL, DLT_LINUX_SLL2 = 1, 113, 276
 
 
-def vrrp_adverts(path):
-    """[(t, src, vrrp_version, vrid, prio, interval_cs)] of every IPv4 VRRP packet."""
-    out = []
+def frames(path):
+    """Yield (t, ethertype bytes, L3 payload) of every frame in a pcap."""
     with open(path, "rb") as f:
         data = f.read()
     if len(data) < 24:
-        return out
+        return
     magic = struct.unpack("<I", data[:4])[0]
     if magic in (0xa1b2c3d4, 0xa1b23c4d):
         endian = "<"
@@ -44,10 +43,14 @@ def vrrp_adverts(path):
             etype = pkt[14:16]
         else:
             etype = pkt[0:2]
-        if etype != b"\x08\x00" or len(pkt) < l2 + 20:
-            continue
-        ip = pkt[l2:]
-        if ip[9] != 112:
+        yield sec + frac / div, etype, pkt[l2:]
+
+
+def vrrp_adverts(path):
+    """[(t, src, vrrp_version, vrid, prio, interval_cs)] of every IPv4 VRRP packet."""
+    out = []
+    for t, etype, ip in frames(path):
+        if etype != b"\x08\x00" or len(ip) < 20 or ip[9] != 112:
             continue
         ihl = (ip[0] & 0x0f) * 4
         v = ip[ihl:]
@@ -55,5 +58,18 @@ def vrrp_adverts(path):
             continue
         ver = v[0] >> 4
         adv_cs = (((v[4] & 0x0f) << 8) | v[5]) if ver == 3 else v[5] * 100
-        out.append((sec + frac / div, socket.inet_ntoa(ip[12:16]), ver, v[1], v[2], adv_cs))
+        out.append((t, socket.inet_ntoa(ip[12:16]), ver, v[1], v[2], adv_cs))
+    return out
+
+
+def gratuitous_arps(path):
+    """[(t, address, sender MAC "aa:bb:..")] of every gratuitous ARP
+    (sender address = target address, request or reply)."""
+    out = []
+    for t, etype, arp in frames(path):
+        if etype != b"\x08\x06" or len(arp) < 28:
+            continue
+        spa, tpa = arp[14:18], arp[24:28]
+        if spa == tpa:
+            out.append((t, socket.inet_ntoa(spa), ":".join("%02x" % b for b in arp[8:14])))
     return out

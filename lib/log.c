@@ -9,6 +9,7 @@
 static enum log_level cur_level = LOG_LVL_INFO;
 static bool use_stderr = true;
 static log_sink_fn sink;
+static bool buffered;
 
 void log_init(const char *ident, enum log_level level, bool to_stderr)
 {
@@ -16,6 +17,21 @@ void log_init(const char *ident, enum log_level level, bool to_stderr)
 	use_stderr = to_stderr;
 	if (!to_stderr)
 		openlog(ident, LOG_PID | LOG_NDELAY, LOG_DAEMON);
+}
+
+void log_set_buffered(bool on)
+{
+	static char buf[1 << 16];
+
+	/* Only before the first line: setvbuf on a stream in use is undefined. */
+	buffered = on && setvbuf(stderr, on ? buf : NULL, on ? _IOFBF : _IONBF,
+				 on ? sizeof(buf) : 0) == 0;
+}
+
+void log_flush(void)
+{
+	if (buffered)
+		fflush(stderr);
 }
 
 void log_set_level(enum log_level level)

@@ -21,6 +21,14 @@ struct log_fields {
 
 void log_init(const char *ident, enum log_level level, bool to_stderr);
 void log_set_level(enum log_level level);
+/* Lines to stderr are kept in a buffer until log_flush() (or until it is
+ * full) instead of one write(2) per piece of a line. vrrpd's event loop
+ * flushes before it sleeps, so a line is out within the loop iteration
+ * that logged it: a mass takeover of 1000 instances wrote 12,000 times to
+ * a pipe and spent a third of its time there (bench/RESULTS.md). Call
+ * before the first line. */
+void log_set_buffered(bool on);
+void log_flush(void);
 enum log_level log_get_level(void);
 /* Parses "error|warning|info|debug"; returns -1 if unknown. */
 int log_level_parse(const char *s);

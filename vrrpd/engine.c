@@ -1,6 +1,7 @@
 #include "engine.h"
 
 #include <errno.h>
+#include <net/if.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -146,8 +147,19 @@ static int env_announce(void *arg, int ifindex, const uint8_t mac[6],
 			const struct vaddr *vip)
 {
 	(void)arg;
-	return vip->af == AF_INET6 ? send_unsolicited_na(ifindex, mac, vip)
-				   : send_garp(ifindex, mac, vip);
+	return announce_queue(ifindex, mac, vip); /* on_idle sends them */
+}
+
+static void announce_failed(void *arg, int ifindex, const struct vaddr *vip,
+			    int err)
+{
+	char buf[VADDR_STRLEN], name[IF_NAMESIZE] = "?";
+
+	(void)arg;
+	if_indextoname((unsigned)ifindex, name);
+	log_warn("%s on %s for %s: %s",
+		 vip->af == AF_INET6 ? "unsolicited neighbour advert" : "gratuitous ARP",
+		 name, vaddr_ntop(vip, buf, sizeof(buf)), strerror(err));
 }
 
 static struct vsock *env_attach(void *arg, struct instance *in, char *err,
@@ -372,6 +384,8 @@ static void on_idle(void *arg)
 	}
 	vtab_flush_all(e->socks);
 	accept_flush(e);
+	/* after the adverts and the filter: announce what is now in place */
+	announce_flush(announce_failed, e);
 }
 
 /* ---- kernel events ---- */
@@ -502,6 +516,7 @@ void engine_free(struct engine *e)
 	vtab_flush_all(e->socks);
 	statics_apply(e->nl, &e->cfg.statics, NULL);
 	nft_accept_free(e->nft); /* the whole table: nothing of ours stays */
+	announce_reset(); /* nobody is master any more: nothing to announce */
 	/* keepalived runs notify_stop at shutdown: let those scripts run */
 	eng_track_drain(e->track, e->loop, 2000000u);
 	eng_track_free(e->track);

@@ -322,6 +322,7 @@ int loop_run(struct loop *l)
 		/* One timerfd_settime per iteration at most, not one per timer
 		 * change: with a thousand instances that was a third of our CPU. */
 		rearm_timerfd(l);
+		log_flush(); /* before sleeping: lines of this iteration go out together */
 		int n = epoll_wait(l->epfd, evs, 64, -1);
 		if (n < 0) {
 			if (errno == EINTR)
@@ -350,5 +351,6 @@ int loop_run(struct loop *l)
 		if (l->idle_cb)
 			l->idle_cb(l->idle_arg);
 	}
+	log_flush();
 	return 0;
 }

@@ -365,6 +365,8 @@ int main(int argc, char **argv)
 	char err[512];
 	int rc = 1;
 
+	log_set_buffered(true); /* before anything is written to stderr */
+
 	if (parse_opts(argc, argv, &o) < 0)
 		return 2;
 	atexit(free_abs_paths);
@@ -403,6 +405,7 @@ int main(int argc, char **argv)
 	log_init("vrrpd", (enum log_level)o.log_level, o.foreground);
 	if (o.foreground)
 		journal_attach("vrrpd");
+	log_flush(); /* a fork must not copy unwritten lines */
 	if (!o.foreground && daemonize() < 0) {
 		fprintf(stderr, "vrrpd: cannot daemonize: %s\n", strerror(errno));
 		return 1;
