@@ -56,7 +56,14 @@ CTL      := $(BUILD)/bin/vrrpctl
 all: build
 	@if [ "$(BUILD)" = build ]; then cp -f $(DAEMON) vrrpd/vrrpd; cp -f $(CTL) vrrpctl/vrrpctl; fi
 
-build: $(DAEMON) $(CTL) $(UNIT_BIN)
+FLOOR := $(BUILD)/bench/floor
+build: $(DAEMON) $(CTL) $(UNIT_BIN) $(FLOOR)
+
+# The bench's floor probe (bench/floor.c): the least a master or backup can
+# do, built with the daemon so `make bench` measures the same code.
+$(FLOOR): $(BUILD)/bench/floor.o $(LIBVRRP)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(ALL_LDFLAGS)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)

@@ -1,0 +1,220 @@
+/* The physical floor of VRRP on this machine: the least work a master and
+ * a backup can do for n instances (bench/README.md, "Floor probes").
+ *
+ *   floor send INTERVAL_CS PRIORITY N IF...  every interval, the N adverts
+ *       (VRRPv3, VRIDs 1..250 per interface, VIP 10.(100+k).0.VRID, as
+ *       benchlab.scale_config) in one sendmmsg(2) per interface, on the
+ *       raw IP socket vrrpd uses (IP_HDRINCL, TTL 255), on an absolute
+ *       CLOCK_MONOTONIC schedule; nothing else.
+ *   floor recv IF...  recvmmsg(2) on one raw socket per interface (4 MiB
+ *       buffer, 224.0.0.18 joined, as vrrpd's), every packet decoded and
+ *       checked with our codec (lib/vrrp_pkt.c); nothing else.
+ *
+ * Both run until SIGTERM/SIGINT and then print "packets N" on stdout. The
+ * bench runs them in the same lab and run as vrrpd and keepalived, and
+ * reports each daemon's CPU as a multiple of its floor. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <ifaddrs.h>
+#include <net/if.h>
+#include <netinet/ip.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "vaddr.h"
+#include "vrrp_pkt.h"
+
+#define VRIDS_PER_IF 250
+#define MAX_IF 64
+#define BATCH 64
+
+static volatile sig_atomic_t stop;
+
+static void on_signal(int s)
+{
+	(void)s;
+	stop = 1;
+}
+
+static int primary_v4(const char *ifname, struct in_addr *out)
+{
+	struct ifaddrs *ifa, *i;
+	int r = -1;
+
+	if (getifaddrs(&ifa) < 0)
+		return -1;
+	for (i = ifa; i; i = i->ifa_next)
+		if (i->ifa_addr && i->ifa_addr->sa_family == AF_INET &&
+		    strcmp(i->ifa_name, ifname) == 0) {
+			*out = ((struct sockaddr_in *)i->ifa_addr)->sin_addr;
+			r = 0;
+			break;
+		}
+	freeifaddrs(ifa);
+	return r;
+}
+
+static int raw_socket(const char *ifname, int join)
+{
+	int fd = socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC, 112);
+	int one = 1, rcv = 4 << 20;
+	struct ip_mreqn mr = { .imr_ifindex = (int)if_nametoindex(ifname) };
+
+	if (fd < 0 ||
+	    setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, ifname, (socklen_t)strlen(ifname)) < 0 ||
+	    setsockopt(fd, IPPROTO_IP, IP_HDRINCL, &one, sizeof(one)) < 0 ||
+	    setsockopt(fd, IPPROTO_IP, IP_MULTICAST_IF, &mr, sizeof(mr)) < 0) {
+		perror(ifname);
+		exit(1);
+	}
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcv, sizeof(rcv)) < 0)
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcv, sizeof(rcv));
+	if (join) {
+		inet_pton(AF_INET, "224.0.0.18", &mr.imr_multiaddr);
+		if (setsockopt(fd, IPPROTO_IP, IP_ADD_MEMBERSHIP, &mr, sizeof(mr)) < 0) {
+			perror("IP_ADD_MEMBERSHIP");
+			exit(1);
+		}
+	}
+	return fd;
+}
+
+struct pkt {
+	uint8_t buf[20 + 64];
+	size_t len;
+};
+
+static int do_send(int cs, int prio, int n, char **ifs, int nif)
+{
+	struct sockaddr_in to = { .sin_family = AF_INET };
+	struct timespec next;
+	unsigned long long sent = 0;
+	int fds[MAX_IF], counts[MAX_IF];
+	struct pkt *pk[MAX_IF];
+
+	inet_pton(AF_INET, "224.0.0.18", &to.sin_addr);
+	for (int k = 0; k < nif; k++) {
+		struct vaddr src = { .af = AF_INET }, dst = { .af = AF_INET };
+		if (primary_v4(ifs[k], &src.u.v4) < 0) {
+			fprintf(stderr, "%s: no IPv4 address\n", ifs[k]);
+			return 1;
+		}
+		dst.u.v4 = to.sin_addr;
+		fds[k] = raw_socket(ifs[k], 0);
+		counts[k] = n - k * VRIDS_PER_IF;
+		if (counts[k] > VRIDS_PER_IF)
+			counts[k] = VRIDS_PER_IF;
+		if (counts[k] < 0)
+			counts[k] = 0;
+		pk[k] = calloc((size_t)VRIDS_PER_IF, sizeof(struct pkt));
+		for (int v = 0; v < counts[k]; v++) {
+			struct vrrp_adv adv = { .version = 3, .type = VRRP_TYPE_ADVERT,
+						.vrid = (uint8_t)(v + 1), .priority = (uint8_t)prio,
+						.naddr = 1, .interval_cs = (uint16_t)cs };
+			struct iphdr *ip = (struct iphdr *)pk[k][v].buf;
+			adv.addrs[0].af = AF_INET;
+			adv.addrs[0].u.v4.s_addr = htonl((10u << 24) | ((100u + (unsigned)k) << 16) |
+							 (unsigned)(v + 1));
+			size_t l = vrrp_encode(pk[k][v].buf + 20, 64, &adv, &src, &dst);
+			*ip = (struct iphdr){ .version = 4, .ihl = 5, .ttl = 255, .protocol = 112,
+					      .tos = IPTOS_PREC_INTERNETCONTROL,
+					      .tot_len = htons((uint16_t)(20 + l)),
+					      .saddr = src.u.v4.s_addr, .daddr = dst.u.v4.s_addr };
+			pk[k][v].len = 20 + l;
+		}
+	}
+	clock_gettime(CLOCK_MONOTONIC, &next);
+	while (!stop) {
+		for (int k = 0; k < nif; k++) {
+			for (int v0 = 0; v0 < counts[k]; v0 += BATCH) {
+				struct mmsghdr mm[BATCH];
+				struct iovec iov[BATCH];
+				int m = 0;
+				for (int v = v0; v < counts[k] && m < BATCH; v++, m++) {
+					iov[m] = (struct iovec){ pk[k][v].buf, pk[k][v].len };
+					mm[m] = (struct mmsghdr){ .msg_hdr = {
+						.msg_name = &to, .msg_namelen = sizeof(to),
+						.msg_iov = &iov[m], .msg_iovlen = 1 } };
+				}
+				int r = sendmmsg(fds[k], mm, (unsigned)m, 0);
+				if (r > 0)
+					sent += (unsigned)r;
+			}
+		}
+		next.tv_nsec += cs * 10000000L;
+		while (next.tv_nsec >= 1000000000L) {
+			next.tv_nsec -= 1000000000L;
+			next.tv_sec++;
+		}
+		while (!stop && clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &next, NULL) == EINTR)
+			;
+	}
+	printf("packets %llu\n", sent);
+	return 0;
+}
+
+static int do_recv(char **ifs, int nif)
+{
+	struct pollfd pf[MAX_IF];
+	unsigned long long got = 0, bad = 0;
+	static uint8_t bufs[BATCH][256];
+
+	for (int k = 0; k < nif; k++)
+		pf[k] = (struct pollfd){ .fd = raw_socket(ifs[k], 1), .events = POLLIN };
+	while (!stop) {
+		if (poll(pf, (nfds_t)nif, -1) < 0)
+			continue;
+		for (int k = 0; k < nif; k++) {
+			if (!(pf[k].revents & POLLIN))
+				continue;
+			struct mmsghdr mm[BATCH];
+			struct iovec iov[BATCH];
+			for (int i = 0; i < BATCH; i++) {
+				iov[i] = (struct iovec){ bufs[i], sizeof(bufs[i]) };
+				mm[i] = (struct mmsghdr){ .msg_hdr = { .msg_iov = &iov[i],
+								      .msg_iovlen = 1 } };
+			}
+			int r = recvmmsg(pf[k].fd, mm, BATCH, MSG_DONTWAIT, NULL);
+			for (int i = 0; i < r; i++) {
+				const uint8_t *p = bufs[i];
+				size_t len = mm[i].msg_len, ihl = (size_t)(p[0] & 0x0f) * 4;
+				struct vrrp_rx_meta meta = { .src = { .af = AF_INET },
+							     .dst = { .af = AF_INET }, .ttl = p[8] };
+				struct vrrp_adv adv;
+				if (len < ihl + 8) {
+					bad++;
+					continue;
+				}
+				memcpy(&meta.src.u.v4, p + 12, 4);
+				memcpy(&meta.dst.u.v4, p + 16, 4);
+				if (vrrp_decode(p + ihl, len - ihl, &meta, &adv) == VRRP_OK)
+					got++;
+				else
+					bad++;
+			}
+		}
+	}
+	printf("packets %llu bad %llu\n", got, bad);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct sigaction sa = { .sa_handler = on_signal };
+
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (argc >= 6 && strcmp(argv[1], "send") == 0 && argc - 5 <= MAX_IF)
+		return do_send(atoi(argv[2]), atoi(argv[3]), atoi(argv[4]), argv + 5, argc - 5);
+	if (argc >= 3 && strcmp(argv[1], "recv") == 0 && argc - 2 <= MAX_IF)
+		return do_recv(argv + 2, argc - 2);
+	fprintf(stderr, "usage: floor send INTERVAL_CS PRIORITY N IF... | floor recv IF...\n");
+	return 2;
+}
