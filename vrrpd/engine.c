@@ -112,14 +112,36 @@ static int env_primary(void *arg, int ifindex, int af, struct vaddr *out)
 	return r;
 }
 
-static int env_vip_add(void *arg, int ifindex, const struct vip_cfg *v,
-		       char *err, size_t errlen)
+/* Queued: on_idle sends the iteration's adds after its adverts. */
+static int env_vip_add(void *arg, struct instance *in, int ifindex,
+		       const struct vip_cfg *v, char *err, size_t errlen)
 {
 	struct engine *e = arg;
 	struct nlw_addr_opts o = { .label = v->label[0] ? v->label : NULL,
 				   .brd = vaddr_is_set(&v->brd) ? &v->brd : NULL,
 				   .scope = v->scope };
-	return nlw_vip_add_opts(e->nl, ifindex, &v->addr, v->plen, &o, err, errlen);
+	if (nlw_vip_add_queue(e->nl, ifindex, &v->addr, v->plen, &o, in, err, errlen) < 0)
+		return -1;
+	return VIP_ADD_QUEUED;
+}
+
+static void env_vip_settle(void *arg)
+{
+	struct engine *e = arg;
+	nlw_vip_flush(e->nl);
+}
+
+static void env_vip_forget(void *arg, struct instance *in)
+{
+	struct engine *e = arg;
+	nlw_vip_forget(e->nl, in);
+}
+
+static void vip_added(void *arg, void *owner, int ifindex, const struct vaddr *a,
+		      int result, const char *err)
+{
+	(void)arg;
+	instance_vip_added(owner, ifindex, a, result, err);
 }
 
 static void env_promote_secondaries(void *arg, const char *ifname)
@@ -291,6 +313,8 @@ static void env_init(struct engine *e)
 		.link_mac = env_link_mac,
 		.primary = env_primary,
 		.vip_add = env_vip_add,
+		.vip_settle = env_vip_settle,
+		.vip_forget = env_vip_forget,
 		.vip_del = env_vip_del,
 		.vip_stale = env_vip_stale,
 		.promote_secondaries = env_promote_secondaries,
@@ -384,7 +408,8 @@ static void on_idle(void *arg)
 	}
 	vtab_flush_all(e->socks);
 	accept_flush(e);
-	/* after the adverts and the filter: announce what is now in place */
+	/* after the adverts and the filter: the VIPs, then their announcements */
+	nlw_vip_flush(e->nl);
 	announce_flush(announce_failed, e);
 }
 
@@ -473,6 +498,7 @@ struct engine *engine_new(struct loop *loop, struct model *model, char *err,
 	e->nl = nlw_new(loop, &cb, err, errlen);
 	if (!e->nl)
 		goto fail;
+	nlw_vip_set_done(e->nl, vip_added, e);
 	/* Nothing is master yet: routes and rules of our protocol are what
 	 * a vrrpd killed with -9 left behind (keepalived removes them too). */
 	int stale = nlw_routes_flush_ours(e->nl);

@@ -47,6 +47,10 @@ struct fake {
 	struct vaddr stale;      /* left by a killed predecessor */
 	struct instance *in;
 	unsigned fail_id;        /* f_route fails for this id (0: none) */
+	bool queue_adds;         /* vip_add queues, as the engine does */
+	struct { struct instance *in; int ifi; struct vaddr a; } queued[8];
+	size_t n_queued;
+	unsigned settles;
 };
 
 static struct fake F;
@@ -120,13 +124,40 @@ static int f_primary(void *a, int i, int af, struct vaddr *out)
 	return 0;
 }
 
-static int f_vip_add(void *a, int i, const struct vip_cfg *vc, char *err,
-		     size_t errlen)
+static int f_vip_add(void *a, struct instance *in, int i, const struct vip_cfg *vc,
+		     char *err, size_t errlen)
 {
 	const struct vaddr *v = &vc->addr;
 	(void)a; (void)err; (void)errlen;
 	record((struct event){ .kind = EV_ADD, .addr = *v, .ifi = i });
+	if (F.queue_adds) {
+		assert_true(F.n_queued < 8);
+		F.queued[F.n_queued].in = in;
+		F.queued[F.n_queued].ifi = i;
+		F.queued[F.n_queued++].a = *v;
+		return VIP_ADD_QUEUED;
+	}
 	return vaddr_cmp(v, &F.foreign) == 0 ? 1 : 0;
+}
+
+/* The results of the queued adds, as nlw_vip_flush delivers them. */
+static void f_vip_settle(void *a)
+{
+	(void)a;
+	F.settles++;
+	for (size_t k = 0; k < F.n_queued; k++)
+		if (F.queued[k].in)
+			instance_vip_added(F.queued[k].in, F.queued[k].ifi, &F.queued[k].a,
+					   vaddr_cmp(&F.queued[k].a, &F.foreign) == 0 ? 1 : 0, "");
+	F.n_queued = 0;
+}
+
+static void f_vip_forget(void *a, struct instance *in)
+{
+	(void)a;
+	for (size_t k = 0; k < F.n_queued; k++)
+		if (F.queued[k].in == in)
+			F.queued[k].in = NULL;
 }
 
 static bool f_vip_stale(void *a, int i, const struct vaddr *v)
@@ -225,6 +256,7 @@ static const struct instance_env ENVF = {
 	.now_us = f_now, .timer_at = f_timer_at, .timer_cancel = f_timer_cancel,
 	.global = f_global, .ifindex = f_ifindex, .link_up = f_link_up,
 	.link_mac = f_link_mac, .primary = f_primary, .vip_add = f_vip_add,
+	.vip_settle = f_vip_settle, .vip_forget = f_vip_forget,
 	.vmac_create = f_vmac_create, .vmac_delete = f_vmac_delete,
 	.vip_del = f_vip_del, .vip_stale = f_vip_stale, .announce = f_announce, .attach = f_attach,
 	.detach = f_detach, .join = f_join, .leave = f_leave, .send = f_send,
@@ -569,6 +601,40 @@ static void test_foreign_stale_restore(void **state)
 	assert_int_equal(count(EV_ADD), 0);
 }
 
+/* Queued adds (the engine's pipeline): a release right after a takeover,
+ * before the results came back, first waits for them, so the operator's
+ * address found by the add is still left in place; results for an
+ * instance that went away are dropped. */
+static void test_queued_adds(void **state)
+{
+	(void)state;
+	F.queue_adds = true;
+	F.foreign = A("10.0.1.1");
+	struct instance *in = start(100, 2, 0);
+
+	become_master(in);
+	assert_int_equal(count(EV_ADD), 2);
+	assert_int_equal(in->vips_queued, 2);
+	assert_int_equal(F.settles, 0); /* nothing waits on a takeover */
+	F.n = 0;
+	instance_failover(in, S, (char[64]){0}, 64);
+	assert_int_equal(F.settles, 1);
+	assert_int_equal(in->vips_queued, 0);
+	assert_int_equal(count(EV_DEL), 1); /* 10.0.1.1 is someone else's */
+	assert_int_equal(vaddr_cmp(&F.ev[first(EV_DEL)].addr, &VIPS[1].addr), 0);
+
+	/* master again, then the instance is deleted with adds in flight */
+	instance_free(in);
+	F.in = NULL;
+	in = start(100, 1, 0);
+	become_master(in);
+	assert_int_equal(F.n_queued, 1);
+	instance_free(in);
+	F.in = NULL;
+	assert_null(F.queued[0].in);
+	f_vip_settle(NULL); /* must not reach the freed instance */
+}
+
 static struct peer_cfg PEERS[2];
 
 /* Unicast (issue 12): one advert per peer, each encoded for its own
@@ -759,6 +825,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_shutdown_order, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_link_fault, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_foreign_stale_restore, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_queued_adds, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unicast_per_destination, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_virtual_mac, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_routes_and_filter_order, setup, teardown),

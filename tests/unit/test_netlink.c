@@ -629,6 +629,100 @@ static void test_burst_no_overflow(void **state)
 	free(a);
 }
 
+/* ---- the VIP pipeline -------------------------------------------------- */
+
+static struct {
+	int calls, ok, foreign, failed;
+	void *owner;
+	char last_err[256];
+} pipe_res;
+
+static void pipe_done(void *arg, void *owner, int ifindex, const struct vaddr *a,
+		      int result, const char *err)
+{
+	(void)arg; (void)ifindex; (void)a;
+	pipe_res.calls++;
+	pipe_res.owner = owner;
+	if (result == 0)
+		pipe_res.ok++;
+	else if (result == NLW_VIP_FOREIGN)
+		pipe_res.foreign++;
+	else {
+		pipe_res.failed++;
+		snprintf(pipe_res.last_err, sizeof(pipe_res.last_err), "%s", err);
+	}
+}
+
+/* An address someone else configured: no protocol tag. */
+static void add_untagged(int ifindex, const char *s, int plen)
+{
+	struct rtnl_addr *ad = rtnl_addr_alloc();
+	struct vaddr v = A(s);
+	struct nl_addr *l = nl_addr_build(v.af, v.u.bytes, vaddr_len(&v));
+
+	nl_addr_set_prefixlen(l, plen);
+	rtnl_addr_set_ifindex(ad, ifindex);
+	rtnl_addr_set_local(ad, l);
+	assert_int_equal(rtnl_addr_add(g.sk, ad, 0), 0);
+	nl_addr_put(l);
+	rtnl_addr_put(ad);
+}
+
+/* 1000 adds queued, flushed in a few system calls, each with its own
+ * result: one is the operator's address (foreign), one was ours already
+ * (ok), one names a link that does not exist (failed, with a reason); a
+ * forgotten owner hears nothing; a synchronous delete sends the queue
+ * first, so a delete queued behind an add never overtakes it. */
+static void test_vip_pipeline(void **state)
+{
+	struct vaddr *a;
+	char err[256];
+	int owner = 0, other = 0;
+
+	(void)state;
+	SKIP_UNLESS_READY();
+	memset(&pipe_res, 0, sizeof(pipe_res));
+	nlw_vip_set_done(g.nlw, pipe_done, NULL);
+	a = burst_addrs(210);
+	add_untagged(g.ifx, "10.211.0.1", 32);
+	vip_add_ok(g.ifx, "10.211.0.2", 32);
+	for (int i = 0; i < BURST; i++)
+		assert_int_equal(nlw_vip_add_queue(g.nlw, g.ifx, &a[i], 32, NULL, &owner,
+						   err, sizeof(err)), 0);
+	struct vaddr f = A("10.211.0.1"), o = A("10.211.0.2"), x = A("10.211.0.3");
+	assert_int_equal(nlw_vip_add_queue(g.nlw, g.ifx, &f, 32, NULL, &owner, err, sizeof(err)), 0);
+	assert_int_equal(nlw_vip_add_queue(g.nlw, g.ifx, &o, 32, NULL, &owner, err, sizeof(err)), 0);
+	assert_int_equal(nlw_vip_add_queue(g.nlw, 3999, &x, 32, NULL, &owner, err, sizeof(err)), 0);
+	assert_int_equal(nlw_vip_add_queue(g.nlw, g.ifx, &x, 32, NULL, &other, err, sizeof(err)), 0);
+	nlw_vip_forget(g.nlw, &other);
+	assert_int_equal(nlw_vip_pending(g.nlw), BURST + 4);
+	assert_int_equal(pipe_res.calls, 0); /* nothing left before the flush */
+	assert_int_equal(nlw_vip_flush(g.nlw), BURST + 4);
+	assert_int_equal(nlw_vip_pending(g.nlw), 0);
+	assert_int_equal(pipe_res.calls, BURST + 3);
+	assert_int_equal(pipe_res.ok, BURST + 1);
+	assert_int_equal(pipe_res.foreign, 1);
+	assert_int_equal(pipe_res.failed, 1);
+	assert_non_null(strstr(pipe_res.last_err, "10.211.0.3/32 on ifindex 3999"));
+	assert_ptr_equal(pipe_res.owner, &owner);
+	wait_addrs(g.ifx, a, BURST, true, 5000);
+	wait_addrs(g.ifx, &x, 1, true, 5000); /* the forgotten one was still added */
+
+	/* queued add, then a synchronous delete: the add goes first */
+	struct vaddr y = A("10.211.0.4");
+	assert_int_equal(nlw_vip_add_queue(g.nlw, g.ifx, &y, 32, NULL, &owner, err, sizeof(err)), 0);
+	assert_int_equal(nlw_vip_del(g.nlw, g.ifx, &y, 32, err, sizeof(err)), 0);
+	assert_int_equal(nlw_vip_pending(g.nlw), 0);
+	wait_addrs(g.ifx, &y, 1, false, 5000);
+
+	burst(a, false);
+	wait_addrs(g.ifx, a, BURST, false, 5000);
+	for (const char *s2 = "10.211.0.1\0" "10.211.0.2\0" "10.211.0.3\0"; *s2; s2 += strlen(s2) + 1)
+		vip_del_ok(g.ifx, s2, 32);
+	nlw_vip_set_done(g.nlw, NULL, NULL);
+	free(a);
+}
+
 /* Force the overflow the large buffer normally prevents: the kernel drops
  * notifications, reports ENOBUFS, and the caches must be refilled from a
  * dump, so adds and deletes made during the overflow are still seen. */
@@ -707,6 +801,7 @@ int main(void)
 		cmocka_unit_test(test_vip_add_del4),
 		cmocka_unit_test(test_vip_add_del6_nodad),
 		cmocka_unit_test(test_burst_no_overflow),
+		cmocka_unit_test(test_vip_pipeline),
 		cmocka_unit_test(test_overflow_resync),
 	};
 

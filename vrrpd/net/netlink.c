@@ -260,6 +260,7 @@ struct nlw *nlw_new(struct loop *loop, const struct nlw_callbacks *cb,
 	if (cb)
 		n->cb = *cb;
 	if (open_request_side(n, err, errlen) < 0 ||
+	    nlw_pipe_open(n, err, errlen) < 0 ||
 	    open_event_side(n, err, errlen) < 0)
 		goto fail;
 	if (loop) {
@@ -286,6 +287,7 @@ void nlw_free(struct nlw *n)
 	nl_cache_mngr_free(n->mngr);
 	nl_socket_free(n->ev_sock);
 	nl_socket_free(n->req_sock);
+	nlw_pipe_close(n);
 	free(n);
 }
 

@@ -3,6 +3,7 @@
 #define VRRPD_NETLINK_INT_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include <netlink/cache.h>
 #include <netlink/socket.h>
@@ -24,7 +25,26 @@ struct nlw {
 	int ev_fd;                /* the manager's socket */
 	bool resyncing;           /* inside nl_cache_resync() */
 	bool registered;          /* ev_fd is in the loop */
+	/* the VIP pipeline (netlink_pipe.c) */
+	struct nl_sock *pipe_sock;
+	struct nlw_pending *pipe;
+	size_t npipe, cappipe;
+	uint32_t pipe_seq;
+	bool pipe_flushing;
+	nlw_vip_done_fn pipe_done;
+	void *pipe_done_arg;
 };
+
+struct nl_msg;
+int nlw_pipe_open(struct nlw *n, char *err, size_t errlen);
+void nlw_pipe_close(struct nlw *n);
+/* The RTM_NEWADDR (add) or RTM_DELADDR request for a VIP, tagged with
+ * our protocol (netlink_vip.c); 0 or -1 with err. */
+int nlw_vip_msg(int ifindex, const struct vaddr *a, int plen,
+		const struct nlw_addr_opts *o, bool add, struct nl_msg **msg,
+		char *err, size_t errlen);
+/* The IFA_PROTO of a on ifindex, from a dump; -1 if absent. */
+int nlw_addr_proto(int ifindex, const struct vaddr *a);
 
 void nlw_set_err(char *err, size_t errlen, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

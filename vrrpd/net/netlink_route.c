@@ -98,6 +98,8 @@ int nlw_route(struct nlw *n, const struct route_cfg *r, bool add, char *err,
 	struct rtnl_route *rt;
 	int e;
 
+	nlw_vip_flush(n); /* queued VIP adds first: requests in our order */
+
 	if (!n) {
 		nlw_set_err(err, errlen, "netlink is not running");
 		return -1;
@@ -167,6 +169,8 @@ int nlw_rule(struct nlw *n, const struct rule_cfg *u, bool add, char *err,
 {
 	struct rtnl_rule *ru;
 	int e;
+
+	nlw_vip_flush(n); /* queued VIP adds first: requests in our order */
 
 	if (!n) {
 		nlw_set_err(err, errlen, "netlink is not running");

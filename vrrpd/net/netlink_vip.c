@@ -87,7 +87,7 @@ static int proto_valid(struct nl_msg *msg, void *arg)
 /* A dump on a socket of its own (the request socket keeps its default
  * callbacks); only run when an add found the address already there, or
  * at start for a VIP the cache shows present. */
-static int addr_proto(int ifindex, const struct vaddr *a)
+int nlw_addr_proto(int ifindex, const struct vaddr *a)
 {
 	struct proto_query q = { .ifindex = ifindex, .a = *a, .proto = -1 };
 	struct ifaddrmsg req = { .ifa_family = (unsigned char)a->af };
@@ -106,20 +106,55 @@ static int addr_proto(int ifindex, const struct vaddr *a)
 
 /* ---- requests ---- */
 
-static int send_tagged(struct nlw *n, struct rtnl_addr *addr, int nlflags,
-		       bool add)
+static void set_opts(struct rtnl_addr *addr, const struct nlw_addr_opts *o)
 {
-	struct nl_msg *msg = NULL;
-	int e = add ? rtnl_addr_build_add_request(addr, nlflags, &msg)
-		    : rtnl_addr_build_delete_request(addr, nlflags, &msg);
-
-	if (e < 0)
-		return e;
-	if (add && nla_put_u8(msg, IFA_PROTO, NLW_VIP_PROTO) < 0) {
-		nlmsg_free(msg);
-		return -NLE_NOMEM;
+	if (o && o->label)
+		rtnl_addr_set_label(addr, o->label);
+	if (o && o->scope >= 0)
+		rtnl_addr_set_scope(addr, o->scope);
+	if (o && o->brd && o->brd->af == AF_INET) {
+		struct nl_addr *b = nl_addr_build(AF_INET, o->brd->u.bytes, 4);
+		if (b) {
+			rtnl_addr_set_broadcast(addr, b);
+			nl_addr_put(b);
+		}
 	}
-	e = nl_send_auto_complete(n->req_sock, msg);
+}
+
+/* Plain NLM_F_CREATE for an add: an existing address is left untouched,
+ * with its flags and lifetimes, and reported as EEXIST. NLM_F_REPLACE
+ * would rewrite it and emit a spurious RTM_NEWADDR. */
+int nlw_vip_msg(int ifindex, const struct vaddr *a, int plen,
+		const struct nlw_addr_opts *o, bool add, struct nl_msg **msg,
+		char *err, size_t errlen)
+{
+	struct rtnl_addr *addr = vip_object(ifindex, a, plen, err, errlen);
+	int e;
+
+	if (!addr)
+		return -1;
+	if (add)
+		set_opts(addr, o);
+	*msg = NULL;
+	e = add ? rtnl_addr_build_add_request(addr, NLM_F_CREATE, msg)
+		: rtnl_addr_build_delete_request(addr, 0, msg);
+	rtnl_addr_put(addr);
+	if (e >= 0 && add && nla_put_u8(*msg, IFA_PROTO, NLW_VIP_PROTO) < 0)
+		e = -NLE_NOMEM;
+	if (e < 0) {
+		nlmsg_free(*msg);
+		*msg = NULL;
+		nlw_set_err(err, errlen, "netlink: %s", nl_geterror(e));
+		return -1;
+	}
+	return 0;
+}
+
+static int send_sync(struct nlw *n, struct nl_msg *msg)
+{
+	/* queued adds go first: the kernel must see requests in our order */
+	nlw_vip_flush(n);
+	int e = nl_send_auto_complete(n->req_sock, msg);
 	nlmsg_free(msg);
 	return e < 0 ? e : nl_wait_for_ack(n->req_sock);
 }
@@ -133,32 +168,17 @@ int nlw_vip_add(struct nlw *n, int ifindex, const struct vaddr *a, int plen,
 int nlw_vip_add_opts(struct nlw *n, int ifindex, const struct vaddr *a, int plen,
 		     const struct nlw_addr_opts *o, char *err, size_t errlen)
 {
-	struct rtnl_addr *addr;
+	struct nl_msg *msg;
 	char buf[VADDR_STRLEN];
 	int e;
 
 	if (!n)
 		return -1;
-	if (!(addr = vip_object(ifindex, a, plen, err, errlen)))
+	if (nlw_vip_msg(ifindex, a, plen, o, true, &msg, err, errlen) < 0)
 		return -1;
-	if (o && o->label)
-		rtnl_addr_set_label(addr, o->label);
-	if (o && o->scope >= 0)
-		rtnl_addr_set_scope(addr, o->scope);
-	if (o && o->brd && o->brd->af == AF_INET) {
-		struct nl_addr *b = nl_addr_build(AF_INET, o->brd->u.bytes, 4);
-		if (b) {
-			rtnl_addr_set_broadcast(addr, b);
-			nl_addr_put(b);
-		}
-	}
-	/* Plain NLM_F_CREATE: an existing address is left untouched, with its
-	 * flags and lifetimes, and reported as EEXIST. NLM_F_REPLACE would
-	 * rewrite it and emit a spurious RTM_NEWADDR. */
-	e = send_tagged(n, addr, NLM_F_CREATE, true);
-	rtnl_addr_put(addr);
+	e = send_sync(n, msg);
 	if (e == -NLE_EXIST)
-		return addr_proto(ifindex, a) == NLW_VIP_PROTO ? 0 : NLW_VIP_FOREIGN;
+		return nlw_addr_proto(ifindex, a) == NLW_VIP_PROTO ? 0 : NLW_VIP_FOREIGN;
 	if (e < 0) {
 		nlw_set_err(err, errlen, "netlink: add %s/%d on ifindex %d: %s",
 			    vaddr_ntop(a, buf, sizeof(buf)), plen, ifindex, nl_geterror(e));
@@ -170,16 +190,15 @@ int nlw_vip_add_opts(struct nlw *n, int ifindex, const struct vaddr *a, int plen
 int nlw_vip_del(struct nlw *n, int ifindex, const struct vaddr *a, int plen,
 		char *err, size_t errlen)
 {
-	struct rtnl_addr *addr;
+	struct nl_msg *msg;
 	char buf[VADDR_STRLEN];
 	int e;
 
 	if (!n)
 		return -1;
-	if (!(addr = vip_object(ifindex, a, plen, err, errlen)))
+	if (nlw_vip_msg(ifindex, a, plen, NULL, false, &msg, err, errlen) < 0)
 		return -1;
-	e = send_tagged(n, addr, 0, false);
-	rtnl_addr_put(addr);
+	e = send_sync(n, msg);
 	/* EADDRNOTAVAIL (NLE_NOADDR) / ENOENT (NLE_OBJ_NOTFOUND): already
 	 * gone, which is the state we wanted. */
 	if (e < 0 && e != -NLE_NOADDR && e != -NLE_OBJ_NOTFOUND) {
@@ -193,5 +212,5 @@ int nlw_vip_del(struct nlw *n, int ifindex, const struct vaddr *a, int plen,
 bool nlw_vip_stale(struct nlw *n, int ifindex, const struct vaddr *a)
 {
 	return n && nlw_has_addr(n, ifindex, a) &&
-	       addr_proto(ifindex, a) == NLW_VIP_PROTO;
+	       nlw_addr_proto(ifindex, a) == NLW_VIP_PROTO;
 }

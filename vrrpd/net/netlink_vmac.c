@@ -105,6 +105,8 @@ int nlw_vmac_create(struct nlw *n, int parent, const char *parent_name,
 	struct nl_addr *addr = nl_addr_build(AF_LLC, mac, 6);
 	int e, ifindex = -1;
 
+	nlw_vip_flush(n); /* queued VIP adds first: requests in our order */
+
 	if (!link || !addr) {
 		nlw_set_err(err, errlen, "netlink: out of memory");
 		goto out;
@@ -142,6 +144,8 @@ int nlw_vmac_delete(struct nlw *n, int ifindex, char *err, size_t errlen)
 {
 	struct rtnl_link *link = rtnl_link_alloc();
 	int e;
+
+	nlw_vip_flush(n); /* queued VIP adds first: requests in our order */
 
 	if (!link) {
 		nlw_set_err(err, errlen, "netlink: out of memory");

@@ -107,6 +107,8 @@ void instance_free(struct instance *in)
 	ENV(in, timer_cancel, &in->adver_t);
 	ENV(in, timer_cancel, &in->mdown_t);
 	ENV(in, timer_cancel, &in->garp_t);
+	if (in->vips_queued)
+		ENV(in, vip_forget, in);
 	detach(in);
 	instance_cfg_release(&in->cfg);
 	free(in->adv_addrs);
@@ -203,11 +205,15 @@ static int vmac_attach(struct instance *in)
 	ILOG(info, in, "virtual MAC interface %s (ifindex %d) on %s",
 	     in->cfg.vmac.ifname, in->vmac_ifindex, in->cfg.ifname);
 	if (in->cfg.af == AF_INET6 && !in->cfg.vmac.xmit_base &&
-	    ENV(in, primary, in->ifindex, AF_INET6, &ll) == 0 &&
-	    ENV(in, vip_add, in->vmac_ifindex,
-		&(struct vip_cfg){ .addr = ll, .plen = 64, .scope = -1 },
-		err, sizeof(err)) < 0)
-		ILOG(warn, in, "link-local address on %s: %s", in->cfg.vmac.ifname, err);
+	    ENV(in, primary, in->ifindex, AF_INET6, &ll) == 0) {
+		int r = ENV(in, vip_add, in, in->vmac_ifindex,
+			    &(struct vip_cfg){ .addr = ll, .plen = 64, .scope = -1 },
+			    err, sizeof(err));
+		if (r == VIP_ADD_QUEUED)
+			in->vips_queued++; /* a failure is logged when it comes */
+		else if (r < 0)
+			ILOG(warn, in, "link-local address on %s: %s", in->cfg.vmac.ifname, err);
+	}
 	return 0;
 }
 

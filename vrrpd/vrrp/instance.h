@@ -66,6 +66,7 @@ struct instance {
 	 * never removed by us (cfg.vips indexes, as addresses). */
 	struct vaddr *foreign;
 	size_t n_foreign;
+	unsigned vips_queued;      /* adds whose result has not come back */
 	/* Health tracking (the engine computes, track/track_set.h): the
 	 * effective priority replaces the configured one while tracked. */
 	bool tracked;
@@ -125,6 +126,10 @@ void instance_sync(struct instance *in, enum vrrp_state to);
 /* Address a disappeared from ifindex; a master restores its VIPs. */
 void instance_on_addr_removed(struct instance *in, int ifindex,
 			      const struct vaddr *a);
+/* The result of a VIP add the env queued (VIP_ADD_QUEUED): as vip_add
+ * would have returned it (0, 1 = someone else's address, -1 with err). */
+void instance_vip_added(struct instance *in, int ifindex, const struct vaddr *a,
+			int result, const char *err);
 int instance_failover(struct instance *in, uint64_t hold_us, char *err,
 		      size_t errlen);
 void instance_status(const struct instance *in, struct instance_status *st);

@@ -17,6 +17,8 @@
 
 struct instance;
 struct loop_timer;
+
+#define VIP_ADD_QUEUED 2
 struct vsock;
 
 struct instance_env {
@@ -38,9 +40,15 @@ struct instance_env {
 	int (*primary)(void *arg, int ifindex, int af, struct vaddr *out);
 	/* Add / remove a virtual address; 0 or -1 with err. vip_add returns
 	 * 1 when the address was there already and is not ours (the
-	 * operator's: it must stay when we release the VIPs). */
-	int (*vip_add)(void *arg, int ifindex, const struct vip_cfg *v,
-		       char *err, size_t errlen);
+	 * operator's: it must stay when we release the VIPs), or
+	 * VIP_ADD_QUEUED: the add leaves with the others of this loop
+	 * iteration and its result comes through instance_vip_added().
+	 * vip_settle delivers every queued result now; vip_forget drops
+	 * those of an instance that is going away. */
+	int (*vip_add)(void *arg, struct instance *in, int ifindex,
+		       const struct vip_cfg *v, char *err, size_t errlen);
+	void (*vip_settle)(void *arg);
+	void (*vip_forget)(void *arg, struct instance *in);
 	int (*vip_del)(void *arg, int ifindex, const struct vaddr *a, int plen,
 		       char *err, size_t errlen);
 	/* a is on ifindex, added by a vrrpd that is gone (our tag). */

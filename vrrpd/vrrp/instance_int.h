@@ -29,6 +29,7 @@ void instance_apply(struct instance *in, unsigned acts);
 
 /* instance_vips.c */
 void vips_add(struct instance *in);
+void vips_settle(struct instance *in);
 void vips_del(struct instance *in);
 /* Move a master's VIPs from the running list to nc's without touching the
  * ones that stay (a kept address never flaps); announces added ones. */

@@ -89,7 +89,7 @@ static void master_enter(struct instance *in)
 {
 	accept_filter_set(in, true);
 	vips_add(in);
-	routes_add(in);
+	routes_add(in); /* netlink sends queued VIP adds before a route */
 	garp_burst(in);
 	garp_schedule(in, true);
 	in->stats.master_transitions++;

@@ -55,11 +55,11 @@ static void foreign_mark(struct instance *in, const struct vaddr *a, bool is)
 	}
 }
 
-static void vip_add_one(struct instance *in, const struct vip_cfg *v)
+/* What an add came to, now or when its queued result arrives. */
+static void vip_result(struct instance *in, const struct vip_cfg *v, int ifi,
+		       int r, const char *err)
 {
-	char err[256], buf[VADDR_STRLEN];
-	int ifi = vip_ifindex(in, v);
-	int r = ifi ? ENV(in, vip_add, ifi, v, err, sizeof(err)) : -1;
+	char buf[VADDR_STRLEN];
 
 	if (r < 0) {
 		ILOG(err, in, "cannot add VIP %s/%u on %s: %s",
@@ -73,11 +73,50 @@ static void vip_add_one(struct instance *in, const struct vip_cfg *v)
 	foreign_mark(in, &v->addr, r > 0);
 }
 
+static void vip_add_one(struct instance *in, const struct vip_cfg *v)
+{
+	char err[256];
+	int ifi = vip_ifindex(in, v);
+	int r = ifi ? ENV(in, vip_add, in, ifi, v, err, sizeof(err)) : -1;
+
+	if (r == VIP_ADD_QUEUED) {
+		in->vips_queued++;
+		return;
+	}
+	vip_result(in, v, ifi, r, err);
+}
+
+void instance_vip_added(struct instance *in, int ifindex, const struct vaddr *a,
+			int result, const char *err)
+{
+	if (in->vips_queued)
+		in->vips_queued--;
+	for (size_t i = 0; i < in->cfg.n_vips; i++) {
+		const struct vip_cfg *v = &in->cfg.vips[i];
+		if (vaddr_cmp(&v->addr, a) == 0 && vip_ifindex(in, v) == ifindex) {
+			vip_result(in, v, ifindex, result, err);
+			return;
+		}
+	}
+	/* the configuration moved on meanwhile: only a failure is news */
+	if (result < 0)
+		ILOG(err, in, "%s", err);
+}
+
+/* Before anything that depends on the adds being done (a release, which
+ * must know whose addresses they are; a route with a VIP as source). */
+void vips_settle(struct instance *in)
+{
+	if (in->vips_queued)
+		ENV(in, vip_settle);
+}
+
 static void vip_del_one(struct instance *in, const struct vip_cfg *v)
 {
 	char err[256], buf[VADDR_STRLEN];
 	int ifi = vip_ifindex(in, v);
 
+	vips_settle(in);
 	if (foreign_idx(in, &v->addr) >= 0) {
 		ILOG(info, in, "leaving %s on %s: it was configured before vrrpd added it",
 		     vaddr_ntop(&v->addr, buf, sizeof(buf)), vip_ifname(in, v));
