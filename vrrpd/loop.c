@@ -318,6 +318,11 @@ int loop_run(struct loop *l)
 	struct epoll_event evs[64];
 
 	l->running = true;
+	/* What was queued before the loop ran (an address owner is master at
+	 * once: its adverts, VIPs and announcements) goes out now, not after
+	 * the first event. */
+	if (l->idle_cb)
+		l->idle_cb(l->idle_arg);
 	while (l->running) {
 		/* One timerfd_settime per iteration at most, not one per timer
 		 * change: with a thousand instances that was a third of our CPU. */

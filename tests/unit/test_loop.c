@@ -6,6 +6,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
@@ -120,6 +121,38 @@ static void test_periodic_rearm(void **state)
 	loop_free(l);
 }
 
+static int idle_calls;
+static bool safety_fired;
+
+static void idle_stop(void *arg)
+{
+	idle_calls++;
+	loop_stop(arg);
+}
+
+static void safety(void *arg)
+{
+	safety_fired = true;
+	loop_stop(arg);
+}
+
+/* What was queued before the loop ran leaves before the first sleep: the
+ * idle hook runs once at start, with no event and no timer due. */
+static void test_idle_before_first_sleep(void **state)
+{
+	(void)state;
+	struct loop *l = loop_new();
+	struct loop_timer t;
+	loop_timer_init(&t, safety, l);
+	loop_timer_at(l, &t, loop_now_us() + 2000000);
+	loop_set_idle(l, idle_stop, l);
+	assert_int_equal(loop_run(l), 0);
+	assert_int_equal(idle_calls, 1);
+	assert_false(safety_fired);
+	loop_timer_cancel(l, &t);
+	loop_free(l);
+}
+
 static int fd_events;
 
 static void on_fd(void *arg, uint32_t ev)
@@ -167,6 +200,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_timers_fire_in_deadline_order),
 		cmocka_unit_test(test_periodic_rearm),
+		cmocka_unit_test(test_idle_before_first_sleep),
 		cmocka_unit_test(test_fd_dispatch_and_delete),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
