@@ -63,12 +63,18 @@ def capture_jitter(lab, adv_cs, seconds, log):
             "samples": len(devs)}
 
 
-def one_run(impl, n, adv_cs, window_s, jitter_s, log):
+def one_run(impl, n, adv_cs, window_s, jitter_s, log, variant=None):
+    """variant(cfg, router_idx) may change each router's configuration
+    (bench/features.py: tracking, unicast, virtual MAC)."""
     names = ["VI_%d" % (i + 1) for i in range(n)]
     res = {"impl": impl, "n": n, "adv_cs": adv_cs}
     with BenchLab(routers=2, client=False, n_if=n_ifs_for(n)) as lab:
-        dm = BenchDaemon(lab, "r1", impl, scale_config(n, adv_cs, 100))
-        db = BenchDaemon(lab, "r2", impl, scale_config(n, adv_cs, 98))
+        cm, cb = scale_config(n, adv_cs, 100), scale_config(n, adv_cs, 98)
+        if variant:
+            variant(cm, 1)
+            variant(cb, 2)
+        dm = BenchDaemon(lab, "r1", impl, cm)
+        db = BenchDaemon(lab, "r2", impl, cb)
         conv_timeout = master_down_s(100, adv_cs) + 10 + n * 0.01
         dm.start()
         t = dm.wait_all(names, "master", conv_timeout)
