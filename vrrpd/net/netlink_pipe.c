@@ -27,9 +27,13 @@
  * each) must fit the socket's receive buffer before we read them. */
 #define PIPE_CHUNK 128
 #define PIPE_RCVBUF_BYTES (1024 * 1024)
+/* An address request with label, broadcast and tag is ~100 bytes. */
+#define PIPE_REQ_MAX 512
 
 struct nlw_pending {
-	struct nl_msg *msg;
+	/* the request's bytes: libnl allocates a page per message, so a
+	 * thousand queued nl_msg held 2.3 MB at the peak of a mass takeover */
+	struct nlmsghdr *req;
 	uint32_t seq;
 	int ifindex;
 	struct vaddr a;
@@ -59,7 +63,7 @@ int nlw_pipe_open(struct nlw *n, char *err, size_t errlen)
 void nlw_pipe_close(struct nlw *n)
 {
 	for (size_t i = 0; i < n->npipe; i++)
-		nlmsg_free(n->pipe[i].msg);
+		free(n->pipe[i].req);
 	free(n->pipe);
 	n->pipe = NULL;
 	n->npipe = n->cappipe = 0;
@@ -99,7 +103,18 @@ int nlw_vip_add_queue(struct nlw *n, int ifindex, const struct vaddr *a, int ple
 	}
 	if (nlw_vip_msg(ifindex, a, plen, o, true, &msg, err, errlen) < 0)
 		return -1;
-	n->pipe[n->npipe++] = (struct nlw_pending){ .msg = msg, .ifindex = ifindex,
+	struct nlmsghdr *h = nlmsg_hdr(msg), *req = malloc(NLMSG_ALIGN(h->nlmsg_len));
+	if (!req || h->nlmsg_len > PIPE_REQ_MAX) {
+		nlw_set_err(err, errlen, req ? "netlink: address request of %u bytes"
+					     : "netlink: out of memory", h->nlmsg_len);
+		free(req);
+		nlmsg_free(msg);
+		return -1;
+	}
+	memset(req, 0, NLMSG_ALIGN(h->nlmsg_len));
+	memcpy(req, h, h->nlmsg_len);
+	nlmsg_free(msg);
+	n->pipe[n->npipe++] = (struct nlw_pending){ .req = req, .ifindex = ifindex,
 						    .a = *a, .plen = plen, .owner = owner };
 	return 0;
 }
@@ -176,7 +191,7 @@ static void read_acks(struct nlw *n, size_t from, size_t to)
 
 size_t nlw_vip_flush(struct nlw *n)
 {
-	static char out[PIPE_CHUNK * 256];
+	static char out[PIPE_CHUNK * NLMSG_ALIGN(PIPE_REQ_MAX)];
 	size_t total;
 	int fd;
 
@@ -188,18 +203,13 @@ size_t nlw_vip_flush(struct nlw *n)
 	for (size_t from = 0; from < total;) {
 		size_t to = from, len = 0;
 		for (; to < total && to - from < PIPE_CHUNK; to++) {
-			struct nlmsghdr *h = nlmsg_hdr(n->pipe[to].msg);
+			struct nlmsghdr *h = n->pipe[to].req;
 			size_t l = NLMSG_ALIGN(h->nlmsg_len);
-			if (len + l > sizeof(out))
-				break;
 			h->nlmsg_seq = n->pipe[to].seq = ++n->pipe_seq;
 			h->nlmsg_flags |= NLM_F_REQUEST | NLM_F_ACK;
-			memcpy(out + len, h, h->nlmsg_len);
-			memset(out + len + h->nlmsg_len, 0, l - h->nlmsg_len);
+			memcpy(out + len, h, l);
 			len += l;
 		}
-		if (to == from)
-			to = from + 1; /* cannot happen: one request is < 256 bytes */
 		if (send(fd, out, len, 0) < 0) {
 			int e = errno;
 			for (size_t i = from; i < to; i++)
@@ -211,7 +221,7 @@ size_t nlw_vip_flush(struct nlw *n)
 	}
 	n->pipe_flushing = false;
 	for (size_t i = 0; i < total; i++)
-		nlmsg_free(n->pipe[i].msg);
+		free(n->pipe[i].req);
 	/* a done callback may have queued more: keep those */
 	memmove(n->pipe, n->pipe + total, (n->npipe - total) * sizeof(*n->pipe));
 	n->npipe -= total;
