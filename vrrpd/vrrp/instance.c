@@ -31,6 +31,15 @@ static struct vrrp_fsm_cfg fsm_cfg_of(const struct instance_cfg *c)
 	return f;
 }
 
+static void dests_free(struct instance *in)
+{
+	for (size_t i = 0; in->dests && i < in->n_dests; i++)
+		free(in->dests[i].pkt);
+	free(in->dests);
+	in->dests = NULL;
+	in->n_dests = 0;
+}
+
 /* RFC 5798 5.2.9 / RFC 3768 5.3.9: the advert lists the virtual addresses
  * of the instance's family; receivers compare against the same list. */
 static int derive_expect(struct instance *in)
@@ -51,7 +60,7 @@ static int derive_expect(struct instance *in)
 		d[i].dst = c->ucast.n_peers ? c->ucast.peers[i].addr : c->group;
 		d[i].prio = -1;
 	}
-	free(in->dests);
+	dests_free(in);
 	in->dests = d;
 	in->n_dests = nd;
 	for (size_t i = 0; i < c->n_vips && n < VRRP_MAX_ADDRS; i++)
@@ -85,7 +94,7 @@ struct instance *instance_new(const struct instance_env *env,
 	if (derive_expect(in) < 0) {
 		instance_cfg_release(&in->cfg);
 		free(in->adv_addrs);
-		free(in->dests);
+		dests_free(in);
 		free(in);
 		return NULL;
 	}
@@ -112,7 +121,7 @@ void instance_free(struct instance *in)
 	detach(in);
 	instance_cfg_release(&in->cfg);
 	free(in->adv_addrs);
-	free(in->dests);
+	dests_free(in);
 	free(in->foreign);
 	free(in);
 }

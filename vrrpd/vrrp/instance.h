@@ -92,7 +92,9 @@ struct advert_dest {
 	struct vaddr dst;
 	int prio;                  /* priority pkt was encoded with; -1 = stale */
 	size_t len;
-	uint8_t pkt[VSOCK_PKT_MAX];
+	/* the encoded advert, exactly len bytes: a VSOCK_PKT_MAX array here
+	 * was 2 of the 12 MB a 1000-instance daemon held */
+	uint8_t *pkt;
 };
 
 /* serial: creation order, which spreads masters over the advert phase

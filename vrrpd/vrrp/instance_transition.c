@@ -13,6 +13,7 @@
  *     notifications, later notify scripts and sync groups;
  *  5. the timers the machine asked for, on the advert phase grid. */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -39,9 +40,18 @@ static int encode_advert(struct instance *in, struct advert_dest *d, uint8_t pri
 	for (size_t n = 0; n < in->expect.naddr; n++)
 		adv.addrs[n] = in->adv_addrs[n];
 	adv.naddr = (uint8_t)in->expect.naddr;
-	d->len = vrrp_encode(d->pkt, sizeof(d->pkt), &adv, &in->fsm.primary, &d->dst);
-	d->prio = d->len ? prio : -1;
-	return d->len ? 0 : -1;
+	uint8_t buf[VSOCK_PKT_MAX];
+	size_t len = vrrp_encode(buf, sizeof(buf), &adv, &in->fsm.primary, &d->dst);
+	uint8_t *p = len && len != d->len ? realloc(d->pkt, len) : d->pkt;
+
+	d->prio = -1;
+	if (!len || !p)
+		return -1;
+	memcpy(p, buf, len);
+	d->pkt = p;
+	d->len = len;
+	d->prio = prio;
+	return 0;
 }
 
 static void send_advert(struct instance *in, uint8_t prio)
