@@ -137,11 +137,14 @@ static void env_vip_forget(void *arg, struct instance *in)
 	nlw_vip_forget(e->nl, in);
 }
 
-static void vip_added(void *arg, void *owner, int ifindex, const struct vaddr *a,
-		      int result, const char *err)
+static void vip_done(void *arg, void *owner, bool add, int ifindex,
+		     const struct vaddr *a, int result, const char *err)
 {
 	(void)arg;
-	instance_vip_added(owner, ifindex, a, result, err);
+	if (add)
+		instance_vip_added(owner, ifindex, a, result, err);
+	else
+		instance_vip_removed(owner, ifindex, a, result, err);
 }
 
 static void env_promote_secondaries(void *arg, const char *ifname)
@@ -152,11 +155,12 @@ static void env_promote_secondaries(void *arg, const char *ifname)
 			 strerror(errno));
 }
 
-static int env_vip_del(void *arg, int ifindex, const struct vaddr *a, int plen,
-		       char *err, size_t errlen)
+/* Queued like the adds, in the same order. */
+static int env_vip_del(void *arg, struct instance *in, int ifindex,
+		       const struct vaddr *a, int plen, char *err, size_t errlen)
 {
 	struct engine *e = arg;
-	return nlw_vip_del(e->nl, ifindex, a, plen, err, errlen);
+	return nlw_vip_del_queue(e->nl, ifindex, a, plen, in, err, errlen);
 }
 
 static bool env_vip_stale(void *arg, int ifindex, const struct vaddr *a)
@@ -498,7 +502,7 @@ struct engine *engine_new(struct loop *loop, struct model *model, char *err,
 	e->nl = nlw_new(loop, &cb, err, errlen);
 	if (!e->nl)
 		goto fail;
-	nlw_vip_set_done(e->nl, vip_added, e);
+	nlw_vip_set_done(e->nl, vip_done, e);
 	/* Nothing is master yet: routes and rules of our protocol are what
 	 * a vrrpd killed with -9 left behind (keepalived removes them too). */
 	int stale = nlw_routes_flush_ours(e->nl);
@@ -534,12 +538,14 @@ void engine_free(struct engine *e)
 	if (!e)
 		return;
 	loop_set_idle(e->loop, NULL, NULL);
-	for (size_t i = 0; i < e->ninst; i++) {
+	/* Every master's priority-0 advert first (each stop flushes its own),
+	 * then all the VIP deletes in one pipeline, then the instances go. */
+	for (size_t i = 0; i < e->ninst; i++)
 		instance_stop(e->inst[i]);
-		instance_free(e->inst[i]);
-	}
-	/* the priority-0 adverts of the masters leave before the sockets close */
 	vtab_flush_all(e->socks);
+	nlw_vip_flush(e->nl);
+	for (size_t i = 0; i < e->ninst; i++)
+		instance_free(e->inst[i]);
 	statics_apply(e->nl, &e->cfg.statics, NULL);
 	nft_accept_free(e->nft); /* the whole table: nothing of ours stays */
 	announce_reset(); /* nobody is master any more: nothing to announce */

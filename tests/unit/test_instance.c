@@ -166,10 +166,10 @@ static bool f_vip_stale(void *a, int i, const struct vaddr *v)
 	return vaddr_cmp(v, &F.stale) == 0;
 }
 
-static int f_vip_del(void *a, int i, const struct vaddr *v, int plen, char *err,
-		     size_t errlen)
+static int f_vip_del(void *a, struct instance *in, int i, const struct vaddr *v,
+		     int plen, char *err, size_t errlen)
 {
-	(void)a; (void)i; (void)plen; (void)err; (void)errlen;
+	(void)a; (void)in; (void)i; (void)plen; (void)err; (void)errlen;
 	record((struct event){ .kind = EV_DEL, .addr = *v });
 	return 0;
 }

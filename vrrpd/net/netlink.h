@@ -67,20 +67,24 @@ struct nlw_addr_opts {
 };
 int nlw_vip_add_opts(struct nlw *n, int ifindex, const struct vaddr *a, int plen,
 		     const struct nlw_addr_opts *o, char *err, size_t errlen);
-/* The VIP pipeline (netlink_pipe.c): adds queued during a loop iteration
- * leave together in nlw_vip_flush() (the engine calls it once the
- * iteration's adverts are out), and each one's result reaches done:
- * 0, NLW_VIP_FOREIGN, or -1 with err, for the owner given at queueing.
- * A synchronous request (any other nlw_* call that changes the kernel)
- * flushes the queue first, so the kernel sees requests in our order.
- * nlw_vip_forget: owner is going away; its results are dropped. */
-typedef void (*nlw_vip_done_fn)(void *arg, void *owner, int ifindex,
+/* The VIP pipeline (netlink_pipe.c): adds and deletes queued during a
+ * loop iteration leave together, in order, in nlw_vip_flush() (the engine
+ * calls it once the iteration's adverts are out), and each one's result
+ * reaches done: 0, NLW_VIP_FOREIGN (add: the address is someone else's),
+ * or -1 with err, for the owner given at queueing; a delete of an absent
+ * address succeeds. A synchronous request (any other nlw_* call that
+ * changes the kernel) flushes the queue first, so the kernel sees requests
+ * in our order. nlw_vip_forget: owner is going away; its results are
+ * dropped (the requests still go). */
+typedef void (*nlw_vip_done_fn)(void *arg, void *owner, bool add, int ifindex,
 				const struct vaddr *a, int result, const char *err);
 #define NLW_PIPE_MAX 65536
 void nlw_vip_set_done(struct nlw *n, nlw_vip_done_fn fn, void *arg);
 int nlw_vip_add_queue(struct nlw *n, int ifindex, const struct vaddr *a, int plen,
 		      const struct nlw_addr_opts *o, void *owner, char *err,
 		      size_t errlen);
+int nlw_vip_del_queue(struct nlw *n, int ifindex, const struct vaddr *a, int plen,
+		      void *owner, char *err, size_t errlen);
 size_t nlw_vip_flush(struct nlw *n);
 size_t nlw_vip_pending(const struct nlw *n);
 void nlw_vip_forget(struct nlw *n, void *owner);

@@ -1,4 +1,4 @@
-/* Virtual addresses added in a pipeline: requests queued during a loop
+/* Virtual addresses added and removed in a pipeline: requests queued during a loop
  * iteration leave together, PIPE_CHUNK per sendmsg(2), and their
  * acknowledgements are matched to the requests by sequence number.
  *
@@ -39,6 +39,7 @@ struct nlw_pending {
 	struct vaddr a;
 	int plen;
 	void *owner;   /* NULL: forgotten */
+	bool add;      /* RTM_NEWADDR, or RTM_DELADDR */
 	bool done;
 };
 
@@ -77,9 +78,9 @@ void nlw_vip_set_done(struct nlw *n, nlw_vip_done_fn fn, void *arg)
 	n->pipe_done_arg = arg;
 }
 
-int nlw_vip_add_queue(struct nlw *n, int ifindex, const struct vaddr *a, int plen,
-		      const struct nlw_addr_opts *o, void *owner, char *err,
-		      size_t errlen)
+static int enqueue(struct nlw *n, bool add, int ifindex, const struct vaddr *a,
+		   int plen, const struct nlw_addr_opts *o, void *owner, char *err,
+		   size_t errlen)
 {
 	struct nl_msg *msg;
 
@@ -101,7 +102,7 @@ int nlw_vip_add_queue(struct nlw *n, int ifindex, const struct vaddr *a, int ple
 		n->pipe = p;
 		n->cappipe = cap;
 	}
-	if (nlw_vip_msg(ifindex, a, plen, o, true, &msg, err, errlen) < 0)
+	if (nlw_vip_msg(ifindex, a, plen, o, add, &msg, err, errlen) < 0)
 		return -1;
 	struct nlmsghdr *h = nlmsg_hdr(msg), *req = malloc(NLMSG_ALIGN(h->nlmsg_len));
 	if (!req || h->nlmsg_len > PIPE_REQ_MAX) {
@@ -114,9 +115,22 @@ int nlw_vip_add_queue(struct nlw *n, int ifindex, const struct vaddr *a, int ple
 	memset(req, 0, NLMSG_ALIGN(h->nlmsg_len));
 	memcpy(req, h, h->nlmsg_len);
 	nlmsg_free(msg);
-	n->pipe[n->npipe++] = (struct nlw_pending){ .req = req, .ifindex = ifindex,
-						    .a = *a, .plen = plen, .owner = owner };
+	n->pipe[n->npipe++] = (struct nlw_pending){ .req = req, .ifindex = ifindex, .a = *a,
+						    .plen = plen, .owner = owner, .add = add };
 	return 0;
+}
+
+int nlw_vip_add_queue(struct nlw *n, int ifindex, const struct vaddr *a, int plen,
+		      const struct nlw_addr_opts *o, void *owner, char *err,
+		      size_t errlen)
+{
+	return enqueue(n, true, ifindex, a, plen, o, owner, err, errlen);
+}
+
+int nlw_vip_del_queue(struct nlw *n, int ifindex, const struct vaddr *a, int plen,
+		      void *owner, char *err, size_t errlen)
+{
+	return enqueue(n, false, ifindex, a, plen, NULL, owner, err, errlen);
 }
 
 void nlw_vip_forget(struct nlw *n, void *owner)
@@ -139,16 +153,18 @@ static void finish(struct nlw *n, struct nlw_pending *p, int error)
 	if (p->done)
 		return;
 	p->done = true;
-	if (error == -EEXIST) {
+	if (p->add && error == -EEXIST) {
 		r = nlw_addr_proto(p->ifindex, &p->a) == NLW_VIP_PROTO ? 0 : NLW_VIP_FOREIGN;
+	} else if (!p->add && (error == -EADDRNOTAVAIL || error == -ENOENT)) {
+		r = 0; /* already gone: the state we wanted */
 	} else if (error < 0) {
-		nlw_set_err(err, sizeof(err), "netlink: add %s/%d on ifindex %d: %s",
-			    vaddr_ntop(&p->a, buf, sizeof(buf)), p->plen, p->ifindex,
-			    strerror(-error));
+		nlw_set_err(err, sizeof(err), "netlink: %s %s/%d on ifindex %d: %s",
+			    p->add ? "add" : "delete", vaddr_ntop(&p->a, buf, sizeof(buf)),
+			    p->plen, p->ifindex, strerror(-error));
 		r = -1;
 	}
 	if (p->owner && n->pipe_done)
-		n->pipe_done(n->pipe_done_arg, p->owner, p->ifindex, &p->a, r, err);
+		n->pipe_done(n->pipe_done_arg, p->owner, p->add, p->ifindex, &p->a, r, err);
 }
 
 /* Read acknowledgements until every request of [from, to) has one, or the

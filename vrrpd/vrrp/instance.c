@@ -116,8 +116,7 @@ void instance_free(struct instance *in)
 	ENV(in, timer_cancel, &in->adver_t);
 	ENV(in, timer_cancel, &in->mdown_t);
 	ENV(in, timer_cancel, &in->garp_t);
-	if (in->vips_queued)
-		ENV(in, vip_forget, in);
+	ENV(in, vip_forget, in); /* queued deletes, too */
 	detach(in);
 	instance_cfg_release(&in->cfg);
 	free(in->adv_addrs);

@@ -132,6 +132,9 @@ void instance_on_addr_removed(struct instance *in, int ifindex,
  * would have returned it (0, 1 = someone else's address, -1 with err). */
 void instance_vip_added(struct instance *in, int ifindex, const struct vaddr *a,
 			int result, const char *err);
+/* A queued delete failed (result -1, err says why). */
+void instance_vip_removed(struct instance *in, int ifindex, const struct vaddr *a,
+			  int result, const char *err);
 int instance_failover(struct instance *in, uint64_t hold_us, char *err,
 		      size_t errlen);
 void instance_status(const struct instance *in, struct instance_status *st);

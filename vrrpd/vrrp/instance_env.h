@@ -49,8 +49,10 @@ struct instance_env {
 		       const struct vip_cfg *v, char *err, size_t errlen);
 	void (*vip_settle)(void *arg);
 	void (*vip_forget)(void *arg, struct instance *in);
-	int (*vip_del)(void *arg, int ifindex, const struct vaddr *a, int plen,
-		       char *err, size_t errlen);
+	/* 0 when done or queued (a failure of a queued delete comes through
+	 * instance_vip_removed()), or -1 with err. */
+	int (*vip_del)(void *arg, struct instance *in, int ifindex,
+		       const struct vaddr *a, int plen, char *err, size_t errlen);
 	/* a is on ifindex, added by a vrrpd that is gone (our tag). */
 	bool (*vip_stale)(void *arg, int ifindex, const struct vaddr *a);
 	/* net.ipv4.conf.IFNAME.promote_secondaries=1 */

@@ -103,6 +103,24 @@ void instance_vip_added(struct instance *in, int ifindex, const struct vaddr *a,
 		ILOG(err, in, "%s", err);
 }
 
+void instance_vip_removed(struct instance *in, int ifindex, const struct vaddr *a,
+			  int result, const char *err)
+{
+	char buf[VADDR_STRLEN], name[24];
+
+	if (result >= 0)
+		return;
+	snprintf(name, sizeof(name), "ifindex %d", ifindex);
+	for (size_t i = 0; i < in->cfg.n_vips; i++)
+		if (vaddr_cmp(&in->cfg.vips[i].addr, a) == 0 &&
+		    vip_ifindex(in, &in->cfg.vips[i]) == ifindex) {
+			snprintf(name, sizeof(name), "%s", vip_ifname(in, &in->cfg.vips[i]));
+			break;
+		}
+	ILOG(err, in, "cannot remove VIP %s on %s: %s", vaddr_ntop(a, buf, sizeof(buf)),
+	     name, err);
+}
+
 /* Before anything that depends on the adds being done (a release, which
  * must know whose addresses they are; a route with a VIP as source). */
 void vips_settle(struct instance *in)
@@ -122,7 +140,7 @@ static void vip_del_one(struct instance *in, const struct vip_cfg *v)
 		     vaddr_ntop(&v->addr, buf, sizeof(buf)), vip_ifname(in, v));
 		return;
 	}
-	if (ifi && ENV(in, vip_del, ifi, &v->addr, v->plen, err, sizeof(err)) < 0)
+	if (ifi && ENV(in, vip_del, in, ifi, &v->addr, v->plen, err, sizeof(err)) < 0)
 		ILOG(err, in, "cannot remove VIP %s/%u on %s: %s",
 		     vaddr_ntop(&v->addr, buf, sizeof(buf)), v->plen,
 		     vip_ifname(in, v), err);
@@ -159,7 +177,7 @@ void vips_remove_stale(struct instance *in)
 			continue;
 		ILOG(warn, in, "removing stale VIP %s on %s left by a previous vrrpd",
 		     vaddr_ntop(&v->addr, buf, sizeof(buf)), vip_ifname(in, v));
-		if (ENV(in, vip_del, ifi, &v->addr, v->plen, err, sizeof(err)) < 0)
+		if (ENV(in, vip_del, in, ifi, &v->addr, v->plen, err, sizeof(err)) < 0)
 			ILOG(err, in, "%s", err);
 	}
 }
