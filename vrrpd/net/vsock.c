@@ -36,15 +36,22 @@ struct vsock {
 	int af;
 	int ifindex;
 	struct group_ref groups[MAX_GROUPS];
-	struct out_pkt out[VSOCK_BATCH];
-	int nout;
-	/* receive batch */
+	/* grown as sends are queued, up to VSOCK_BATCH: with a virtual MAC
+	 * every instance has a socket of its own and sends one advert at a
+	 * time (a full batch per socket was 145 KB, 145 MB at 1000) */
+	struct out_pkt *out;
+	int nout, capout;
+};
+
+/* One receive batch for every socket: the loop is single threaded and a
+ * batch is handled before the next recvmmsg (vsock.h). */
+static struct {
 	uint8_t bufs[VSOCK_BATCH][VSOCK_PKT_MAX];
 	uint8_t cbufs[VSOCK_BATCH][128];
 	struct sockaddr_storage from[VSOCK_BATCH];
 	struct iovec iov[VSOCK_BATCH];
 	struct mmsghdr msgs[VSOCK_BATCH];
-};
+} rx;
 
 static int set_int(int fd, int level, int opt, int v)
 {
@@ -107,10 +114,6 @@ struct vsock *vsock_open(int ifindex, const char *ifname, int af, char *err,
 		vsock_close(vs);
 		return NULL;
 	}
-	for (int i = 0; i < VSOCK_BATCH; i++) {
-		vs->iov[i].iov_base = vs->bufs[i];
-		vs->iov[i].iov_len = VSOCK_PKT_MAX;
-	}
 	return vs;
 }
 
@@ -122,6 +125,7 @@ void vsock_close(struct vsock *vs)
 		vsock_flush(vs); /* priority-0 adverts queued at shutdown */
 	if (vs->fd >= 0)
 		close(vs->fd);
+	free(vs->out);
 	free(vs);
 }
 
@@ -248,6 +252,17 @@ int vsock_send(struct vsock *vs, const struct vaddr *src,
 	}
 	if (vs->nout == VSOCK_BATCH)
 		vsock_flush(vs);
+	if (vs->nout == vs->capout) {
+		int cap = vs->capout ? vs->capout * 2 : 1;
+		struct out_pkt *q = realloc(vs->out, (size_t)(cap < VSOCK_BATCH ? cap : VSOCK_BATCH) *
+						     sizeof(*q));
+		if (!q) {
+			errno = ENOMEM;
+			return -1;
+		}
+		vs->out = q;
+		vs->capout = cap < VSOCK_BATCH ? cap : VSOCK_BATCH;
+	}
 	struct out_pkt *o = &vs->out[vs->nout];
 	o->cmsg_len = 0;
 	if (vs->af == AF_INET) {
@@ -403,20 +418,22 @@ void vsock_parse_rx(int af, const uint8_t *buf, size_t n,
 int vsock_recv(struct vsock *vs, struct vsock_pkt *out)
 {
 	for (int i = 0; i < VSOCK_BATCH; i++) {
-		struct msghdr *h = &vs->msgs[i].msg_hdr;
+		struct msghdr *h = &rx.msgs[i].msg_hdr;
 		memset(h, 0, sizeof(*h));
-		h->msg_iov = &vs->iov[i];
+		rx.iov[i].iov_base = rx.bufs[i];
+		rx.iov[i].iov_len = VSOCK_PKT_MAX;
+		h->msg_iov = &rx.iov[i];
 		h->msg_iovlen = 1;
-		h->msg_name = &vs->from[i];
-		h->msg_namelen = sizeof(vs->from[i]);
-		h->msg_control = vs->cbufs[i];
-		h->msg_controllen = sizeof(vs->cbufs[i]);
+		h->msg_name = &rx.from[i];
+		h->msg_namelen = sizeof(rx.from[i]);
+		h->msg_control = rx.cbufs[i];
+		h->msg_controllen = sizeof(rx.cbufs[i]);
 	}
-	int n = recvmmsg(vs->fd, vs->msgs, VSOCK_BATCH, MSG_DONTWAIT, NULL);
+	int n = recvmmsg(vs->fd, rx.msgs, VSOCK_BATCH, MSG_DONTWAIT, NULL);
 	if (n <= 0)
 		return 0;
 	for (int i = 0; i < n; i++)
-		vsock_parse_rx(vs->af, vs->bufs[i], vs->msgs[i].msg_len,
-			       &vs->msgs[i].msg_hdr, &out[i]);
+		vsock_parse_rx(vs->af, rx.bufs[i], rx.msgs[i].msg_len,
+			       &rx.msgs[i].msg_hdr, &out[i]);
 	return n;
 }

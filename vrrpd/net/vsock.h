@@ -58,7 +58,8 @@ void vsock_parse_rx(int af, const uint8_t *buf, size_t n,
 		    const struct msghdr *h, struct vsock_pkt *out);
 
 /* Read up to VSOCK_BATCH packets with one recvmmsg(); the payload pointers
- * stay valid until the next call. Returns the count, 0 if none. */
+ * stay valid until the next call on any socket (one receive batch serves
+ * them all). Returns the count, 0 if none. */
 int vsock_recv(struct vsock *vs, struct vsock_pkt *out);
 
 /* Gratuitous ARP (IPv4) or unsolicited neighbour advertisement (IPv6) for
