@@ -304,23 +304,30 @@ static bool is_namer(const struct model_edit *x, const struct lysc_node *s)
 }
 
 /* Copy everything of running's top but its instances into vt, noting the
- * instances the copied part names. */
+ * instances the copied part names. Found by schema node (libyang's child
+ * hash): walking the siblings would visit all 1000 instances. */
 static int copy_outside(const struct model_edit *x, const struct lyd_node *top,
 			struct lyd_node *vt, struct names *named)
 {
-	const struct lyd_node *n;
+	const struct lysc_node *s;
 
-	LY_LIST_FOR(lyd_child(top), n) {
-		const struct lyd_node *d;
+	LY_LIST_FOR(lysc_node_child(x->top), s) {
+		struct lyd_node *n = NULL;
 
-		if (is_entry(x, n))
+		if (s == x->list ||
+		    lyd_find_sibling_val(lyd_child(top), s, NULL, 0, &n) != LY_SUCCESS)
 			continue;
-		if (lyd_dup_single(n, (struct lyd_node_inner *)vt, LYD_DUP_RECURSIVE, NULL) != LY_SUCCESS)
-			return -1;
-		LYD_TREE_DFS_BEGIN(n, d) {
-			if (is_namer(x, d->schema))
-				names_add(named, lyd_get_value(d));
-			LYD_TREE_DFS_END(n, d);
+		for (; n && n->schema == s; n = n->next) {
+			const struct lyd_node *d;
+
+			if (lyd_dup_single(n, (struct lyd_node_inner *)vt, LYD_DUP_RECURSIVE,
+					   NULL) != LY_SUCCESS)
+				return -1;
+			LYD_TREE_DFS_BEGIN(n, d) {
+				if (is_namer(x, d->schema))
+					names_add(named, lyd_get_value(d));
+				LYD_TREE_DFS_END(n, d);
+			}
 		}
 	}
 	return 0;

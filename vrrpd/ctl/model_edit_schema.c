@@ -264,6 +264,11 @@ bool model_edit_analyse(struct model_edit *x, struct ly_ctx *ctx)
 	x->list = lys_find_path(ctx, NULL, "/vrrpd:vrrpd/instance", 0);
 	if (!x->top || !x->list || !list_ok(x, &w))
 		return false;
+	/* the small tree copies the top's children by schema node: data
+	 * nodes only, no choice between them */
+	LY_LIST_FOR(lysc_node_child(x->top), n)
+		if (n->nodetype & (LYS_CHOICE | LYS_CASE))
+			return false;
 	w.mod = x->top->module;
 	LY_LIST_FOR(w.mod->compiled->data, n)
 		if (lysc_tree_dfs_full(n, visit, &w) != LY_SUCCESS)
