@@ -10,7 +10,9 @@ one connection:
   900-1000 instances live);
 - instance.set of one instance's priority at 1000 live instances (all
   master), 300 calls on names spread over the list: p50/p99/max;
-- instance.delete of 100 instances one at a time: p50/p99.
+- instance.delete of 100 instances one at a time: p50/p99;
+- state changes of the instances not deleted, from all-master on (must be
+  0: a change of one instance disturbs no other).
 
 Each binary given runs the same sequence in the same lab, one after the
 other (default: this tree's vrrpd/vrrpd, labelled "new"). To compare with
@@ -70,12 +72,19 @@ def run_one(lab, binary, n):
     # Measure on a quiet daemon: every instance master (alone on its LANs).
     d.wait_all(names, "master", 60)
     time.sleep(1.0)
+    t_quiet = time.time()
     lat = [timed(c, "instance.set", {"name": names[(k * 37) % n], "priority": 101 + k % 50})
            for k in range(300)]
     res["set_ms"] = stats(lat)
+    gone = {names[(k * 7) % n] for k in range(100)}
     lat = [timed(c, "instance.delete", {"name": names[(k * 7) % n]}) for k in range(100)]
     res["delete_ms"] = stats(lat)
     assert c.call("daemon.info")["instances"] == n - 100
+    # Untouched instances are not disturbed: no state change of any
+    # instance but the deleted ones since all were master.
+    time.sleep(0.5)
+    res["untouched_state_changes"] = sum(1 for x in d.transitions_since(t_quiet)
+                                         if x[1] not in gone)
     c.close()
     d.kill9()
     return res

@@ -85,8 +85,7 @@ size_t complete_instances(void *arg, char (*names)[64], size_t max)
 		if (ctl_call(src->conn, "candidate.get", params, &res, err, sizeof(err),
 			     NULL, NULL) == CTL_OK)
 			names_of_config(res, names, &n, max);
-		json_object_put(params);
-		json_object_put(res);
+		json_object_put(res); /* params went with the call */
 	}
 	return n;
 }
