@@ -189,12 +189,12 @@ def test_candidate_instances_complete(pair):
     a.keys("C-l")
     a.type("set instance VI_N")
     a.keys("Tab")
-    a.wait(lambda s: "set instance VI_NEW " in a.last_line(), "VI_NEW completed")
+    a.wait(lambda s: a.last_line().endswith("# set instance VI_NEW"), "VI_NEW completed")
     a.keys("C-u")
     # running does not have it, nor does b's candidate
     assert [i["name"] for i in ctl_json(d2, "show", "instances")] == ["VI_1"]
     b.keys("C-l")
     b.type("set instance VI_")
     b.keys("Tab")
-    b.wait(lambda s: "set instance VI_1 " in b.last_line(), "b completes VI_1 only")
+    b.wait(lambda s: b.last_line().endswith("# set instance VI_1"), "b completes VI_1 only")
     b.keys("C-u")
