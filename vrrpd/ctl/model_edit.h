@@ -49,8 +49,9 @@ char *model_instance_to_json(const struct lyd_node *inst);
  * json ({"vrrpd:vrrpd":{"instance":[...]}}), or without it when json is
  * NULL. Returns 0 with *out the validated new entry (detached, defaults
  * added; NULL for a removal), -1 with err as model_parse_json() would
- * have reported it for the whole new tree, or 1 when running has no
- * vrrpd container yet (validate the whole tree). */
+ * have reported it for the whole new tree, or 1 when the small tree does
+ * not apply (running has no vrrpd container yet, more than 64 instances
+ * named by sync groups or collisions): validate the whole tree. */
 int model_edit_check(struct model_edit *x, const struct lyd_node *running,
 		     uint64_t gen, const char *name, const char *json,
 		     struct lyd_node **out, struct model_error *err);
@@ -60,7 +61,9 @@ void model_edit_done(struct model_edit *x, uint64_t gen);
 
 /* For the owner of the running tree: put a checked instance in place of
  * the one of the same name (its position in the list kept) or after the
- * last one; the tree takes inst. Remove one. 0, or -1 when out of memory. */
+ * last one; the tree takes inst, even on failure (-1: out of memory in
+ * libyang's child hash, inst freed, the entry may hold part of it). Remove
+ * one. */
 int model_tree_put_instance(struct lyd_node *tree, struct lyd_node *inst);
 void model_tree_drop_instance(struct lyd_node *tree, const char *name);
 
