@@ -1,11 +1,13 @@
 #!/usr/bin/python3
 """Reproduce the perf profiles quoted in bench/analysis.md.
 
-  profile.py [startup|steady|rpc|all] [--impl vrrpd|keepalived] [--n 1000]
+  profile.py [startup|steady|rpc|direct|all] [--impl vrrpd|keepalived] [--n 1000]
 
 startup: 1000 masters (100 ms) running, profile the backup's first 4 s.
 steady:  1000 instances converged, profile master and backup for 8 s.
 rpc:     1000 instances, profile vrrpd while a client loops on instance.get.
+direct:  1000 instances, profile vrrpd while a client loops on instance.set,
+         then on instance.delete + instance.create of the same instance.
 Prints the top symbols by self time and by inclusive time (DWARF call
 graphs, so no frame pointers are needed).  Root only.
 """
@@ -98,6 +100,32 @@ def prof_rpc(n, tmp):
                "(p50 %.1f ms, %d req/s)" % (n, r.get("p50_ms", 0), r.get("rps", 0)))
 
 
+def prof_direct(n, tmp):
+    from direct import create_params
+    cfg = scale_config(n, 100, 100)
+    insts = cfg["vrrpd:vrrpd"]["instance"]
+    names = [i["name"] for i in insts]
+    with BenchLab(routers=1, client=False, n_if=n_ifs_for(n)) as lab:
+        d = BenchDaemon(lab, "r1", "vrrpd", cfg).start()
+        ctlplane.wait_socket(d.socket, 10)
+        d.wait_all(names, "master", 60)
+        c = ctlplane.Rpc(d.socket)
+        for what in ("set", "delete+create"):
+            out = os.path.join(tmp, "direct-%s.data" % what.replace("+", "-"))
+            p = perf(d.proc.pid, 4, out)
+            time.sleep(0.3)
+            k, t0 = 0, time.time()
+            while time.time() - t0 < 3.5:
+                if what == "set":
+                    c.call("instance.set", {"name": names[(k * 37) % n], "priority": 101 + k % 50})
+                else:
+                    c.call("instance.delete", {"name": names[(k * 5) % n]})
+                    c.call("instance.create", create_params(insts[(k * 5) % n]))
+                k += 1
+            p.wait()
+            report(out, "vrrpd during %s, %d instances (%d rounds)" % (what, n, k))
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("what", nargs="?", default="all")
@@ -111,6 +139,8 @@ def main():
         prof_steady(a.impl, a.n, tmp)
     if a.what in ("rpc", "all") and a.impl == "vrrpd":
         prof_rpc(a.n, tmp)
+    if a.what in ("direct", "all") and a.impl == "vrrpd":
+        prof_direct(a.n, tmp)
     print("perf data in %s" % tmp)
 
 

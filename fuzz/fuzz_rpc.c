@@ -79,7 +79,8 @@ static struct rpc *fake_rpc(void)
 {
 	struct rpc_backend b = {
 		.arg = &fake, .model = fake.m, .running_tree = f_running,
-		.apply_tree = f_apply, .instance_count = f_count,
+		.apply_tree = f_apply, .apply_instance = f_apply_instance,
+		.instance_count = f_count,
 		.status_at = f_status_at, .status = f_status,
 		.failover = f_failover, .global_drops = f_drops,
 		.config_generation = f_gen,

@@ -30,37 +30,70 @@ size_t complete_ifnames(void *arg, char (*names)[64], size_t max)
 	return n;
 }
 
+/* Names of the instances in a config object ({"vrrpd:vrrpd":
+ * {"instance": [...]}}), added to names[*n..max) unless already there. */
+static void names_of_config(json_object *config, char (*names)[64], size_t *n,
+			    size_t max)
+{
+	json_object *top, *arr;
+
+	if (!json_object_object_get_ex(config, "vrrpd:vrrpd", &top) ||
+	    !json_object_object_get_ex(top, "instance", &arr))
+		return;
+	for (size_t i = 0; i < json_object_array_length(arr) && *n < max; i++) {
+		json_object *v;
+		bool dup = false;
+
+		if (!json_object_object_get_ex(json_object_array_get_idx(arr, i), "name", &v))
+			continue;
+		for (size_t k = 0; k < *n && !dup; k++)
+			dup = strcmp(names[k], json_object_get_string(v)) == 0;
+		if (!dup)
+			snprintf(names[(*n)++], 64, "%s", json_object_get_string(v));
+	}
+}
+
 /* Asked from the daemon each time, so names created a moment ago by
- * another operator complete too. Silent on failure: completion must never
- * print errors into the line being edited. */
+ * another operator complete too; in configuration mode the candidate's
+ * as well (created there, not committed yet: `set instance <TAB>` must
+ * offer them). Silent on failure: completion must never print errors
+ * into the line being edited. */
 size_t complete_instances(void *arg, char (*names)[64], size_t max)
 {
-	struct ctl_conn *conn = arg;
-	json_object *res = NULL;
+	const struct complete_src *src = arg;
+	json_object *res = NULL, *params;
 	char err[256];
 	size_t n = 0;
 
-	if (!conn || ctl_connect(conn, err, sizeof(err)) < 0)
+	if (!src || !src->conn || ctl_connect(src->conn, err, sizeof(err)) < 0)
 		return 0;
-	if (ctl_call(conn, "instance.list", NULL, &res, err, sizeof(err), NULL, NULL) !=
-	    CTL_OK) {
-		json_object_put(res);
-		return 0;
-	}
-	for (size_t i = 0; i < json_object_array_length(res) && n < max; i++) {
-		json_object *v;
+	if (ctl_call(src->conn, "instance.list", NULL, &res, err, sizeof(err), NULL,
+		     NULL) == CTL_OK) {
+		for (size_t i = 0; i < json_object_array_length(res) && n < max; i++) {
+			json_object *v;
 
-		if (json_object_object_get_ex(json_object_array_get_idx(res, i), "name", &v))
-			snprintf(names[n++], 64, "%s", json_object_get_string(v));
+			if (json_object_object_get_ex(json_object_array_get_idx(res, i),
+						      "name", &v))
+				snprintf(names[n++], 64, "%s", json_object_get_string(v));
+		}
 	}
 	json_object_put(res);
+	res = NULL;
+	if (src->cm && src->cm->id) {
+		params = json_object_new_object();
+		json_object_object_add(params, "id", json_object_new_int64(src->cm->id));
+		if (ctl_call(src->conn, "candidate.get", params, &res, err, sizeof(err),
+			     NULL, NULL) == CTL_OK)
+			names_of_config(res, names, &n, max);
+		json_object_put(res); /* params went with the call */
+	}
 	return n;
 }
 
-void complete_env_init(struct cli_env *e, struct ctl_conn *conn)
+void complete_env_init(struct cli_env *e, const struct complete_src *src)
 {
 	memset(e, 0, sizeof(*e));
-	e->arg = conn;
+	e->arg = (void *)src;
 	e->instances = complete_instances;
 	e->ifnames = complete_ifnames;
 }
@@ -139,9 +172,13 @@ static int help_key(int count, int key)
 	return 0;
 }
 
-void complete_install(struct ctl_conn *conn)
+void complete_install(struct ctl_conn *conn, const struct cfgmode *cm)
 {
-	complete_env_init(&env, conn);
+	static struct complete_src src;
+
+	src.conn = conn;
+	src.cm = cm;
+	complete_env_init(&env, &src);
 	rl_readline_name = "vrrpctl";
 	rl_attempted_completion_function = attempt;
 	rl_completer_word_break_characters = " \t";

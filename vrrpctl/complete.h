@@ -1,6 +1,7 @@
 /* Readline glue: Tab completion and the `?` key, both answered by
  * cli_candidates() from the command table, with live instance names asked
- * from the daemon and interface names from /sys/class/net. */
+ * from the daemon (and from the candidate in configuration mode) and
+ * interface names from /sys/class/net. */
 #ifndef VRRPCTL_COMPLETE_H
 #define VRRPCTL_COMPLETE_H
 
@@ -8,12 +9,19 @@
 
 #include "client.h"
 #include "commands.h"
+#include "configmode.h"
 
-/* The environment used for candidates; conn may be NULL (no instance
- * names). */
-void complete_env_init(struct cli_env *env, struct ctl_conn *conn);
-/* Install the completion function and bind `?`. */
-void complete_install(struct ctl_conn *conn);
+/* Where instance names come from: the daemon behind conn (may be NULL:
+ * none), and in configuration mode (cm->id set) its candidate too. */
+struct complete_src {
+	struct ctl_conn *conn;
+	const struct cfgmode *cm;
+};
+
+/* The environment used for candidates (src must outlive it). */
+void complete_env_init(struct cli_env *env, const struct complete_src *src);
+/* Install the completion function and bind `?`; cm may be NULL. */
+void complete_install(struct ctl_conn *conn, const struct cfgmode *cm);
 
 size_t complete_ifnames(void *arg, char (*names)[64], size_t max);
 size_t complete_instances(void *arg, char (*names)[64], size_t max);

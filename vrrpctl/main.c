@@ -287,7 +287,7 @@ static int run_interactive(struct ctl *c)
 		read_history(history_path);
 	}
 	stifle_history(1000);
-	complete_install(&c->conn);
+	complete_install(&c->conn, &c->cm);
 	/* Signals are ours: Ctrl-C cancels the line, not the program. */
 	rl_catch_signals = 0;
 	rl_callback_handler_install(prompt, on_line);
@@ -357,9 +357,10 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 
 	if (complete) {
+		struct complete_src src = { &c.conn, NULL };
 		struct cli_env env;
 
-		complete_env_init(&env, &c.conn);
+		complete_env_init(&env, &src);
 		rc = complete_words(&env, argv + optind, (size_t)(argc - optind), stdout);
 	} else if (optind < argc)
 		rc = run_words(&c, argv + optind, (size_t)(argc - optind));

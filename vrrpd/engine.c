@@ -1,4 +1,7 @@
+/* The engine: instances, sockets, netlink, the running configuration and
+ * its whole-tree apply (a change of one instance is engine_edit.c's). */
 #include "engine.h"
+#include "engine_int.h"
 
 #include <errno.h>
 #include <net/if.h>
@@ -15,32 +18,6 @@
 #include "statics.h"
 #include "vsock.h"
 #include "vsock_table.h"
-
-struct subscriber {
-	engine_state_cb cb;
-	void *arg;
-};
-
-struct engine {
-	struct loop *loop;
-	struct model *model;
-	struct nlw *nl;
-	struct nft_accept *nft;      /* NULL: accept mode not enforced */
-	struct vtab *socks;
-	struct eng_track *track;     /* trackers, notify scripts, sync groups */
-	engine_tracker_cb tracker_cb;
-	void *tracker_arg;
-	struct instance_env env;     /* what every instance reaches */
-	struct lyd_node *tree;
-	struct vrrpd_config cfg;
-	struct instance **inst;
-	size_t ninst;
-	uint64_t serials;            /* creation order of instances */
-	struct subscriber *subs;     /* the state-change hook's subscribers */
-	size_t nsubs, cap_subs;
-	uint64_t drops[VRRP_DROP__MAX];
-	uint64_t generation;
-};
 
 /* ---- the instances' environment (instance_env.h) ---- */
 

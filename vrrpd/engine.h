@@ -38,6 +38,14 @@ void engine_free(struct engine *e);
  * failure nothing changed, err says why, the caller still owns tree. */
 int engine_apply_tree(struct engine *e, struct lyd_node *tree,
 		      struct model_error *err);
+/* One instance changed (rpc_backend.apply_instance): inst is its new
+ * list entry, validated with model_edit_check() against the running tree,
+ * or NULL when name is removed. Only that instance is started, updated,
+ * recreated or stopped; the running tree and configuration follow. On
+ * success the engine owns inst and returns 0; on failure nothing changed
+ * and the caller still owns inst. */
+int engine_apply_instance(struct engine *e, const char *name,
+			  struct lyd_node *inst, struct model_error *err);
 /* The running configuration tree (never NULL after engine_new). */
 const struct lyd_node *engine_running_tree(const struct engine *e);
 const struct vrrpd_config *engine_running_config(const struct engine *e);

@@ -176,3 +176,25 @@ def test_conflicting_sessions_and_exit(pair):
                        stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=15)
     assert r.returncode == 1 and "commit or discard them first" in r.stderr, r.stderr
     assert prio(d2) == 96
+
+
+def test_candidate_instances_complete(pair):
+    """An instance created in the candidate and not committed yet completes
+    after `set instance` in configuration mode (and not in another session,
+    whose candidate does not have it)."""
+    lab, d1, d2, shell = pair
+    a, b = shell("a"), shell("b")
+    run(a, "create instance VI_NEW interface eth0 vrid 77 address 10.9.9.9/24",
+        PROMPT, "a creates in its candidate")
+    a.keys("C-l")
+    a.type("set instance VI_N")
+    a.keys("Tab")
+    a.wait(lambda s: a.last_line().endswith("# set instance VI_NEW"), "VI_NEW completed")
+    a.keys("C-u")
+    # running does not have it, nor does b's candidate
+    assert [i["name"] for i in ctl_json(d2, "show", "instances")] == ["VI_1"]
+    b.keys("C-l")
+    b.type("set instance VI_")
+    b.keys("Tab")
+    b.wait(lambda s: b.last_line().endswith("# set instance VI_1"), "b completes VI_1 only")
+    b.keys("C-u")

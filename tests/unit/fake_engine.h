@@ -5,10 +5,12 @@
 #ifndef FAKE_ENGINE_H
 #define FAKE_ENGINE_H
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "config.h"
 #include "model.h"
+#include "model_edit.h"
 #include "rpc.h"
 
 struct fake {
@@ -22,6 +24,7 @@ struct fake {
 	unsigned last_hold;
 	uint64_t drops[VRRP_DROP__MAX];
 	int prints;          /* running_tree calls: work a cache saves */
+	int one_applies;     /* of applies: through apply_instance */
 	uint64_t gen;
 };
 
@@ -48,6 +51,30 @@ static __attribute__((unused)) int f_apply(void *arg, struct lyd_node *tree, str
 	model_tree_free(f->tree);
 	f->tree = tree;
 	f->applies++;
+	f->gen++;
+	return 0;
+}
+
+/* One instance: the tree changed as the engine's is (model_edit.h), the
+ * decoded configuration taken again from it. */
+static __attribute__((unused)) int f_apply_instance(void *arg, const char *name,
+						    struct lyd_node *inst,
+						    struct model_error *err)
+{
+	struct fake *f = arg;
+	struct vrrpd_config c;
+
+	/* the tree takes inst even when out of memory: nothing to hand back */
+	if (inst && model_tree_put_instance(f->tree, inst) < 0)
+		abort();
+	if (!inst)
+		model_tree_drop_instance(f->tree, name);
+	if (model_tree_to_config(f->tree, &c, err) < 0)
+		return -1;
+	vrrpd_config_free(&f->cfg);
+	f->cfg = c;
+	f->applies++;
+	f->one_applies++;
 	f->gen++;
 	return 0;
 }

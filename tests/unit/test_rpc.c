@@ -50,7 +50,7 @@ static int setup(void **state)
 	struct model_error me;
 	struct rpc_backend b = {
 		.arg = &t->f, .running_tree = f_running, .apply_tree = f_apply,
-		.instance_count = f_count, .status_at = f_status_at,
+		.apply_instance = f_apply_instance, .instance_count = f_count, .status_at = f_status_at,
 		.status = f_status, .failover = f_failover, .global_drops = f_drops,
 		.config_generation = f_gen,
 	};

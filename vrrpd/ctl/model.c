@@ -94,28 +94,24 @@ static void split_location(const char *loc, char *path, size_t len,
 
 /* A missing mandatory leaf or too few list entries is reported against the
  * schema node (/vrrpd:vrrpd/instance/interface), which does not say which
- * instance is wrong. Parse the text again without validation and find the
- * first parent lacking the child to report a data path instead. */
-static void schema_to_data_path(struct model *m, const char *json,
-				char *path, size_t len)
+ * instance is wrong: find the first parent in tree lacking the child and
+ * report its data path instead. */
+static void schema_path_in_tree(const struct lyd_node *tree, char *path,
+				size_t len)
 {
-	struct lyd_node *tree = NULL;
 	struct ly_set *set = NULL;
 	char parent[512], xpath[600], dpath[512];
 	const char *child = strrchr(path, '/');
 
-	if (!child || child == path || (size_t)(child - path) >= sizeof(parent))
+	if (!tree || !child || child == path ||
+	    (size_t)(child - path) >= sizeof(parent))
 		return;
 	snprintf(parent, sizeof(parent), "%.*s", (int)(child - path), path);
 	child++;
 	if (snprintf(xpath, sizeof(xpath), "%s[not(%s)]", parent, child) >=
 	    (int)sizeof(xpath))
 		return;
-	if (lyd_parse_data_mem(m->ctx, json, LYD_JSON,
-			       LYD_PARSE_ONLY | LYD_PARSE_STRICT |
-				       LYD_PARSE_NO_STATE,
-			       0, &tree) == LY_SUCCESS &&
-	    tree && lyd_find_xpath(tree, xpath, &set) == LY_SUCCESS &&
+	if (lyd_find_xpath(tree, xpath, &set) == LY_SUCCESS &&
 	    set->count > 0 &&
 	    lyd_path(set->dnodes[0], LYD_PATH_STD, dpath, sizeof(dpath))) {
 		char leaf[128];
@@ -126,12 +122,25 @@ static void schema_to_data_path(struct model *m, const char *json,
 			path[len - 1] = '\0';
 	}
 	ly_set_free(set, NULL);
+}
+
+/* The same for a JSON text: parsed again without validation. */
+static void schema_to_data_path(struct model *m, const char *json,
+				char *path, size_t len)
+{
+	struct lyd_node *tree = NULL;
+
+	if (lyd_parse_data_mem(m->ctx, json, LYD_JSON,
+			       LYD_PARSE_ONLY | LYD_PARSE_STRICT |
+				       LYD_PARSE_NO_STATE,
+			       0, &tree) == LY_SUCCESS)
+		schema_path_in_tree(tree, path, len);
 	lyd_free_all(tree);
 }
 
 /* Fill err from libyang's last error record for this context. */
 static void err_from_ly(struct model *m, const char *json,
-			struct model_error *err)
+			const struct lyd_node *tree, struct model_error *err)
 {
 	const struct ly_err_item *e = ly_err_last(m->ctx);
 	char node[128];
@@ -157,6 +166,8 @@ static void err_from_ly(struct model *m, const char *json,
 	}
 	if (is_schema && json)
 		schema_to_data_path(m, json, err->path, sizeof(err->path));
+	else if (is_schema)
+		schema_path_in_tree(tree, err->path, sizeof(err->path));
 	if (!err->path[0])
 		snprintf(err->path, sizeof(err->path), "/");
 	n = strlen(err->msg);
@@ -259,7 +270,7 @@ int model_parse_json(struct model *m, const char *json, struct lyd_node **tree,
 				LYD_PARSE_STRICT | LYD_PARSE_NO_STATE,
 				LYD_VALIDATE_PRESENT, tree);
 	if (rc != LY_SUCCESS) {
-		err_from_ly(m, json, err);
+		err_from_ly(m, json, NULL, err);
 		lyd_free_all(*tree);
 		*tree = NULL;
 	}
@@ -368,6 +379,13 @@ char *model_tree_to_json(const struct lyd_node *tree)
 	nl[len] = '\n';
 	nl[len + 1] = '\0';
 	return nl;
+}
+
+void model_error_from_ly(struct model *m, const char *json,
+			 const struct lyd_node *tree, struct model_error *err)
+{
+	err_from_ly(m, json, tree, err);
+	ly_err_clean(m->ctx, NULL);
 }
 
 void model_tree_free(struct lyd_node *tree)

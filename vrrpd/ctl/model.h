@@ -33,10 +33,22 @@ int model_parse_json(struct model *m, const char *json, struct lyd_node **tree,
 int model_parse_file(struct model *m, const char *path, struct lyd_node **tree,
 		     struct model_error *err);
 
+/* err from libyang's last error after a parse of json or a validation of
+ * tree (either may be NULL): the data path and the reason, as
+ * model_parse_json() reports them. */
+void model_error_from_ly(struct model *m, const char *json,
+			 const struct lyd_node *tree, struct model_error *err);
+
 /* Decode a validated tree into plain C config (resolving defaults such as
  * the multicast group from the global default). Returns 0 or -1 + err. */
 int model_tree_to_config(const struct lyd_node *tree, struct vrrpd_config *out,
 			 struct model_error *err);
+
+/* Decode one instance list entry (a change of one instance) with the
+ * globals and trackers of running. 0, or -1 + err (out released). */
+int model_instance_to_config(const struct lyd_node *inst,
+			     const struct vrrpd_config *running,
+			     struct instance_cfg *out, struct model_error *err);
 
 /* Serialize a config tree as RFC 7951 JSON (malloc'd string; caller frees). */
 char *model_tree_to_json(const struct lyd_node *tree);

@@ -435,6 +435,30 @@ static const struct lyd_node *find_top(const struct lyd_node *tree)
 	return NULL;
 }
 
+/* One instance of a change (instance.create/set): decoded against the
+ * running configuration's globals and trackers, which the change leaves
+ * alone. */
+int model_instance_to_config(const struct lyd_node *inst,
+			     const struct vrrpd_config *running,
+			     struct instance_cfg *out, struct model_error *err)
+{
+	struct vrrpd_config one = { .n_instances = 1, .instances = out };
+
+	memset(out, 0, sizeof(*out));
+	if (decode_instance(inst, &running->global, out, err) < 0) {
+		instance_cfg_release(out);
+		return -1;
+	}
+	/* the same check as a whole tree's, on this instance alone */
+	one.tracking = running->tracking;
+	one.tracking.n_sync_groups = 0;
+	if (md_check_tracking_refs(&one, err) < 0) {
+		instance_cfg_release(out);
+		return -1;
+	}
+	return 0;
+}
+
 int model_tree_to_config(const struct lyd_node *tree, struct vrrpd_config *out,
 			 struct model_error *err)
 {

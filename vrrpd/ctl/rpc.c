@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "candidate.h"
+#include "model_edit.h"
 #include "rpc_int.h"
 
 static json_object *rpc_events_subscribe(struct rpc *r, struct rpc_caller *c,
@@ -84,7 +85,8 @@ struct rpc *rpc_new(const struct rpc_backend *b, const struct rpc_opts *o)
 		r->socket_path = strdup(o->socket_path);
 	if (o && o->save_dir)
 		r->save_dir = strdup(o->save_dir);
-	if (cands_new(r, o) < 0) {
+	if ((b->model && !(r->edit = model_edit_new(b->model))) ||
+	    cands_new(r, o) < 0) {
 		rpc_free(r);
 		return NULL;
 	}
@@ -102,6 +104,7 @@ void rpc_free(struct rpc *r)
 			json_object_put(r->views[i][k].obj);
 	free(r->save_dir);
 	cands_free(r);
+	model_edit_free(r->edit);
 	json_object_put(r->cfg_cache);
 	free(r->config_path);
 	free(r->socket_path);
@@ -382,6 +385,12 @@ static int eng_apply_tree(void *arg, struct lyd_node *tree,
 	return engine_apply_tree(arg, tree, err);
 }
 
+static int eng_apply_instance(void *arg, const char *name, struct lyd_node *inst,
+			      struct model_error *err)
+{
+	return engine_apply_instance(arg, name, inst, err);
+}
+
 static size_t eng_instance_count(void *arg)
 {
 	return engine_instance_count(arg);
@@ -437,6 +446,7 @@ void rpc_backend_engine(struct rpc_backend *b, struct engine *e,
 	b->model = m;
 	b->running_tree = eng_running_tree;
 	b->apply_tree = eng_apply_tree;
+	b->apply_instance = eng_apply_instance;
 	b->instance_count = eng_instance_count;
 	b->status_at = eng_status_at;
 	b->status = eng_status;

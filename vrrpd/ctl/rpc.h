@@ -4,10 +4,13 @@
  * sends back what it returns; it never looks inside a request.
  *
  * Handlers reach the engine only through struct rpc_backend, so they can be
- * unit-tested against a fake engine (tests/unit/test_rpc.c). Every change
- * is made on a copy of the running configuration as RFC 7951 JSON, then
- * parsed and validated by libyang (model_parse_json) and only then handed
- * to the engine: a rejected change changes nothing. */
+ * unit-tested against a fake engine (tests/unit/test_rpc.c). A change of
+ * the whole configuration is made on a copy of the running configuration
+ * as RFC 7951 JSON, then parsed and validated by libyang
+ * (model_parse_json) and only then handed to the engine; a change of one
+ * instance is validated with what it refers to and what refers to it
+ * (model_edit.h) and handed over alone. A rejected change changes
+ * nothing. */
 #ifndef VRRPD_RPC_H
 #define VRRPD_RPC_H
 
@@ -33,6 +36,13 @@ struct rpc_backend {
 	struct model *model;
 	const struct lyd_node *(*running_tree)(void *arg);
 	int (*apply_tree)(void *arg, struct lyd_node *tree, struct model_error *err);
+	/* One instance changed: inst is its new entry, validated against
+	 * running (model_edit_check), or NULL when name is removed. On
+	 * success the backend owns inst, puts it into its running tree and
+	 * bumps the generation by one. NULL: every change goes through
+	 * apply_tree. */
+	int (*apply_instance)(void *arg, const char *name, struct lyd_node *inst,
+			      struct model_error *err);
 	size_t (*instance_count)(void *arg);
 	int (*status_at)(void *arg, size_t idx, struct instance_status *out);
 	int (*status)(void *arg, const char *name, struct instance_status *out);

@@ -1,10 +1,12 @@
-/* Configuration methods: config.get/replace/save, instance.create/delete/
- * set. Every change is made on a copy of the running configuration as
- * RFC 7951 JSON, then parsed and validated as a whole by libyang
- * (model_parse_json: types, ranges, must, unique, mandatory) and only then
- * handed to the engine, which diffs it against the running instances. A
- * rejected change returns JSONRPC_VALIDATION_FAILED with the YANG data
- * path and libyang's reason, and nothing changes. */
+/* Configuration methods: config.get/replace/save, and what every change
+ * shares: a change of the whole configuration is made on a copy of the
+ * running configuration as RFC 7951 JSON, then parsed and validated as a
+ * whole by libyang (model_parse_json: types, ranges, must, unique,
+ * mandatory) and only then handed to the engine, which diffs it against
+ * the running instances. A rejected change returns
+ * JSONRPC_VALIDATION_FAILED with the YANG data path and libyang's reason,
+ * and nothing changes. The methods that change one instance are
+ * rpc_instance.c's. */
 #include <json-c/printbuf.h>
 #include <libyang/libyang.h>
 #include <stdio.h>
@@ -208,8 +210,7 @@ json_object *rpc_running_view(struct rpc *r, bool with_defaults, bool masked,
 	return config;
 }
 
-static void validation_error(struct jsonrpc_err *err,
-			     const struct model_error *me)
+void rpc_validation_error(struct jsonrpc_err *err, const struct model_error *me)
 {
 	json_object *data = json_object_new_object();
 
@@ -237,12 +238,12 @@ int rpc_commit_config(struct rpc *r, json_object *config, struct jsonrpc_err *er
 	text = json_object_to_json_string_ext(config, JSON_C_TO_STRING_PLAIN |
 					      JSON_C_TO_STRING_NOSLASHESCAPE);
 	if (model_parse_json(r->b.model, text, &tree, &me) < 0) {
-		validation_error(err, &me);
+		rpc_validation_error(err, &me);
 		return -1;
 	}
 	if (r->b.apply_tree(r->b.arg, tree, &me) < 0) {
 		model_tree_free(tree);
-		validation_error(err, &me);
+		rpc_validation_error(err, &me);
 		return -1;
 	}
 	return 0;
@@ -375,134 +376,6 @@ int rpc_set_member(json_object *in, const char *key, json_object *v,
 	}
 	json_object_object_add(in, key, json_object_get(v));
 	return 0;
-}
-
-static json_object *name_result(const char *name)
-{
-	json_object *o = json_object_new_object();
-
-	json_object_object_add(o, "name", json_object_new_string(name));
-	return o;
-}
-
-static void not_found(struct jsonrpc_err *err, const char *name)
-{
-	jsonrpc_err_set(err, JSONRPC_NOT_FOUND, name_result(name),
-			"no instance \"%.100s\"", name);
-}
-
-json_object *rpc_instance_create(struct rpc *r, struct rpc_caller *c,
-				 json_object *params, struct jsonrpc_err *err)
-{
-	json_object *config, *in;
-	const char *name;
-
-	(void)c;
-	if (rpc_param_string(params, "name", true, &name, err) < 0)
-		return NULL;
-	config = rpc_running_json(r, false, err);
-	if (!config)
-		return NULL;
-	if (rpc_config_instance(config, name, NULL)) {
-		json_object_put(config);
-		jsonrpc_err_set(err, JSONRPC_EXISTS, name_result(name),
-				"instance \"%.100s\" already exists", name);
-		return NULL;
-	}
-	in = json_object_new_object();
-	json_object_object_add(in, "name", json_object_new_string(name));
-	json_object_object_foreach(params, key, val) {
-		if (strcmp(key, "name") == 0)
-			continue;
-		if (rpc_set_member(in, key, val, err) < 0) {
-			json_object_put(in);
-			json_object_put(config);
-			return NULL;
-		}
-	}
-	json_object_array_add(rpc_instance_array(config, true), in);
-	if (rpc_commit_config(r, config, err) < 0) {
-		json_object_put(config);
-		return NULL;
-	}
-	json_object_put(config);
-	return name_result(name);
-}
-
-json_object *rpc_instance_delete(struct rpc *r, struct rpc_caller *c,
-				 json_object *params, struct jsonrpc_err *err)
-{
-	static const char *const allowed[] = { "name", NULL };
-	json_object *config, *res;
-	const char *name;
-	size_t idx;
-
-	(void)c;
-	if (rpc_params_only(params, allowed, err) < 0 ||
-	    rpc_param_string(params, "name", true, &name, err) < 0)
-		return NULL;
-	config = rpc_running_json(r, false, err);
-	if (!config)
-		return NULL;
-	if (!rpc_config_instance(config, name, &idx)) {
-		json_object_put(config);
-		not_found(err, name);
-		return NULL;
-	}
-	json_object_array_del_idx(rpc_instance_array(config, false), idx, 1);
-	if (rpc_commit_config(r, config, err) < 0) {
-		json_object_put(config);
-		return NULL;
-	}
-	json_object_put(config);
-	res = name_result(name);
-	json_object_object_add(res, "deleted", json_object_new_boolean(true));
-	return res;
-}
-
-json_object *rpc_instance_set(struct rpc *r, struct rpc_caller *c,
-			      json_object *params, struct jsonrpc_err *err)
-{
-	json_object *config, *in, *changed, *res;
-	const char *name;
-
-	(void)c;
-	if (rpc_param_string(params, "name", true, &name, err) < 0)
-		return NULL;
-	if (json_object_object_length(params) < 2) {
-		jsonrpc_err_set(err, JSONRPC_INVALID_PARAMS, NULL,
-				"nothing to set: give at least one leaf and its value");
-		return NULL;
-	}
-	config = rpc_running_json(r, false, err);
-	if (!config)
-		return NULL;
-	in = rpc_config_instance(config, name, NULL);
-	if (!in) {
-		json_object_put(config);
-		not_found(err, name);
-		return NULL;
-	}
-	changed = json_object_new_array();
-	json_object_object_foreach(params, key, val) {
-		if (strcmp(key, "name") == 0)
-			continue;
-		if (rpc_set_member(in, key, val, err) < 0) {
-			json_object_put(changed);
-			json_object_put(config);
-			return NULL;
-		}
-		json_object_array_add(changed, json_object_new_string(key));
-	}
-	if (rpc_commit_config(r, config, err) < 0) {
-		json_object_put(changed);
-		json_object_put(config);
-		return NULL;
-	}
-	json_object_put(config);
-	res = name_result(name);
-	json_object_object_add(res, "changed", changed);
-	return res;
 }
 
 json_object *rpc_config_get(struct rpc *r, struct rpc_caller *c,

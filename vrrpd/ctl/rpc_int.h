@@ -32,6 +32,7 @@ struct rpc {
 	json_object *cfg_cache;      /* running without defaults (copied out) */
 	uint64_t cfg_gen;
 	struct cands *cands;         /* candidates and commits (candidate.c) */
+	struct model_edit *edit;     /* one-instance changes (model_edit.h) */
 };
 
 typedef json_object *(*rpc_handler)(struct rpc *r, struct rpc_caller *c,
@@ -93,6 +94,8 @@ json_object *rpc_running_view(struct rpc *r, bool with_defaults, bool masked,
 /* Readers who get masked passwords. */
 void rpc_mask_passwords(json_object *config);
 bool rpc_caller_masked(const struct rpc_caller *c);
+struct model_edit;
+
 /* The instance object named name inside a config object, or NULL. */
 json_object *rpc_config_instance(json_object *config, const char *name,
 				 size_t *idx);
@@ -103,6 +106,7 @@ json_object *rpc_config_replace(struct rpc *r, struct rpc_caller *c,
 				json_object *params, struct jsonrpc_err *err);
 json_object *rpc_config_save(struct rpc *r, struct rpc_caller *c,
 			     json_object *params, struct jsonrpc_err *err);
+/* rpc_instance.c */
 json_object *rpc_instance_create(struct rpc *r, struct rpc_caller *c,
 				 json_object *params, struct jsonrpc_err *err);
 json_object *rpc_instance_delete(struct rpc *r, struct rpc_caller *c,
@@ -123,6 +127,8 @@ int rpc_set_member(json_object *in, const char *key, json_object *v,
 		   struct jsonrpc_err *err);
 int rpc_commit_config(struct rpc *r, json_object *config,
 		      struct jsonrpc_err *err);
+/* JSONRPC_VALIDATION_FAILED with data {path, reason}. */
+void rpc_validation_error(struct jsonrpc_err *err, const struct model_error *me);
 json_object *rpc_config_lines(json_object *config, struct jsonrpc_err *err);
 
 /* Atomic file replacement (rpc_save.c): temporary file in the same

@@ -1,0 +1,40 @@
+/* The engine's state, shared by engine.c (lifecycle, events, the apply of
+ * a whole tree) and engine_edit.c (the apply of one instance). Nothing
+ * else includes this. */
+#ifndef VRRPD_ENGINE_INT_H
+#define VRRPD_ENGINE_INT_H
+
+#include "engine.h"
+#include "engine_track.h"
+
+struct nlw;
+struct nft_accept;
+struct vtab;
+
+struct subscriber {
+	engine_state_cb cb;
+	void *arg;
+};
+
+struct engine {
+	struct loop *loop;
+	struct model *model;
+	struct nlw *nl;
+	struct nft_accept *nft;      /* NULL: accept mode not enforced */
+	struct vtab *socks;
+	struct eng_track *track;     /* trackers, notify scripts, sync groups */
+	engine_tracker_cb tracker_cb;
+	void *tracker_arg;
+	struct instance_env env;     /* what every instance reaches */
+	struct lyd_node *tree;
+	struct vrrpd_config cfg;
+	struct instance **inst;
+	size_t ninst;
+	uint64_t serials;            /* creation order of instances */
+	struct subscriber *subs;     /* the state-change hook's subscribers */
+	size_t nsubs, cap_subs;
+	uint64_t drops[VRRP_DROP__MAX];
+	uint64_t generation;
+};
+
+#endif
