@@ -723,6 +723,8 @@ struct ctl_server *ctl_server_new(struct loop *loop, struct engine *e,
 	memset(&ro, 0, sizeof(ro));
 	ro.config_path = opts->config_path;
 	ro.save_dir = opts->save_dir;
+	ro.save = opts->save;
+	ro.save_arg = opts->save_arg;
 	ro.socket_path = s->path;
 	ro.loop = loop;
 	ro.notify = on_rpc_notify;

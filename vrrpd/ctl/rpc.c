@@ -84,6 +84,10 @@ struct rpc *rpc_new(const struct rpc_backend *b, const struct rpc_opts *o)
 		r->socket_path = strdup(o->socket_path);
 	if (o && o->save_dir)
 		r->save_dir = strdup(o->save_dir);
+	if (o) {
+		r->save = o->save;
+		r->save_arg = o->save_arg;
+	}
 	if (cands_new(r, o) < 0) {
 		rpc_free(r);
 		return NULL;

@@ -68,6 +68,11 @@ struct loop;
 /* Push a notification to every subscribed client (ctl_server.c). */
 typedef void (*rpc_notify_fn)(void *arg, json_object *notification);
 
+/* Write the startup file (config.save): rpc_write_file_atomic() when
+ * NULL; under privilege separation the privileged parent does it. */
+typedef int (*rpc_save_fn)(void *arg, const char *path, const char *data,
+			   size_t len, char *why, size_t whylen);
+
 struct rpc_opts {
 	const char *config_path;  /* default target of config.save; may be NULL;
 				   * commit history in CONFIG_PATH.commits/ */
@@ -76,6 +81,8 @@ struct rpc_opts {
 	struct loop *loop;        /* timer of commit confirmed; NULL: none */
 	rpc_notify_fn notify;     /* commit and rollback notifications */
 	void *notify_arg;
+	rpc_save_fn save;         /* NULL: write the file ourselves */
+	void *save_arg;
 };
 
 struct rpc;
