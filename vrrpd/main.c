@@ -1,4 +1,5 @@
 /* vrrpd: options, signals, start and stop. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -433,25 +434,43 @@ static void on_signal(void *arg, uint32_t events)
 	}
 }
 
-/* The commit history (FILE.commits/) is written by the worker: it must
- * own the directory. Earlier records stay root's; it may read them (as
- * root, before the change of user) and remove them. */
+/* The commit history (FILE.commits/) is the worker's: it reads it after
+ * its change of user and writes every commit there. The first start with
+ * --user hands the directory and the records root wrote before to the
+ * user; later starts find it theirs (root, without CAP_DAC_OVERRIDE in
+ * the unit, could not even read it). */
 static void give_history_dir(const struct opts *o)
 {
 	char dir[4200];
+	struct stat st;
+	struct dirent *de;
+	DIR *d;
 	int fd;
 
 	if (!o->config)
 		return;
 	snprintf(dir, sizeof(dir), "%s.commits", o->config);
+	if (lstat(dir, &st) == 0 && S_ISDIR(st.st_mode) && st.st_uid == o->uid)
+		return;
 	if (mkdir(dir, 0700) < 0 && errno != EEXIST)
 		log_warn("privsep: cannot create %s: %s", dir, strerror(errno));
 	fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0 || fchown(fd, o->uid, o->gid) < 0 || fchmod(fd, 0700) < 0)
+	d = fd >= 0 ? fdopendir(fd) : NULL;
+	if (!d) {
+		log_warn("privsep: cannot open %s: %s", dir, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	/* the records first: once the directory is the user's, root may no
+	 * longer read it */
+	while ((de = readdir(d)))
+		if (de->d_type == DT_REG)
+			fchownat(fd, de->d_name, o->uid, o->gid, AT_SYMLINK_NOFOLLOW);
+	if (fchmod(fd, 0700) < 0 || fchown(fd, o->uid, o->gid) < 0)
 		log_warn("privsep: %s: cannot hand it to %s: %s", dir, o->user,
 			 strerror(errno));
-	if (fd >= 0)
-		close(fd);
+	closedir(d);
 }
 
 /* The privileged parent's whole life: it reports nothing at start-up
@@ -591,7 +610,8 @@ int main(int argc, char **argv)
 				      .config_path = o.config,
 				      .save_dir = o.save_dir,
 				      .save = psw ? ps_worker_save : NULL,
-				      .save_arg = psw };
+				      .save_arg = psw,
+				      .history_later = psw != NULL };
 	struct ctl_server *cs = ctl_server_new(loop, e, m, &co, err, sizeof(err));
 	if (!cs) {
 		start_failed("control socket: %s", err);
@@ -608,6 +628,7 @@ int main(int argc, char **argv)
 			goto out;
 		}
 		ps_worker_attach(psw, engine_spawner(e));
+		ctl_server_open_history(cs);
 		log_info("privilege separation: running as %s (uid %u) with "
 			 "CAP_NET_RAW and CAP_NET_ADMIN; parent pid %ld", o.user,
 			 (unsigned)o.uid, (long)parent);

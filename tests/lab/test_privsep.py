@@ -19,6 +19,7 @@ vrrpd started with --user in a router namespace.
 import json
 import os
 import pwd
+import re
 import signal
 import socket
 import stat
@@ -61,18 +62,11 @@ def status(pid):
     return out
 
 
-def worker_of(parent):
-    """The vrrpd child of the parent (scripts are its children too)."""
-    with open("/proc/%d/task/%d/children" % (parent, parent)) as f:
-        kids = [int(p) for p in f.read().split()]
-    for k in kids:
-        try:
-            with open("/proc/%d/comm" % k) as f:
-                if f.read().strip() == "vrrpd":
-                    return k
-        except OSError:
-            pass
-    return None
+def worker_of(d, parent):
+    """The worker's pid as the parent logs it (its other children, the
+    scripts, are vrrpd too between fork and exec)."""
+    m = re.search(r"privsep: parent pid %d serves worker pid (\d+)" % parent, d.log())
+    return int(m.group(1)) if m else None
 
 
 def write_exec(path, text):
@@ -109,25 +103,36 @@ def start_privsep(lab, cfg):
     d.args = ["--user", WORKER_USER]
     d.start()
     parent = d.proc.pid
-    wait_for(lambda: worker_of(parent), 5, what="the privsep worker")
-    return d, parent, worker_of(parent)
+    wait_for(lambda: worker_of(d, parent), 5, what="the privsep worker")
+    return d, parent, worker_of(d, parent)
 
 
-def rpc(sock_path, method, params):
-    """One JSON-RPC request on the control socket -> the reply."""
-    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    s.settimeout(5)
-    s.connect(sock_path)
-    s.sendall((json.dumps({"jsonrpc": "2.0", "id": 1, "method": method,
-                           "params": params}) + "\n").encode())
-    buf = b""
-    while not buf.endswith(b"\n"):
-        chunk = s.recv(65536)
-        if not chunk:
-            break
-        buf += chunk
-    s.close()
-    return json.loads(buf)
+class Rpc:
+    """JSON-RPC on one connection of the control socket (candidates are
+    the connection's)."""
+
+    def __init__(self, path):
+        self.s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.s.settimeout(5)
+        self.s.connect(path)
+        self.n = 0
+
+    def __call__(self, method, **params):
+        self.n += 1
+        self.s.sendall((json.dumps({"jsonrpc": "2.0", "id": self.n, "method": method,
+                                    "params": params}) + "\n").encode())
+        buf = b""
+        while not buf.endswith(b"\n"):
+            chunk = self.s.recv(65536)
+            if not chunk:
+                break
+            buf += chunk
+        reply = json.loads(buf)
+        assert "result" in reply, reply
+        return reply["result"]
+
+    def close(self):
+        self.s.close()
 
 
 def lines(path):
@@ -138,7 +143,7 @@ def lines(path):
         return []
 
 
-def test_privsep_worker_scripts_save_and_stop(lab, script_user):
+def test_privsep_worker_scripts_save_and_stop(script_user, lab):
     out = os.path.join(lab.dir, "out")
     os.mkdir(out)
     os.chmod(out, 0o1777)
@@ -197,7 +202,7 @@ def test_privsep_worker_scripts_save_and_stop(lab, script_user):
     wait_for(lambda: "SIGHUP: reloading" in d.log(), 3, what="reload logged")
     time.sleep(0.3)
     assert "reload failed" not in d.log()
-    assert worker_of(parent) == worker
+    assert os.path.exists("/proc/%d" % worker)
 
     # SIGTERM to the parent: the worker's priority-0 advert, both exit
     with lab.capture("c") as cap:
@@ -216,13 +221,23 @@ def test_privsep_worker_scripts_save_and_stop(lab, script_user):
     assert uids == {uid}, uids
 
 
-def test_privsep_refuses_unknown_script_and_follows_worker(lab, script_user):
+def test_privsep_refuses_unknown_script_and_follows_worker(script_user, lab):
     out = os.path.join(lab.dir, "out")
     os.mkdir(out)
     os.chmod(out, 0o1777)
     cfg, _ = privsep_config(lab, out)
     d, parent, worker = start_privsep(lab, cfg)
     lab.wait_holder(VIP1, ["r1"], seed.master_down_s(100) + 2)
+    rpc = Rpc(d.socket)
+
+    # A commit is recorded by the worker, in a history directory it owns
+    cand = rpc("candidate.open")["id"]
+    rpc("candidate.edit", id=cand, op="set", name="VI_1", priority=110)
+    number = rpc("candidate.commit", id=cand, comment="privsep")["number"]
+    record = os.path.join(lab.dir, "r1.json.commits", "%06d.json" % number)
+    nobody = pwd.getpwnam(WORKER_USER).pw_uid
+    assert os.stat(record).st_uid == nobody
+    assert os.stat(os.path.dirname(record)).st_uid == nobody
 
     # A script added at run time through the control socket is not in the
     # startup file the parent read: the worker asks, the parent refuses.
@@ -234,8 +249,8 @@ def test_privsep_refuses_unknown_script_and_follows_worker(lab, script_user):
         {"name": "rogue", "command": [rogue], "interval": 200, "weight": -5,
          "user": SCRIPT_USER})
     seed.instance(new)["track"]["script"].append({"name": "rogue"})
-    reply = rpc(d.socket, "config.replace", {"config": new})
-    assert "result" in reply, reply
+    rpc("config.replace", config=new)
+    rpc.close()
     wait_for(lambda: "privsep: refused to run %s" % rogue in d.log(), 3,
              what="the parent's refusal")
     assert "not a script of the startup configuration" in d.log()

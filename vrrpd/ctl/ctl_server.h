@@ -46,6 +46,7 @@ struct ctl_server_opts {
 	const char *save_dir;      /* config.save may write here too; may be NULL */
 	rpc_save_fn save;          /* who writes it: NULL, ourselves (rpc.h) */
 	void *save_arg;
+	bool history_later;        /* see rpc_opts; then ctl_server_open_history() */
 	unsigned max_clients;      /* 0: CTL_MAX_CLIENTS_DEFAULT */
 	size_t max_queue_bytes;    /* 0: CTL_MAX_QUEUE_DEFAULT */
 	unsigned root_reserved;    /* 0: CTL_ROOT_RESERVED_DEFAULT */
@@ -60,6 +61,8 @@ struct ctl_server *ctl_server_new(struct loop *loop, struct engine *e,
 				  struct model *m,
 				  const struct ctl_server_opts *opts, char *err,
 				  size_t errlen);
+/* Read the commit history put off by history_later. */
+void ctl_server_open_history(struct ctl_server *s);
 /* Disconnect every client, close and remove the socket. */
 void ctl_server_free(struct ctl_server *s);
 

@@ -97,6 +97,11 @@ struct rpc *rpc_new(const struct rpc_backend *b, const struct rpc_opts *o)
 	return r;
 }
 
+void rpc_open_history(struct rpc *r)
+{
+	cands_open_history(r);
+}
+
 void rpc_free(struct rpc *r)
 {
 	if (!r)

@@ -83,12 +83,16 @@ struct rpc_opts {
 	void *notify_arg;
 	rpc_save_fn save;         /* NULL: write the file ourselves */
 	void *save_arg;
+	bool history_later;       /* the commit history is read by
+				   * rpc_open_history() (privilege separation:
+				   * after the change of user, as its owner) */
 };
 
 struct rpc;
 
 struct rpc *rpc_new(const struct rpc_backend *b, const struct rpc_opts *o);
 void rpc_free(struct rpc *r);
+void rpc_open_history(struct rpc *r);
 
 /* The client behind c disconnected: its candidates are dropped. */
 void rpc_caller_gone(struct rpc *r, const struct rpc_caller *c);
