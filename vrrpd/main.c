@@ -473,6 +473,19 @@ static void give_history_dir(const struct opts *o)
 	closedir(d);
 }
 
+/* systemd's WATCHDOG_PID names the main process, the parent; the loop to
+ * watch is the worker's, which sends WATCHDOG=1 (NotifyAccess=all). */
+static void worker_watchdog(pid_t parent)
+{
+	const char *wp = getenv("WATCHDOG_PID");
+	char pid[32];
+
+	if (!wp || strtol(wp, NULL, 10) != (long)parent)
+		return;
+	snprintf(pid, sizeof(pid), "%ld", (long)getpid());
+	setenv("WATCHDOG_PID", pid, 1);
+}
+
 /* The privileged parent's whole life: it reports nothing at start-up
  * (the worker does), owns the pidfile (signals come to it) and exits
  * with the worker. */
@@ -575,6 +588,7 @@ int main(int argc, char **argv)
 		}
 		if (pid > 0)
 			return run_parent(&o, m, tree, pid, chan);
+		worker_watchdog(parent);
 	}
 
 	struct loop *loop = loop_new();
