@@ -465,8 +465,9 @@ static void give_history_dir(const struct opts *o)
 	/* the records first: once the directory is the user's, root may no
 	 * longer read it */
 	while ((de = readdir(d)))
-		if (de->d_type == DT_REG)
-			fchownat(fd, de->d_name, o->uid, o->gid, AT_SYMLINK_NOFOLLOW);
+		if (de->d_type == DT_REG &&
+		    fchownat(fd, de->d_name, o->uid, o->gid, AT_SYMLINK_NOFOLLOW) < 0)
+			log_warn("privsep: %s/%s: %s", dir, de->d_name, strerror(errno));
 	if (fchmod(fd, 0700) < 0 || fchown(fd, o->uid, o->gid) < 0)
 		log_warn("privsep: %s: cannot hand it to %s: %s", dir, o->user,
 			 strerror(errno));
