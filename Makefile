@@ -17,7 +17,7 @@ BASHCOMPDIR ?= $(DATADIR)/bash-completion/completions
 BUILD   ?= build
 PYTHON  ?= /usr/bin/python3
 
-PKGS    := libyang libnl-3.0 libnl-route-3.0 json-c libsystemd libnftables
+PKGS    := libyang libnl-3.0 libnl-route-3.0 json-c libsystemd libnftables libcap-ng
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
@@ -27,7 +27,7 @@ WARN    := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-format-nonliteral
 CFLAGS  ?= -O2 -g
 # Folders that hold headers: lib/ (shared by every program), kaconf/ (the
 # keepalived importer), and the daemon's vrrpd/ with its parts.
-INCLUDES := -Ilib -Ikaconf -Ivrrpd -Ivrrpd/vrrp -Ivrrpd/net -Ivrrpd/ctl -Ivrrpd/track -Ivrrpd/proc
+INCLUDES := -Ilib -Ikaconf -Ivrrpd -Ivrrpd/vrrp -Ivrrpd/net -Ivrrpd/ctl -Ivrrpd/track -Ivrrpd/proc -Ivrrpd/privsep
 ALL_CFLAGS := -std=gnu11 $(WARN) $(CPPFLAGS) $(CFLAGS) $(EXTRA_CFLAGS) -D_GNU_SOURCE \
 	$(INCLUDES) -I$(BUILD) $(PKG_CFLAGS) -MMD -MP
 LDFLAGS ?=

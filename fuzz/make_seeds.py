@@ -190,14 +190,34 @@ def kaconf():
     write("fuzz_kaconf", "include-loop.conf", b"\0include loop.conf\n")
 
 
+def ps_str(text):
+    """privsep: u32 length, the bytes, a NUL (vrrpd/privsep/ps_msg.c)."""
+    return struct.pack("=I", len(text)) + text + b"\0"
+
+
+def privsep():
+    """Datagrams the privileged parent receives (fuzz_privsep.c)."""
+    run = lambda argv, uid=65534: (struct.pack("=IIII", 1, 7, uid, uid) +  # noqa: E731
+                                   ps_str(b"track script chk") + struct.pack("=I", len(argv)) +
+                                   b"".join(ps_str(a) for a in argv))
+    write("fuzz_privsep", "run-track", run([b"/bin/true", b"-x"]))
+    write("fuzz_privsep", "run-shell", run([b"/bin/sh", b"-c", b"/bin/echo hi"]))
+    write("fuzz_privsep", "run-notify", run([b"/bin/sh", b"-c", b"echo", b"INSTANCE", b"VI_1",
+                                             b"MASTER", b"100"]))
+    write("fuzz_privsep", "run-root", run([b"/bin/true", b"-x"], uid=0))
+    write("fuzz_privsep", "save", struct.pack("=I", 4) + ps_str(b"/etc/vrrpd/vrrpd.json"))
+    write("fuzz_privsep", "done", struct.pack("=IIIIQI", 2, 7, 0, 3, 1234, 0) + ps_str(b"oops\n"))
+
+
 def main():
-    for h in ("fuzz_decode", "fuzz_rx", "fuzz_rpc", "fuzz_model", "fuzz_kaconf"):
+    for h in ("fuzz_decode", "fuzz_rx", "fuzz_rpc", "fuzz_model", "fuzz_kaconf", "fuzz_privsep"):
         shutil.rmtree(os.path.join(CORPUS, h), ignore_errors=True)
         os.makedirs(os.path.join(CORPUS, h))
     packets()
     rpc()
     model()
     kaconf()
+    privsep()
 
 
 if __name__ == "__main__":

@@ -6,7 +6,7 @@ set -eu
 
 PKGS="make gcc clang libclang-rt-dev pkg-config
 libyang2-dev libnl-3-dev libnl-route-3-dev libjson-c-dev libreadline-dev libcmocka-dev libsystemd-dev
-libnftables-dev nftables dpkg-dev debhelper
+libnftables-dev libcap-ng-dev nftables dpkg-dev debhelper
 keepalived frr tcpdump iproute2 iputils-ping procps tmux
 python3 python3-pytest python3-scapy"
 

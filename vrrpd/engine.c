@@ -658,6 +658,11 @@ const struct vrrpd_config *engine_running_config(const struct engine *e)
 	return &e->cfg;
 }
 
+struct spawner *engine_spawner(struct engine *e)
+{
+	return eng_track_spawner(e->track);
+}
+
 size_t engine_instance_count(const struct engine *e)
 {
 	return e->ninst;

@@ -19,6 +19,7 @@
 struct engine;
 struct loop;
 struct lyd_node;
+struct spawner;
 
 struct engine_opts {
 	const char *config_path;       /* startup file, may be NULL */
@@ -54,6 +55,8 @@ const struct vrrpd_config *engine_running_config(const struct engine *e);
 uint64_t engine_config_generation(const struct engine *e);
 
 size_t engine_instance_count(const struct engine *e);
+/* Where tracking and notify scripts are started (spawner.h). */
+struct spawner *engine_spawner(struct engine *e);
 /* Status by index (0..count-1, configuration order) or by name;
  * return -1 if absent. */
 int engine_instance_status_at(const struct engine *e, size_t idx,

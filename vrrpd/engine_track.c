@@ -273,6 +273,11 @@ void eng_track_drain(struct eng_track *t, struct loop *l, uint64_t timeout_us)
 	loop_timer_cancel(l, &tick);
 }
 
+struct spawner *eng_track_spawner(struct eng_track *t)
+{
+	return t->sp;
+}
+
 size_t eng_track_count(const struct eng_track *t)
 {
 	return t->have_set ? t->set.n_trackers : 0;

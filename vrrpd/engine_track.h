@@ -25,6 +25,7 @@ struct instance;
 struct loop;
 struct eng_track;
 struct tracker_status;
+struct spawner;
 
 struct eng_track_ops {
 	void *arg;
@@ -70,6 +71,9 @@ struct tracker_status {
 	unsigned count;            /* process trackers: processes found */
 	size_t n_affected;
 };
+/* The spawner of every script (privilege separation hands it to the parent). */
+struct spawner *eng_track_spawner(struct eng_track *t);
+
 size_t eng_track_count(const struct eng_track *t);
 int eng_track_status_at(const struct eng_track *t, size_t i,
 			struct tracker_status *out);

@@ -1,7 +1,9 @@
 /* vrrpd: options, signals, start and stop. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -20,6 +22,7 @@
 #include "log.h"
 #include "loop.h"
 #include "model.h"
+#include "privsep.h"
 #include "sdnotify.h"
 
 #ifndef VRRPD_VERSION
@@ -35,6 +38,9 @@ struct opts {
 	const char *socket_group;
 	const char *admin_group;
 	const char *save_dir;
+	const char *user;        /* privilege separation: the worker's user */
+	uid_t uid;
+	gid_t gid;
 	bool strict;
 	bool check;
 	bool foreground;
@@ -47,7 +53,7 @@ static void usage(FILE *f)
 		"usage: vrrpd [--config FILE.json | --keepalived-conf FILE [--strict] [--config-id ID]]\n"
 		"             [--check]\n"
 		"             [--socket PATH] [--socket-group GROUP] [--admin-group GROUP]\n"
-		"             [--save-dir DIR] [--pidfile PATH] [--foreground]\n"
+		"             [--save-dir DIR] [--pidfile PATH] [--foreground] [--user NAME]\n"
 		"             [--log-level error|warning|info|debug] [--version]\n");
 }
 
@@ -65,6 +71,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		{ "admin-group", required_argument, NULL, 'a' },
 		{ "save-dir", required_argument, NULL, 'D' },
 		{ "foreground", no_argument, NULL, 'f' },
+		{ "user", required_argument, NULL, 'u' },
 		{ "log-level", required_argument, NULL, 'l' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
@@ -74,7 +81,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 
 	memset(o, 0, sizeof(*o));
 	o->log_level = LOG_LVL_INFO;
-	while ((c = getopt_long(argc, argv, "c:k:Si:ts:p:g:a:D:fl:Vh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:k:Si:ts:p:g:a:D:fu:l:Vh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'c': o->config = optarg; break;
 		case 'k': o->keepalived_conf = optarg; break;
@@ -87,6 +94,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		case 'a': o->admin_group = optarg; break;
 		case 'D': o->save_dir = optarg; break;
 		case 'f': o->foreground = true; break;
+		case 'u': o->user = optarg; break;
 		case 'l':
 			o->log_level = log_level_parse(optarg);
 			if (o->log_level < 0) {
@@ -110,6 +118,21 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 	if (o->config_id && !o->keepalived_conf) {
 		fprintf(stderr, "vrrpd: --config-id applies to --keepalived-conf only\n");
 		return -1;
+	}
+	if (o->user) {
+		struct passwd *pw = getpwnam(o->user);
+
+		if (!pw) {
+			fprintf(stderr, "vrrpd: --user %s: no such user\n", o->user);
+			return -1;
+		}
+		if (pw->pw_uid == 0) {
+			fprintf(stderr, "vrrpd: --user %s: the worker must not be root\n",
+				o->user);
+			return -1;
+		}
+		o->uid = pw->pw_uid;
+		o->gid = pw->pw_gid;
 	}
 	/* config.save writes there as root: the operator names it exactly. */
 	if (o->save_dir) {
@@ -301,24 +324,21 @@ struct sigctx {
 	struct sdnotify *sd;
 };
 
-/* SIGHUP: read the startup file again; a valid one replaces the running
- * configuration (unchanged instances are not touched), an invalid one is
- * logged and changes nothing. */
-static int reload(struct sigctx *sc)
+/* SIGHUP: read the startup file again. 0 with *tree (NULL: vrrpd has no
+ * file), or -1 when it is rejected; every message is logged. */
+static int reread_config(const struct opts *o, struct model *m,
+			 struct lyd_node **tree)
 {
-	struct lyd_node *tree;
-	struct model_error me;
-
-	if (!sc->o->config && !sc->o->keepalived_conf) {
+	*tree = NULL;
+	if (!o->config && !o->keepalived_conf) {
 		log_info("SIGHUP: no configuration file to reload");
 		return 0;
 	}
-	log_info("SIGHUP: reloading %s",
-		 sc->o->config ? sc->o->config : sc->o->keepalived_conf);
+	log_info("SIGHUP: reloading %s", o->config ? o->config : o->keepalived_conf);
 	char *msgs = NULL;
 	size_t len = 0;
 	FILE *out = open_memstream(&msgs, &len);
-	int r = load_config(sc->m, sc->o, &tree, out ? out : stderr);
+	int r = load_config(m, o, tree, out ? out : stderr);
 	if (out)
 		fclose(out);
 	/* the importer's warnings matter on success too */
@@ -330,12 +350,63 @@ static int reload(struct sigctx *sc)
 		log_err("reload failed: configuration rejected, nothing changed");
 		return -1;
 	}
+	return 0;
+}
+
+/* A valid file replaces the running configuration (unchanged instances
+ * are not touched); takes tree. */
+static int apply_reloaded(struct sigctx *sc, struct lyd_node *tree)
+{
+	struct model_error me;
+
 	if (engine_apply_tree(sc->e, tree, &me) < 0) {
 		log_err("reload failed: %s%s%s", me.path, me.path[0] ? ": " : "", me.msg);
 		model_tree_free(tree);
 		return -1;
 	}
 	return 0;
+}
+
+static int reload(struct sigctx *sc)
+{
+	struct lyd_node *tree;
+
+	if (reread_config(sc->o, sc->m, &tree) < 0)
+		return -1;
+	return tree ? apply_reloaded(sc, tree) : 0;
+}
+
+/* Privilege separation: the parent read the file (vrrpd may not). */
+static void on_parent_reload(void *arg, enum ps_reload_kind k, const char *json)
+{
+	struct sigctx *sc = arg;
+	struct lyd_node *tree = NULL;
+	struct model_error me;
+	int r = k == PS_RELOAD_FAILED ? -1 : 0;
+
+	sdnotify_reloading(sc->sd);
+	if (k == PS_RELOAD_CONFIG && sc->e) {
+		if (model_parse_json(sc->m, json, &tree, &me) < 0) {
+			log_err("reload failed: %s%s%s", me.path,
+				me.path[0] ? ": " : "", me.msg);
+			r = -1;
+		} else {
+			r = apply_reloaded(sc, tree);
+		}
+	}
+	sdnotify_reloaded(sc->sd, r == 0);
+}
+
+struct parent_load {
+	const struct opts *o;
+	struct model *m;
+};
+
+static int parent_load(void *arg, struct lyd_node **tree)
+{
+	struct parent_load *pl = arg;
+
+	return reread_config(pl->o, pl->m, tree);
 }
 
 static void on_signal(void *arg, uint32_t events)
@@ -345,6 +416,11 @@ static void on_signal(void *arg, uint32_t events)
 	(void)events;
 
 	while (read(sc->fd, &si, sizeof(si)) == sizeof(si)) {
+		if (si.ssi_signo == SIGHUP && sc->o->user) {
+			log_warn("SIGHUP: the privileged parent (pid %ld) reloads; "
+				 "signal it instead", (long)getppid());
+			continue;
+		}
 		if (si.ssi_signo == SIGHUP) {
 			/* systemd: ExecReload returns once READY=1 follows */
 			sdnotify_reloading(sc->sd);
@@ -356,6 +432,88 @@ static void on_signal(void *arg, uint32_t events)
 		log_info("Stopping on signal %u", si.ssi_signo);
 		loop_stop(sc->loop);
 	}
+}
+
+/* The commit history (FILE.commits/) is the worker's: it reads it after
+ * its change of user and writes every commit there. The first start with
+ * --user hands the directory and the records root wrote before to the
+ * user; later starts find it theirs (root, without CAP_DAC_OVERRIDE in
+ * the unit, could not even read it). */
+static void give_history_dir(const struct opts *o)
+{
+	char dir[4200];
+	struct stat st;
+	struct dirent *de;
+	DIR *d;
+	int fd;
+
+	if (!o->config)
+		return;
+	snprintf(dir, sizeof(dir), "%s.commits", o->config);
+	if (lstat(dir, &st) == 0 && S_ISDIR(st.st_mode) && st.st_uid == o->uid)
+		return;
+	if (mkdir(dir, 0700) < 0 && errno != EEXIST)
+		log_warn("privsep: cannot create %s: %s", dir, strerror(errno));
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	d = fd >= 0 ? fdopendir(fd) : NULL;
+	if (!d) {
+		log_warn("privsep: cannot open %s: %s", dir, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	/* the records first: once the directory is the user's, root may no
+	 * longer read it */
+	while ((de = readdir(d)))
+		if (de->d_type == DT_REG &&
+		    fchownat(fd, de->d_name, o->uid, o->gid, AT_SYMLINK_NOFOLLOW) < 0)
+			log_warn("privsep: %s/%s: %s", dir, de->d_name, strerror(errno));
+	if (fchmod(fd, 0700) < 0 || fchown(fd, o->uid, o->gid) < 0)
+		log_warn("privsep: %s: cannot hand it to %s: %s", dir, o->user,
+			 strerror(errno));
+	closedir(d);
+}
+
+/* systemd's WATCHDOG_PID names the main process, the parent; the loop to
+ * watch is the worker's, which sends WATCHDOG=1 (NotifyAccess=all). */
+static void worker_watchdog(pid_t parent)
+{
+	const char *wp = getenv("WATCHDOG_PID");
+	char pid[32];
+
+	if (!wp || strtol(wp, NULL, 10) != (long)parent)
+		return;
+	snprintf(pid, sizeof(pid), "%ld", (long)getpid());
+	setenv("WATCHDOG_PID", pid, 1);
+}
+
+/* The privileged parent's whole life: it reports nothing at start-up
+ * (the worker does), owns the pidfile (signals come to it) and exits
+ * with the worker. */
+static int run_parent(const struct opts *o, struct model *m,
+		      struct lyd_node *tree, pid_t worker, int chan[2])
+{
+	struct parent_load pl = { .o = o, .m = m };
+	struct ps_parent_opts po = {
+		.worker = worker, .chan = { chan[0], chan[1] },
+		.config_path = o->config, .save_dir = o->save_dir,
+		.socket_path = o->socket_path ? o->socket_path : VRRPD_SOCKET_DEFAULT,
+		.pidfile = o->pidfile, .model = m,
+		.load = parent_load, .load_arg = &pl,
+	};
+	int rc;
+
+	if (ready_fd >= 0)
+		close(ready_fd);
+	ready_fd = -1;
+	if (o->pidfile && write_pidfile(o->pidfile) < 0)
+		log_warn("cannot write pidfile %s: %s", o->pidfile, strerror(errno));
+	rc = ps_parent_run(&po, tree);
+	model_tree_free(tree);
+	model_free(m);
+	close(chan[0]);
+	close(chan[1]);
+	return rc;
 }
 
 int main(int argc, char **argv)
@@ -420,6 +578,23 @@ int main(int argc, char **argv)
 	sigaddset(&ss, SIGHUP);
 	sigprocmask(SIG_BLOCK, &ss, NULL);
 
+	/* Privilege separation: fork before anything is opened; the worker
+	 * opens the control socket as root, then changes user. */
+	int chan[2] = { -1, -1 };
+	pid_t parent = getpid();
+	struct ps_worker *psw = NULL;
+	if (o.user) {
+		give_history_dir(&o);
+		pid_t pid = ps_fork(chan, err, sizeof(err));
+		if (pid < 0) {
+			start_failed("privilege separation: %s", err);
+			return 1;
+		}
+		if (pid > 0)
+			return run_parent(&o, m, tree, pid, chan);
+		worker_watchdog(parent);
+	}
+
 	struct loop *loop = loop_new();
 	struct sigctx sc = { .fd = signalfd(-1, &ss, SFD_NONBLOCK | SFD_CLOEXEC),
 			     .loop = loop, .o = &o, .m = m,
@@ -436,7 +611,12 @@ int main(int argc, char **argv)
 	sc.e = e;
 	if (sdnotify_attach(sc.sd, e) < 0)
 		log_warn("systemd: cannot follow state changes for STATUS=");
-	if (o.pidfile && write_pidfile(o.pidfile) < 0)
+	if (o.user && !(psw = ps_worker_new(loop, chan, on_parent_reload, &sc, err,
+					    sizeof(err)))) {
+		start_failed("privilege separation: %s", err);
+		return 1;
+	}
+	if (!o.user && o.pidfile && write_pidfile(o.pidfile) < 0)
 		log_warn("cannot write pidfile %s: %s", o.pidfile, strerror(errno));
 	log_info("vrrpd %s starting (pid %ld)", VRRPD_VERSION, (long)getpid());
 	/* The socket comes first: if it can't be had, nothing has touched
@@ -446,12 +626,30 @@ int main(int argc, char **argv)
 				      .group = o.socket_group,
 				      .admin_group = o.admin_group,
 				      .config_path = o.config,
-				      .save_dir = o.save_dir };
+				      .save_dir = o.save_dir,
+				      .save = psw ? ps_worker_save : NULL,
+				      .save_arg = psw,
+				      .history_later = psw != NULL };
 	struct ctl_server *cs = ctl_server_new(loop, e, m, &co, err, sizeof(err));
 	if (!cs) {
 		start_failed("control socket: %s", err);
 		model_tree_free(tree);
 		goto out;
+	}
+	/* The configuration is applied by the worker as it will run: the
+	 * user, two capabilities, scripts through the parent. */
+	if (psw) {
+		if (ps_drop_privileges(o.uid, o.gid, parent, err, sizeof(err)) < 0) {
+			start_failed("privilege separation: %s", err);
+			model_tree_free(tree);
+			ctl_server_free(cs);
+			goto out;
+		}
+		ps_worker_attach(psw, engine_spawner(e));
+		ctl_server_open_history(cs);
+		log_info("privilege separation: running as %s (uid %u) with "
+			 "CAP_NET_RAW and CAP_NET_ADMIN; parent pid %ld", o.user,
+			 (unsigned)o.uid, (long)parent);
 	}
 	if (engine_apply_tree(e, tree, &me) < 0) {
 		start_failed("configuration rejected: %s%s%s", me.path,
@@ -468,7 +666,8 @@ int main(int argc, char **argv)
 out:
 	sdnotify_free(sc.sd);
 	engine_free(e);
-	if (o.pidfile)
+	ps_worker_free(psw);
+	if (!o.user && o.pidfile)
 		unlink(o.pidfile);
 	log_info("vrrpd stopped");
 	loop_free(loop);

@@ -207,6 +207,7 @@ class Daemon:
         self.pidfile = base + "-%s.pid" % kind
         self.vrrp_pidfile = base + "-keepalived-vrrp.pid"
         self.socket = base + "-vrrpd.sock"
+        self.args = []  # more vrrpd options (e.g. --user for privilege separation)
 
     # Each start gets its own log file so log checks never see a previous run.
     @property
@@ -231,7 +232,7 @@ class Daemon:
             if not os.access(VRRPD_BIN, os.X_OK):
                 raise LabError("vrrpd binary not built: %s" % VRRPD_BIN)
             return [VRRPD_BIN, "--config", conf, "--foreground", "--log-level", "debug",
-                    "--pidfile", self.pidfile, "--socket", self.socket]
+                    "--pidfile", self.pidfile, "--socket", self.socket] + self.args
         # -n: stay in the foreground; -l -D -G: detailed log on the console only;
         # explicit pid files per namespace so two keepalived never see each other.
         return [KEEPALIVED_BIN, "-n", "-l", "-D", "-G", "--vrrp", "-f", conf,

@@ -52,6 +52,9 @@ def _check_runs(root):
     unit = open(os.path.join(root, "lib/systemd/system/vrrpd.service")).read()
     assert "ExecStart=/usr/sbin/vrrpd --foreground --config /etc/vrrpd/vrrpd.json" in unit
     assert "Type=notify" in unit and "WatchdogSec=" in unit
+    # privilege separation: the worker's user, its notifications accepted
+    assert " --user vrrpd" in unit and "NotifyAccess=all" in unit
+    assert "CAP_SETPCAP" in unit and "AmbientCapabilities" not in unit
 
 
 def test_make_install_destdir(tmp_path):
@@ -124,13 +127,16 @@ def test_make_deb(make_lab, tmp_path):
     for name in ("postinst", "prerm", "postrm"):
         assert _run(["sh", "-n", str(tmp_path / "ctrl" / name)]).returncode == 0, name
 
-    # The packaged daemon runs from the unpacked tree: its socket answers.
+    # The packaged daemon runs from the unpacked tree, privilege-separated
+    # as the unit runs it (nobody: the vrrpd user is not made here): its
+    # socket answers.
     lab = make_lab(1, client=False)
     sock = os.path.join(lab.dir, "pkg.sock")
     log = open(os.path.join(lab.dir, "pkg-vrrpd.log"), "w")
     p = subprocess.Popen(["ip", "netns", "exec", lab.ns("r1"), os.path.join(root, "usr/sbin/vrrpd"),
                           "--foreground", "--config", os.path.join(root, "etc/vrrpd/vrrpd.json"),
-                          "--socket", sock], stdout=log, stderr=subprocess.STDOUT,
+                          "--socket", sock, "--user", "nobody"],
+                         stdout=log, stderr=subprocess.STDOUT,
                          start_new_session=True)
     lab._procs.append(p)
     labmod.wait_for(lambda: os.path.exists(sock), 5, what="packaged vrrpd socket")

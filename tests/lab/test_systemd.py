@@ -54,7 +54,7 @@ class Manager:
         self.sock.close()
 
 
-def _start(lab, mgr, cfg, watchdog_pid_self=True):
+def _start(lab, mgr, cfg, watchdog_pid_self=True, args=""):
     conf = os.path.join(lab.dir, "r1.json")
     with open(conf, "w") as f:
         json.dump(cfg, f)
@@ -67,7 +67,8 @@ def _start(lab, mgr, cfg, watchdog_pid_self=True):
     # --foreground: NOTIFY_SOCKET alone must keep vrrpd in the foreground.
     pid_expr = "$$" if watchdog_pid_self else "1"
     cmd = ("WATCHDOG_PID=%s exec ip netns exec %s %s --config %s --socket %s "
-           "--log-level debug" % (pid_expr, lab.ns("r1"), labmod.VRRPD_BIN, conf, sock))
+           "--log-level debug %s" % (pid_expr, lab.ns("r1"), labmod.VRRPD_BIN, conf, sock,
+                                     args))
     p = subprocess.Popen(["sh", "-c", cmd], env=env, stdin=subprocess.DEVNULL,
                          stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     lab._procs.append(p)
@@ -225,3 +226,38 @@ def test_journald_fields(make_lab, tmp_path):
     assert "VRRP_INSTANCE" not in start
     # Nothing went to stderr while journald took the lines.
     assert open(errfile).read() == ""
+
+
+def test_notify_protocol_privsep(make_lab):
+    """With --user the main process is the root parent (MAINPID,
+    WATCHDOG_PID, the signals) and the worker, its child, speaks the
+    protocol: READY=1 once the socket answers, WATCHDOG=1 from the worker's
+    loop, RELOADING=1/READY=1 when the parent gets SIGHUP, STOPPING=1 and a
+    clean exit on SIGTERM to the parent."""
+    lab = make_lab(1, client=False)
+    # the worker (nobody) must reach the socket, as systemd's is reachable
+    os.chmod(lab.dir, 0o755)
+    mgr = Manager(os.path.join(lab.dir, "notify.sock"))
+    os.chmod(mgr.path, 0o777)
+    try:
+        p, sock = _start(lab, mgr, seed.load("single-master-node1"), args="--user nobody")
+        probe = {}
+
+        def on_msg(f):
+            if "READY" in f and not probe:
+                probe["rc"], probe["out"], probe["err"] = _ctl(sock, "show", "instances")
+        assert mgr.wait("READY", 5, on_msg)["READY"] == "1"
+        assert probe["rc"] == 0 and "VI_1" in probe["out"], probe
+        end = time.monotonic() + 2
+        while time.monotonic() < end:
+            mgr.recv(end - time.monotonic())
+        pings = [t for t, f, _ in mgr.msgs if "WATCHDOG" in f]
+        assert len(pings) >= 6, "only %d WATCHDOG=1 in 2 s from the worker" % len(pings)
+        os.kill(p.pid, signal.SIGHUP)
+        assert mgr.wait("RELOADING", 3)["RELOADING"] == "1"
+        assert mgr.wait("READY", 3)["READY"] == "1"
+        os.kill(p.pid, signal.SIGTERM)
+        assert mgr.wait("STOPPING", 3)["STOPPING"] == "1"
+        assert p.wait(timeout=5) == 0
+    finally:
+        mgr.close()

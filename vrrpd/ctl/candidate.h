@@ -32,6 +32,8 @@ struct jsonrpc_err;
 
 int cands_new(struct rpc *r, const struct rpc_opts *o);
 void cands_free(struct rpc *r);
+/* Load the commit history put off by rpc_opts.history_later. */
+void cands_open_history(struct rpc *r);
 void cands_caller_gone(struct rpc *r, const struct rpc_caller *c);
 
 #define CAND_HANDLER(fn) \

@@ -109,13 +109,34 @@ int cands_new(struct rpc *r, const struct rpc_opts *o)
 	loop_timer_init(&cs->timer, on_confirm_timer, cs);
 	if (o && o->config_path)
 		snprintf(dir, sizeof(dir), "%s.commits", o->config_path);
+	r->cands = cs;
+	if (o && o->config_path && o->history_later) {
+		history_open(&cs->hist, NULL, why, sizeof(why));
+		cs->hist_dir = strdup(dir);
+		return cs->hist_dir ? 0 : -1;
+	}
 	if (history_open(&cs->hist, o && o->config_path ? dir : NULL, why,
 			 sizeof(why)) < 0) {
 		log_warn("commit history: %s; keeping it in memory only", why);
 		history_open(&cs->hist, NULL, why, sizeof(why));
 	}
-	r->cands = cs;
 	return 0;
+}
+
+void cands_open_history(struct rpc *r)
+{
+	struct cands *cs = r->cands;
+	char why[300] = "";
+
+	if (!cs || !cs->hist_dir)
+		return;
+	history_close(&cs->hist);
+	if (history_open(&cs->hist, cs->hist_dir, why, sizeof(why)) < 0) {
+		log_warn("commit history: %s; keeping it in memory only", why);
+		history_open(&cs->hist, NULL, why, sizeof(why));
+	}
+	free(cs->hist_dir);
+	cs->hist_dir = NULL;
 }
 
 void cands_free(struct rpc *r)
@@ -135,6 +156,7 @@ void cands_free(struct rpc *r)
 	}
 	confirm_clear(&cs->conf);
 	history_close(&cs->hist);
+	free(cs->hist_dir);
 	free(cs);
 	r->cands = NULL;
 }

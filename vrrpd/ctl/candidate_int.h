@@ -25,6 +25,7 @@ struct cands {
 	struct cand *v[CAND_MAX];
 	unsigned next_id;
 	struct history hist;
+	char *hist_dir;          /* opened later (cands_open_history); or NULL */
 	struct confirm conf;
 	struct loop *loop;
 	struct loop_timer timer;

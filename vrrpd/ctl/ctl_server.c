@@ -723,6 +723,9 @@ struct ctl_server *ctl_server_new(struct loop *loop, struct engine *e,
 	memset(&ro, 0, sizeof(ro));
 	ro.config_path = opts->config_path;
 	ro.save_dir = opts->save_dir;
+	ro.save = opts->save;
+	ro.save_arg = opts->save_arg;
+	ro.history_later = opts->history_later;
 	ro.socket_path = s->path;
 	ro.loop = loop;
 	ro.notify = on_rpc_notify;
@@ -757,6 +760,11 @@ fail:
 	free(s->path);
 	free(s);
 	return NULL;
+}
+
+void ctl_server_open_history(struct ctl_server *s)
+{
+	rpc_open_history(s->rpc);
 }
 
 void ctl_server_free(struct ctl_server *s)

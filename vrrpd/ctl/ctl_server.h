@@ -18,6 +18,8 @@
 
 #include <stddef.h>
 
+#include "rpc.h"
+
 struct loop;
 struct engine;
 struct model;
@@ -42,6 +44,9 @@ struct ctl_server_opts {
 	const char *admin_group;   /* may change things; NULL: root only */
 	const char *config_path;   /* default file of config.save; may be NULL */
 	const char *save_dir;      /* config.save may write here too; may be NULL */
+	rpc_save_fn save;          /* who writes it: NULL, ourselves (rpc.h) */
+	void *save_arg;
+	bool history_later;        /* see rpc_opts; then ctl_server_open_history() */
 	unsigned max_clients;      /* 0: CTL_MAX_CLIENTS_DEFAULT */
 	size_t max_queue_bytes;    /* 0: CTL_MAX_QUEUE_DEFAULT */
 	unsigned root_reserved;    /* 0: CTL_ROOT_RESERVED_DEFAULT */
@@ -56,6 +61,8 @@ struct ctl_server *ctl_server_new(struct loop *loop, struct engine *e,
 				  struct model *m,
 				  const struct ctl_server_opts *opts, char *err,
 				  size_t errlen);
+/* Read the commit history put off by history_later. */
+void ctl_server_open_history(struct ctl_server *s);
 /* Disconnect every client, close and remove the socket. */
 void ctl_server_free(struct ctl_server *s);
 

@@ -85,6 +85,10 @@ struct rpc *rpc_new(const struct rpc_backend *b, const struct rpc_opts *o)
 		r->socket_path = strdup(o->socket_path);
 	if (o && o->save_dir)
 		r->save_dir = strdup(o->save_dir);
+	if (o) {
+		r->save = o->save;
+		r->save_arg = o->save_arg;
+	}
 	if ((b->model && !(r->edit = model_edit_new(b->model))) ||
 	    cands_new(r, o) < 0) {
 		rpc_free(r);
@@ -93,6 +97,11 @@ struct rpc *rpc_new(const struct rpc_backend *b, const struct rpc_opts *o)
 	clock_gettime(CLOCK_REALTIME, &r->started);
 	clock_gettime(CLOCK_MONOTONIC, &r->started_mono);
 	return r;
+}
+
+void rpc_open_history(struct rpc *r)
+{
+	cands_open_history(r);
 }
 
 void rpc_free(struct rpc *r)

@@ -78,6 +78,11 @@ struct loop;
 /* Push a notification to every subscribed client (ctl_server.c). */
 typedef void (*rpc_notify_fn)(void *arg, json_object *notification);
 
+/* Write the startup file (config.save): rpc_write_file_atomic() when
+ * NULL; under privilege separation the privileged parent does it. */
+typedef int (*rpc_save_fn)(void *arg, const char *path, const char *data,
+			   size_t len, char *why, size_t whylen);
+
 struct rpc_opts {
 	const char *config_path;  /* default target of config.save; may be NULL;
 				   * commit history in CONFIG_PATH.commits/ */
@@ -86,12 +91,18 @@ struct rpc_opts {
 	struct loop *loop;        /* timer of commit confirmed; NULL: none */
 	rpc_notify_fn notify;     /* commit and rollback notifications */
 	void *notify_arg;
+	rpc_save_fn save;         /* NULL: write the file ourselves */
+	void *save_arg;
+	bool history_later;       /* the commit history is read by
+				   * rpc_open_history() (privilege separation:
+				   * after the change of user, as its owner) */
 };
 
 struct rpc;
 
 struct rpc *rpc_new(const struct rpc_backend *b, const struct rpc_opts *o);
 void rpc_free(struct rpc *r);
+void rpc_open_history(struct rpc *r);
 
 /* The client behind c disconnected: its candidates are dropped. */
 void rpc_caller_gone(struct rpc *r, const struct rpc_caller *c);

@@ -469,7 +469,10 @@ json_object *rpc_config_save(struct rpc *r, struct rpc_caller *c,
 				"cannot print the running configuration");
 		return NULL;
 	}
-	if (rpc_write_file_atomic(path, text, strlen(text), why, sizeof(why)) < 0) {
+	if ((r->save ? r->save(r->save_arg, path, text, strlen(text), why,
+			       sizeof(why))
+		     : rpc_write_file_atomic(path, text, strlen(text), why,
+					     sizeof(why))) < 0) {
 		data = json_object_new_object();
 		json_object_object_add(data, "path", json_object_new_string(path));
 		json_object_object_add(data, "reason", json_object_new_string(why));

@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "rpc.h"
+#include "rpc_save.h"
 
 struct rpc {
 	struct rpc_backend b;
@@ -16,6 +17,8 @@ struct rpc {
 	struct timespec started;     /* realtime, for daemon.info */
 	struct timespec started_mono;
 	char *save_dir;              /* config.save may also write here */
+	rpc_save_fn save;            /* NULL: rpc_write_file_atomic */
+	void *save_arg;
 	/* Continuation of the request being stepped (rpc_job_step), NULL
 	 * when a handler runs outside a job: then it answers at once. */
 	struct rpc_cont *cont;
@@ -114,10 +117,6 @@ json_object *rpc_instance_delete(struct rpc *r, struct rpc_caller *c,
 json_object *rpc_instance_set(struct rpc *r, struct rpc_caller *c,
 			      json_object *params, struct jsonrpc_err *err);
 
-/* May config.save write path? Only the startup file or a plain name
- * directly in save_dir, absolute (rpc_save.c). Returns 0, or -1 with why. */
-int rpc_save_path_allowed(const char *config_path, const char *save_dir,
-			  const char *path, char *why, size_t whylen);
 /* Shared with candidate.c: the instance list of a config object (created
  * when asked), one member of an instance set as instance.set does, the
  * whole-tree validation + apply of a changed config, and a config object
@@ -131,11 +130,5 @@ int rpc_commit_config(struct rpc *r, json_object *config,
 void rpc_validation_error(struct jsonrpc_err *err, const struct model_error *me);
 json_object *rpc_config_lines(json_object *config, struct jsonrpc_err *err);
 
-/* Atomic file replacement (rpc_save.c): temporary file in the same
- * directory, O_NOFOLLOW, mode 0600 at most, fsync, rename, fsync of the
- * directory. A symbolic link or a non-regular file at path is refused. On
- * failure the old file is untouched and why holds the reason. */
-int rpc_write_file_atomic(const char *path, const char *data, size_t len,
-			  char *why, size_t whylen);
 
 #endif

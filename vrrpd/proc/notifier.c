@@ -193,14 +193,11 @@ static int queue_script(struct notifier *n, const struct script_cmd_cfg *cmd,
 {
 	struct pending *p;
 	char why[512];
-	const char *user = cmd->user[0] ? cmd->user : n->g->script_user;
-	/* A script's own user brings its own primary group. */
-	const char *group = cmd->group[0] ? cmd->group
-			    : cmd->user[0] ? ""
-					   : n->g->script_group;
+	const char *user, *group;
 	uid_t uid;
 	gid_t gid;
 
+	script_cmd_account(cmd, n->g, &user, &group);
 	if (script_resolve_ids(user, group, &uid, &gid, why, sizeof(why)) ||
 	    script_check_cmd(cmd, uid, gid, n->g->script_security, why,
 			     sizeof(why))) {

@@ -134,6 +134,15 @@ int script_resolve_ids(const char *user, const char *group, uid_t *uid,
 	return 0;
 }
 
+void script_cmd_account(const struct script_cmd_cfg *cmd,
+			const struct script_global_cfg *g, const char **user,
+			const char **group)
+{
+	*user = cmd->user[0] ? cmd->user : g->script_user;
+	/* A script's own user brings its own primary group. */
+	*group = cmd->group[0] ? cmd->group : cmd->user[0] ? "" : g->script_group;
+}
+
 void script_argv_free(char **argv)
 {
 	if (!argv)

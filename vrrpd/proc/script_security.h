@@ -38,6 +38,13 @@ int script_check_cmd(const struct script_cmd_cfg *cmd, uid_t uid, gid_t gid,
 int script_resolve_ids(const char *user, const char *group, uid_t *uid,
 		       gid_t *gid, char *why, size_t whylen);
 
+/* Who a command runs as (names for script_resolve_ids): its own user,
+ * with that user's primary group unless it names a group; else the
+ * global script-user and script-group. */
+void script_cmd_account(const struct script_cmd_cfg *cmd,
+			const struct script_global_cfg *g, const char **user,
+			const char **group);
+
 /* The argv to execute for a command: its own argv, or
  * {"/bin/sh", "-c", line} with shell; extra (n_extra strings, may be 0)
  * are appended: keepalived's generic notify arguments. With shell they

@@ -39,10 +39,25 @@ struct child {
 	char err[SPAWN_STDERR_MAX + 1];
 };
 
+/* A child another process started for us (spawner_set_remote). */
+struct remote_child {
+	struct remote_child *next;
+	uint32_t id;
+	char name[128];
+	spawn_done_cb cb;
+	void *arg;
+};
+
 struct spawner {
 	struct loop *loop;
 	struct child *children;
 	size_t n_running;
+	bool quiet;              /* stderr goes to the caller only */
+	/* privilege separation: children are started by the parent */
+	bool have_remote;
+	struct spawn_remote remote;
+	struct remote_child *remotes;
+	uint32_t next_id;
 };
 
 /* A fixed environment: a script must not depend on how vrrpd was started
@@ -100,6 +115,12 @@ void spawner_free(struct spawner *s)
 		unlink_child(s, c);
 		free(c);
 	}
+	while (s->remotes) {
+		struct remote_child *rc = s->remotes;
+
+		s->remotes = rc->next;
+		free(rc);
+	}
 	free(s);
 }
 
@@ -148,9 +169,10 @@ static void on_stderr(void *arg, uint32_t events)
 
 /* One log line per line of stderr, so that a multi-line message stays
  * readable in syslog; the script's name starts each one. */
-static void log_stderr(const struct child *c)
+static void log_stderr(const char *name, const char *err, size_t err_len,
+		       size_t err_dropped)
 {
-	const char *p = c->err, *end = c->err + c->err_len;
+	const char *p = err, *end = err + err_len;
 
 	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
@@ -158,14 +180,13 @@ static void log_stderr(const struct child *c)
 
 		/* A log line is no place for a 4 KiB blob. */
 		if (len)
-			log_warn("%s: stderr: %.*s%s", c->name,
+			log_warn("%s: stderr: %.*s%s", name,
 				 (int)(len > 400 ? 400 : len), p,
 				 len > 400 ? "..." : "");
 		p += len + 1;
 	}
-	if (c->err_dropped)
-		log_warn("%s: stderr: %zu more bytes dropped", c->name,
-			 c->err_dropped);
+	if (err_dropped)
+		log_warn("%s: stderr: %zu more bytes dropped", name, err_dropped);
 }
 
 static void finish(struct child *c, const siginfo_t *si)
@@ -194,7 +215,8 @@ static void finish(struct child *c, const siginfo_t *si)
 	r.err_text = c->err;
 	r.err_len = c->err_len;
 	r.err_dropped = c->err_dropped;
-	log_stderr(c);
+	if (!s->quiet)
+		log_stderr(c->name, c->err, c->err_len, c->err_dropped);
 	if (c->cb)
 		c->cb(c->arg, &r);
 	free(c);
@@ -333,6 +355,77 @@ static int watch_child(struct spawner *s, struct child *c, uint32_t timeout_ms)
 	return 0;
 }
 
+void spawner_set_quiet(struct spawner *s, bool quiet)
+{
+	s->quiet = quiet;
+}
+
+void spawner_set_remote(struct spawner *s, const struct spawn_remote *r)
+{
+	s->have_remote = r != NULL;
+	if (r)
+		s->remote = *r;
+}
+
+/* The id stands in for the pid: positive, and not reused while a child
+ * that has it is still running. */
+static uint32_t next_remote_id(struct spawner *s)
+{
+	for (;;) {
+		bool used = false;
+
+		if (++s->next_id > INT32_MAX)
+			s->next_id = 1;
+		for (struct remote_child *rc = s->remotes; rc && !used; rc = rc->next)
+			used = rc->id == s->next_id;
+		if (!used)
+			return s->next_id;
+	}
+}
+
+static pid_t spawn_remote(struct spawner *s, const struct spawn_opts *o,
+			  spawn_done_cb cb, void *arg, char *err, size_t errlen)
+{
+	struct remote_child *rc = calloc(1, sizeof(*rc));
+
+	if (!rc)
+		return errbuf_set(err, errlen, "out of memory");
+	rc->id = next_remote_id(s);
+	snprintf(rc->name, sizeof(rc->name), "%s", o->name ? o->name : o->argv[0]);
+	rc->cb = cb;
+	rc->arg = arg;
+	if (s->remote.start(s->remote.arg, rc->id, o, err, errlen) < 0) {
+		free(rc);
+		return -1;
+	}
+	rc->next = s->remotes;
+	s->remotes = rc;
+	s->n_running++;
+	return (pid_t)rc->id;
+}
+
+void spawner_remote_done(struct spawner *s, uint32_t id,
+			 const struct spawn_result *res)
+{
+	struct remote_child **p = &s->remotes, *rc;
+	struct spawn_result r = *res;
+
+	while (*p && (*p)->id != id)
+		p = &(*p)->next;
+	if (!(rc = *p)) {
+		log_warn("privsep: result for unknown child %u ignored", id);
+		return;
+	}
+	*p = rc->next;
+	s->n_running--;
+	r.name = rc->name;
+	r.pid = (pid_t)rc->id;
+	log_stderr(rc->name, r.err_text, r.err_len, r.err_dropped);
+	if (rc->cb)
+		rc->cb(rc->arg, &r);
+	free(rc);
+}
+
 pid_t spawn_run(struct spawner *s, const struct spawn_opts *o,
 		spawn_done_cb cb, void *arg, char *err, size_t errlen)
 {
@@ -342,6 +435,8 @@ pid_t spawn_run(struct spawner *s, const struct spawn_opts *o,
 	if (!o->argv || !o->argv[0] || o->argv[0][0] != '/')
 		return errbuf_set(err, errlen, "%s: not an absolute path: %s",
 			       o->name, o->argv && o->argv[0] ? o->argv[0] : "");
+	if (s->have_remote)
+		return spawn_remote(s, o, cb, arg, err, errlen);
 	c = calloc(1, sizeof(*c));
 	if (!c)
 		return errbuf_set(err, errlen, "out of memory");
@@ -402,6 +497,12 @@ void spawn_detach(struct spawner *s, pid_t pid)
 		if (c->pid == pid) {
 			c->cb = NULL;
 			c->arg = NULL;
+		}
+	}
+	for (struct remote_child *rc = s->remotes; rc; rc = rc->next) {
+		if ((pid_t)rc->id == pid) {
+			rc->cb = NULL;
+			rc->arg = NULL;
 		}
 	}
 }

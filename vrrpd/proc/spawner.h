@@ -72,6 +72,24 @@ pid_t spawn_run(struct spawner *s, const struct spawn_opts *o,
  * child still runs to its end or timeout and is reaped. */
 void spawn_detach(struct spawner *s, pid_t pid);
 
+/* Leave the logging of a child's stderr to the callback (the privileged
+ * parent hands it to the worker, which logs it). */
+void spawner_set_quiet(struct spawner *s, bool quiet);
+
+/* Privilege separation (privsep.h): the children are started by the
+ * privileged parent. start() sends the request (id stands in for the
+ * pid) and returns 0, or -1 with err; the result comes back later through
+ * spawner_remote_done(), from the loop, and is logged and handed to the
+ * callback exactly as a local child's. NULL: start children here. */
+struct spawn_remote {
+	int (*start)(void *arg, uint32_t id, const struct spawn_opts *o,
+		     char *err, size_t errlen);
+	void *arg;
+};
+void spawner_set_remote(struct spawner *s, const struct spawn_remote *r);
+void spawner_remote_done(struct spawner *s, uint32_t id,
+			 const struct spawn_result *r);
+
 size_t spawner_running(const struct spawner *s);
 struct loop *spawner_loop(const struct spawner *s);
 

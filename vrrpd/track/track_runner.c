@@ -103,15 +103,12 @@ static void resolve_ids(struct track_runner *r)
 			: NULL;
 	for (size_t k = 0; r->ids && k < r->set->n_trackers; k++) {
 		const struct script_cmd_cfg *cmd = &r->set->trackers[k].cfg->cmd;
-		const char *user = cmd->user[0] ? cmd->user : r->g->script_user;
-		/* A script's own user brings its own primary group. */
-		const char *group = cmd->group[0] ? cmd->group
-				    : cmd->user[0] ? ""
-						   : r->g->script_group;
+		const char *user, *group;
 		struct run_ids *id = &r->ids[k];
 
 		if (r->set->trackers[k].cfg->type != TRACK_SCRIPT)
 			continue;
+		script_cmd_account(cmd, r->g, &user, &group);
 		id->ok = script_resolve_ids(user, group, &id->uid, &id->gid,
 					    id->why, sizeof(id->why)) == 0;
 	}
