@@ -87,7 +87,7 @@ $(BUILD)/vrrpctl/commands.o $(BUILD)/tests/unit/test_commands.o: $(BUILD)/gen/cl
 
 # The same keywords for the configuration line renderer in lib/ (shared by
 # the daemon's candidate.compare and vrrpctl's show running-config).
-$(BUILD)/gen/cfg_keywords.inc: yang/vrrpd.yang $(GEN_CLI)
+$(BUILD)/gen/cfg_keywords.inc: $(YANG_SRC) $(GEN_CLI)
 	$(GEN_CLI) --keywords $< > $@.tmp && mv $@.tmp $@
 
 $(BUILD)/lib/cfglines.o: $(BUILD)/gen/cfg_keywords.inc

@@ -18,6 +18,7 @@ enum cli_kind {
 	CLI_NEWNAME,   /* name of a new instance */
 	CLI_IFNAME,    /* interface name */
 	CLI_UINT,      /* integer in [min, max] */
+	CLI_INT,       /* signed integer in [min, max] */
 	CLI_BOOL,      /* true|false (on|off, yes|no accepted) */
 	CLI_ENUM,      /* one of a space-separated list */
 	CLI_ADDR,      /* IP address, with /prefix where allowed */
@@ -56,6 +57,7 @@ struct cli_leaf {
 	const char *path;      /* relative to /vrrpd:vrrpd/ */
 	const char *kw;        /* option keyword, or NULL */
 	const char *reason;    /* why not settable from the shell, when kw is NULL */
+	const struct cli_opt *opts; /* the table kw is in */
 };
 
 /* Every configuration leaf, NULL-terminated. */

@@ -284,9 +284,9 @@ static void test_methods(void **state)
 
 /* ---- the option table against the YANG schema ---------------------------- */
 
-static const struct cli_opt *opt_by_kw(const char *kw)
+static const struct cli_opt *opt_by_kw(const struct cli_opt *opts, const char *kw)
 {
-	for (const struct cli_opt *o = inst_opts; o->kw; o++)
+	for (const struct cli_opt *o = opts; o && o->kw; o++)
 		if (strcmp(o->kw, kw) == 0)
 			return o;
 	return NULL;
@@ -326,16 +326,38 @@ static void assert_help_from(const char *help, const char *dsc)
 
 static void check_option_type(const struct cli_opt *o, const struct lysc_node *n)
 {
-	const struct lysc_type *t = ((const struct lysc_node_leaf *)n)->type;
+	const struct lysc_type *t = n->nodetype == LYS_LEAFLIST ?
+		((const struct lysc_node_leaflist *)n)->type :
+		((const struct lysc_node_leaf *)n)->type;
 
+	if (t->basetype == LY_TYPE_LEAFREF) {
+		assert_int_equal(o->kind, CLI_INSTANCE);
+		return;
+	}
 	switch (t->basetype) {
+	case LY_TYPE_INT8:
+	case LY_TYPE_INT16:
+	case LY_TYPE_INT32: {
+		const struct lysc_range *r = ((const struct lysc_type_num *)t)->range;
+
+		assert_int_equal(o->kind, CLI_INT);
+		assert_non_null(r);
+		assert_int_equal(o->min, (long)r->parts[0].min_64);
+		assert_int_equal(o->max, (long)r->parts[0].max_64);
+		break;
+	}
 	case LY_TYPE_UINT8:
 	case LY_TYPE_UINT16:
 	case LY_TYPE_UINT32: {
 		const struct lysc_range *r = ((const struct lysc_type_num *)t)->range;
 
 		assert_int_equal(o->kind, CLI_UINT);
-		assert_non_null(r);
+		if (!r) { /* the type's own range (quorum-max) */
+			assert_int_equal(o->min, 0);
+			assert_int_equal(o->max, t->basetype == LY_TYPE_UINT8 ? 255 :
+					 t->basetype == LY_TYPE_UINT16 ? 65535 : 4294967295L);
+			break;
+		}
 		assert_int_equal(LY_ARRAY_COUNT(r->parts), 1);
 		assert_int_equal(o->min, (long)r->parts[0].min_u64);
 		assert_int_equal(o->max, (long)r->parts[0].max_u64);
@@ -398,12 +420,15 @@ static void test_options_cover_schema(void **state)
 				assert_non_null(l->reason);
 				assert_true(strlen(l->reason) > 10);
 			} else {
-				o = opt_by_kw(l->kw);
+				o = opt_by_kw(l->opts, l->kw);
 				if (!o)
 					fail_msg("%s: option %s missing", rel, l->kw);
 				/* An option named for its own leaf carries its type;
 				 * "address" is ADDR/PLEN for a list entry. */
-				if (strcmp(o->member, rel + strlen("instance/")) == 0) {
+				size_t rl = strlen(rel), ml = strlen(o->member);
+
+				if (rl > ml && rel[rl - ml - 1] == '/' &&
+				    strcmp(rel + rl - ml, o->member) == 0) {
 					check_option_type(o, elem);
 					assert_help_from(o->help, elem->dsc);
 					n_set++;

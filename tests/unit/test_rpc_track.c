@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "candidate.h"
 #include "config.h"
 #include "model.h"
 #include "rpc.h"
@@ -171,7 +172,7 @@ static void test_tracker_create_set_delete(void **state)
 	assert_non_null(tc);
 	assert_int_equal(tc->n_args, 2);
 	assert_int_equal(t->f.cfg.tracking.n_trackers, 4);
-	assert_int_equal(t->f.applies, 7);
+	assert_int_equal(t->f.applies, 6);
 
 	ok(t, "tracker.delete", "{\"type\":\"script\",\"name\":\"chk\"}");
 	assert_null(tracking_find(&t->f.cfg.tracking, TRACK_SCRIPT, "chk"));
