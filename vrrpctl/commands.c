@@ -9,7 +9,9 @@
 
 #include "vaddr.h"
 
-/* inst_opts[] (every setting of an instance), create_required[] and
+/* inst_opts[] (every setting of an instance), the tables of trackers
+ * (trk_*_opts), sync groups (group_opts) and followers (follow_*_opts,
+ * gfollow_*_opts), what create must be given (*_required) and
  * schema_leaves[]. */
 #include "gen/cli_opts.inc"
 
@@ -36,10 +38,66 @@ static const struct cli_opt commit_opts[] = {
 #define H_SHOW "Show state and configuration"
 #define H_INST "An instance"
 
-/* R: a read-only request, W: one that changes the daemon, L: local. */
-#define R(m, a) m, a, true
-#define W(m, a) m, a, false
-#define L NULL, NULL, false
+/* R: a read-only request, W: one that changes the daemon, L: local; W2
+ * with a second argument and the tracker type it is for. */
+#define R(m, a) m, a, true, NULL, NULL
+#define W(m, a) m, a, false, NULL, NULL
+#define W2(m, a, a2, ty) m, a, false, a2, ty
+#define L NULL, NULL, false, NULL, NULL
+
+#define H_CREATE "Create an object"
+#define H_SETC "Change settings"
+#define H_DELETE "Delete an object"
+#define H_TRACKER "A health tracker (script, interface, file, process)"
+#define H_GROUP "A sync group: instances that change state together"
+#define H_TRACK "Trackers it follows (RFC 8347 track)"
+#define H_TRACKER_NAME "Tracker name"
+
+/* The commands of one tracker type: create, set, delete the tracker; an
+ * instance or a sync group follows it or stops following it. The new
+ * name of an interface tracker is an interface (nkind), and one may have
+ * no settings at all (opt). */
+#define TRACKER_CMDS(ty, what, nkind, nword, opt)				\
+	{ CMD_TRACKER_CREATE, { KW("create", H_CREATE), KW("tracker", H_TRACKER),	\
+				KW(#ty, what), ARG(nkind, nword, "Name of the new tracker"), \
+				{ CLI_OPTIONS, "OPTION", "Tracker settings", opt,	\
+				  trk_##ty##_opts } },				\
+	  "Create a " #ty " tracker (the settings before [OPTION VALUE] are required)", \
+	  trk_##ty##_required, W2("tracker.create", "name", NULL, #ty) },	\
+	{ CMD_TRACKER_SET, { KW("set", H_SETC), KW("tracker", H_TRACKER), KW(#ty, what), \
+			     ARG(CLI_TRACKER, nword, H_TRACKER_NAME),		\
+			     { CLI_OPTIONS, "OPTION", "Settings to change", false,	\
+			       trk_##ty##_opts } },					\
+	  "Change settings of a " #ty " tracker (its followers only)", NULL,	\
+	  W2("tracker.set", "name", NULL, #ty) },				\
+	{ CMD_TRACKER_DELETE, { KW("delete", H_DELETE), KW("tracker", H_TRACKER),	\
+				KW(#ty, what), ARG(CLI_TRACKER, nword, H_TRACKER_NAME) }, \
+	  "Delete a " #ty " tracker nothing follows", NULL,			\
+	  W2("tracker.delete", "name", NULL, #ty) },				\
+	{ CMD_TRACK, { KW("set", H_SETC), KW("instance", H_INST),		\
+		       ARG(CLI_INSTANCE, "NAME", "Instance name"), KW("track", H_TRACK), \
+		       KW(#ty, what), ARG(CLI_TRACKER, "TRACKER", H_TRACKER_NAME),	\
+		       { CLI_OPTIONS, "OPTION", "How it is followed", true,	\
+			 follow_##ty##_opts } },					\
+	  "The instance follows a " #ty " tracker (or changes its weight)", NULL, \
+	  W2("instance.track", "name", "tracker", #ty) },			\
+	{ CMD_UNTRACK, { KW("delete", H_DELETE), KW("instance", H_INST),	\
+			 ARG(CLI_INSTANCE, "NAME", "Instance name"), KW("track", H_TRACK), \
+			 KW(#ty, what), ARG(CLI_TRACKER, "TRACKER", H_TRACKER_NAME) }, \
+	  "The instance stops following a " #ty " tracker", NULL,		\
+	  W2("instance.untrack", "name", "tracker", #ty) },			\
+	{ CMD_GROUP_TRACK, { KW("set", H_SETC), KW("sync-group", H_GROUP),	\
+			     ARG(CLI_GROUP, "NAME", "Sync group name"), KW("track", H_TRACK), \
+			     KW(#ty, what), ARG(CLI_TRACKER, "TRACKER", H_TRACKER_NAME), \
+			     { CLI_OPTIONS, "OPTION", "How it is followed", true,	\
+			       gfollow_##ty##_opts } },				\
+	  "The sync group follows a " #ty " tracker (or changes its weight)", NULL, \
+	  W2("sync-group.track", "name", "tracker", #ty) },			\
+	{ CMD_GROUP_UNTRACK, { KW("delete", H_DELETE), KW("sync-group", H_GROUP), \
+			       ARG(CLI_GROUP, "NAME", "Sync group name"), KW("track", H_TRACK), \
+			       KW(#ty, what), ARG(CLI_TRACKER, "TRACKER", H_TRACKER_NAME) }, \
+	  "The sync group stops following a " #ty " tracker", NULL,		\
+	  W2("sync-group.untrack", "name", "tracker", #ty) }
 
 static const struct cli_cmd commands[] = {
 	{ CMD_SHOW_INSTANCES, { KW("show", H_SHOW), KW("instances", "Summary table of every instance") },
@@ -81,6 +139,24 @@ static const struct cli_cmd commands[] = {
 			ARG(CLI_INSTANCE, "NAME", "Instance name") },
 	  "Delete an instance (its addresses are released)", NULL,
 	  W("instance.delete", "name") },
+	TRACKER_CMDS(script, "A program run every interval", CLI_NEWNAME, "NAME", false),
+	TRACKER_CMDS(interface, "The link state of an interface", CLI_IFNAME, "IFNAME", true),
+	TRACKER_CMDS(file, "An integer read from a file", CLI_NEWNAME, "NAME", false),
+	TRACKER_CMDS(process, "Running processes of a name", CLI_NEWNAME, "NAME", false),
+	{ CMD_GROUP_CREATE, { KW("create", H_CREATE), KW("sync-group", H_GROUP),
+			      ARG(CLI_NEWNAME, "NAME", "Name of the new sync group"),
+			      { CLI_OPTIONS, "OPTION", "Sync group settings", false, group_opts } },
+	  "Create a sync group (the settings before [OPTION VALUE] are required)",
+	  group_required, W("sync-group.create", "name") },
+	{ CMD_GROUP_SET, { KW("set", H_SETC), KW("sync-group", H_GROUP),
+			   ARG(CLI_GROUP, "NAME", "Sync group name"),
+			   { CLI_OPTIONS, "OPTION", "Settings to change", false, group_opts } },
+	  "Change settings of a sync group (member replaces the list)", NULL,
+	  W("sync-group.set", "name") },
+	{ CMD_GROUP_DELETE, { KW("delete", H_DELETE), KW("sync-group", H_GROUP),
+			      ARG(CLI_GROUP, "NAME", "Sync group name") },
+	  "Delete a sync group (its members keep running on their own)", NULL,
+	  W("sync-group.delete", "name") },
 	{ CMD_FAILOVER, { KW("failover", "Hand mastership to a backup"),
 			  ARG(CLI_INSTANCE, "NAME", "Instance name (must be master)"),
 			  { CLI_OPTIONS, "OPTION", "Failover settings", true, failover_opts } },
@@ -238,6 +314,15 @@ static int check_value(const struct cli_opt *o, const char *w, const char **norm
 			return -1;
 		}
 		return 0;
+	case CLI_INT:
+		v = strtol(w, &end, 10);
+		if (!((*w >= '0' && *w <= '9') || (*w == '-' && w[1] >= '0' && w[1] <= '9')) ||
+		    *end || v < o->min || v > o->max) {
+			snprintf(err, errlen, "%s: expected a number %ld..%ld, got \"%s\"",
+				 o->kw, o->min, o->max, w);
+			return -1;
+		}
+		return 0;
 	case CLI_BOOL:
 		if (!strcmp(w, "on") || !strcmp(w, "yes"))
 			w = "true";
@@ -341,7 +426,9 @@ static int parse_opts(const struct cli_tok *t, char **w, size_t n, size_t i,
 		bool amb;
 		const struct cli_opt *o = find_opt(t->opts, w[i], &amb);
 
-		a->reached = i;
+		/* A known option word is consumed: its error beats a keyword
+		 * another command expected here. */
+		a->reached = o ? i + 1 : i;
 		if (!o) {
 			char cands[160] = "";
 
@@ -385,8 +472,14 @@ static int check_required(const struct cli_cmd *c, const struct cli_tok *t,
 			  struct attempt *a)
 {
 	if (!t->optional && a->p.n_opts == 0) {
+		const struct cli_opt *e = t->opts;
+
+		/* the instance's example is its priority */
+		for (const struct cli_opt *o = t->opts; o->kw; o++)
+			if (!strcmp(o->kw, "priority"))
+				e = o;
 		snprintf(a->err, sizeof(a->err), "expected at least one setting, e.g. "
-			 "priority <1-255>");
+			 "%s %s", e->kw, e->hint ? e->hint : "VALUE");
 		return -1;
 	}
 	for (const char *const *r = c->required; r && *r; r++) {
@@ -431,8 +524,10 @@ static int try_cmd(const struct cli_cmd *c, char **w, size_t n, struct attempt *
 				return -1;
 			}
 			a->exact += strcmp(w[i], t->word) == 0;
-		} else {
+		} else if (!a->p.arg) {
 			a->p.arg = w[i];
+		} else {
+			a->p.arg2 = w[i];
 		}
 		i++;
 	}
@@ -501,7 +596,7 @@ int cli_parse(char **words, size_t n, struct cli_parsed *out, char *err,
 {
 	struct attempt a, best_ok = { .exact = 0 }, best_fail;
 	const char *verb;
-	int n_ok = 0, tie = 0;
+	int n_ok = 0, n_fail = 0, tie = 0;
 
 	if (n == 0) {
 		snprintf(err, errlen, "empty command");
@@ -524,7 +619,9 @@ int cli_parse(char **words, size_t n, struct cli_parsed *out, char *err,
 				tie = 1;
 			}
 			n_ok++;
-		} else if (a.reached >= best_fail.reached) {
+		} else if (!n_fail++ || a.reached > best_fail.reached) {
+			/* on a tie the first in the table speaks: set instance
+			 * N OPTION before set instance N track ... */
 			best_fail = a;
 		}
 	}
@@ -567,7 +664,8 @@ static void add(struct cands *cs, const char *text, const char *help, bool hint)
 }
 
 static void add_dynamic(struct cands *cs, const struct cli_env *env,
-			enum cli_kind kind, const char *hint, const char *help)
+			const struct cli_cmd *c, enum cli_kind kind, const char *hint,
+			const char *help)
 {
 	char names[256][64];
 	size_t n = 0;
@@ -576,6 +674,10 @@ static void add_dynamic(struct cands *cs, const struct cli_env *env,
 		n = env->instances(env->arg, names, 256);
 	else if (env && kind == CLI_IFNAME && env->ifnames)
 		n = env->ifnames(env->arg, names, 256);
+	else if (env && kind == CLI_TRACKER && env->trackers && c->type)
+		n = env->trackers(env->arg, c->type, names, 256);
+	else if (env && kind == CLI_GROUP && env->groups)
+		n = env->groups(env->arg, names, 256);
 	for (size_t i = 0; i < n; i++)
 		add(cs, names[i], help, false);
 	if (hint)
@@ -583,14 +685,14 @@ static void add_dynamic(struct cands *cs, const struct cli_env *env,
 }
 
 static void add_value_cands(struct cands *cs, const struct cli_env *env,
-			    const struct cli_opt *o)
+			    const struct cli_cmd *c, const struct cli_opt *o)
 {
 	if (o->values) {
 		for (int i = 0; o->values[i]; i++)
 			add(cs, o->values[i], o->help, false);
 		return;
 	}
-	add_dynamic(cs, env, o->kind, o->hint, o->help);
+	add_dynamic(cs, env, c, o->kind, o->hint, o->help);
 }
 
 static void cands_in_opts(struct cands *cs, const struct cli_env *env,
@@ -609,7 +711,7 @@ static void cands_in_opts(struct cands *cs, const struct cli_env *env,
 		if (!o)
 			return;
 		if (i + 1 == n) {
-			add_value_cands(cs, env, o);
+			add_value_cands(cs, env, c, o);
 			return;
 		}
 		if (ng < CLI_MAX_OPTS)
@@ -648,7 +750,7 @@ static void cands_for_cmd(struct cands *cs, const struct cli_env *env,
 				char hint[64];
 
 				snprintf(hint, sizeof(hint), "<%s>", t->word);
-				add_dynamic(cs, env, t->kind, hint, t->help);
+				add_dynamic(cs, env, c, t->kind, hint, t->help);
 			}
 			if (t->optional)
 				add(cs, "<cr>", "Run the command", true);
@@ -686,6 +788,7 @@ static json_object *value_json(const struct cli_opt *o, const char *v)
 {
 	switch (o->kind) {
 	case CLI_UINT:
+	case CLI_INT:
 		return json_object_new_int((int)strtol(v, NULL, 10));
 	case CLI_BOOL:
 		return json_object_new_boolean(strcmp(v, "true") == 0);
@@ -725,6 +828,11 @@ int cli_request(const struct cli_parsed *p, const char **method,
 	if (p->arg && p->cmd->arg_key)
 		json_object_object_add(*params, p->cmd->arg_key,
 				       json_object_new_string(p->arg));
+	if (p->arg2 && p->cmd->arg2_key)
+		json_object_object_add(*params, p->cmd->arg2_key,
+				       json_object_new_string(p->arg2));
+	if (p->cmd->type)
+		json_object_object_add(*params, "type", json_object_new_string(p->cmd->type));
 	add_opts(p, *params);
 	return 0;
 }

@@ -34,7 +34,7 @@ static size_t fake_ifnames(void *arg, char (*names)[64], size_t max)
 	return 1;
 }
 
-static const struct cli_env env = { NULL, fake_instances, fake_ifnames };
+static const struct cli_env env = { NULL, fake_instances, fake_ifnames, NULL, NULL };
 
 static char out[4096];
 static int status;
