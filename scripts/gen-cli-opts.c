@@ -679,7 +679,7 @@ int main(int argc, char **argv)
 		return errors ? 1 : 0;
 	}
 	printf("/* Generated from %s by scripts/gen-cli-opts.c; do not edit.\n"
-	       " * Included by vrrpctl/commands.c. */\n\n", argv[1]);
+	       " * Included by vrrpctl/cmd_table.c. */\n\n", argv[1]);
 	printf("static const char *const v_bool[] = { \"true\", \"false\", NULL };\n");
 	/* Pass 0 reports every leaf without a mapping; stop there. */
 	errors += gen_pass(mod, &l, 0, NULL);

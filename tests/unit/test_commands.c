@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../../vrrpctl/cmd_table.c"
 #include "../../vrrpctl/commands.c"
 #include "model.h"
 #include "rpc.h"

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../../vrrpctl/cmd_table.c"
 #include "../../vrrpctl/commands.c"
 #include "../../vrrpctl/complete_words.c"
 
