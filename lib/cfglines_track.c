@@ -157,8 +157,10 @@ int cfgl_render_trackers(struct cfgl *l, json_object *top)
 
 			if (!name)
 				continue;
-			snprintf(head, sizeof(head), "create tracker %s ", types[t]);
-			cfgl_puts(&b, head);
+			snprintf(head, sizeof(head), "create tracker %s %.63s", types[t], name);
+			cfgl_puts(&b, "create tracker ");
+			cfgl_puts(&b, types[t]);
+			cfgl_puts(&b, " ");
 			cfgl_put_word(&b, name);
 			if (!put_settings(&b, e, prefix))
 				put_comment(&b, head, e, "a quote inside an argument: "
@@ -198,7 +200,8 @@ int cfgl_render_follows(struct cfgl *l, int section, const char *what,
 			cfgl_puts(&b, " ");
 			cfgl_put_word(&b, tr);
 			put_settings(&b, e, prefix);
-			snprintf(tie, sizeof(tie), "%s/%s", types[t], tr);
+			/* by type (the order of the trackers), then name */
+			snprintf(tie, sizeof(tie), "%zu/%s", t, tr);
 			if (add(l, &b, section, name, KW_FOLLOW, tie) < 0)
 				return -1;
 		}
