@@ -52,46 +52,46 @@ static const struct cli_opt commit_opts[] = {
  * instance or a sync group follows it or stops following it. The new
  * name of an interface tracker is an interface (nkind), and one may have
  * no settings at all (opt). */
-#define TRACKER_CMDS(ty, what, nkind, nword, opt)				\
+#define TRACKER_CMDS(ty, a, what, nkind, nword, opt)				\
 	{ CMD_TRACKER_CREATE, { KW("create", H_CREATE), KW("tracker", H_TRACKER),	\
 				KW(#ty, what), ARG(nkind, nword, "Name of the new tracker"), \
 				{ CLI_OPTIONS, "OPTION", "Tracker settings", opt,	\
 				  trk_##ty##_opts } },				\
-	  "Create a " #ty " tracker (the settings before [OPTION VALUE] are required)", \
+	  "Create " a " " #ty " tracker (the settings before [OPTION VALUE] are required)", \
 	  trk_##ty##_required, W2("tracker.create", "name", NULL, #ty) },	\
 	{ CMD_TRACKER_SET, { KW("set", H_SETC), KW("tracker", H_TRACKER), KW(#ty, what), \
 			     ARG(CLI_TRACKER, nword, H_TRACKER_NAME),		\
 			     { CLI_OPTIONS, "OPTION", "Settings to change", false,	\
 			       trk_##ty##_opts } },					\
-	  "Change settings of a " #ty " tracker (its followers only)", NULL,	\
+	  "Change settings of " a " " #ty " tracker (its followers only)", NULL,	\
 	  W2("tracker.set", "name", NULL, #ty) },				\
 	{ CMD_TRACKER_DELETE, { KW("delete", H_DELETE), KW("tracker", H_TRACKER),	\
 				KW(#ty, what), ARG(CLI_TRACKER, nword, H_TRACKER_NAME) }, \
-	  "Delete a " #ty " tracker nothing follows", NULL,			\
+	  "Delete " a " " #ty " tracker nothing follows", NULL,			\
 	  W2("tracker.delete", "name", NULL, #ty) },				\
 	{ CMD_TRACK, { KW("set", H_SETC), KW("instance", H_INST),		\
 		       ARG(CLI_INSTANCE, "NAME", "Instance name"), KW("track", H_TRACK), \
 		       KW(#ty, what), ARG(CLI_TRACKER, "TRACKER", H_TRACKER_NAME),	\
 		       { CLI_OPTIONS, "OPTION", "How it is followed", true,	\
 			 follow_##ty##_opts } },					\
-	  "The instance follows a " #ty " tracker (or changes its weight)", NULL, \
+	  "The instance follows " a " " #ty " tracker (or changes its weight)", NULL, \
 	  W2("instance.track", "name", "tracker", #ty) },			\
 	{ CMD_UNTRACK, { KW("delete", H_DELETE), KW("instance", H_INST),	\
 			 ARG(CLI_INSTANCE, "NAME", "Instance name"), KW("track", H_TRACK), \
 			 KW(#ty, what), ARG(CLI_TRACKER, "TRACKER", H_TRACKER_NAME) }, \
-	  "The instance stops following a " #ty " tracker", NULL,		\
+	  "The instance stops following " a " " #ty " tracker", NULL,		\
 	  W2("instance.untrack", "name", "tracker", #ty) },			\
 	{ CMD_GROUP_TRACK, { KW("set", H_SETC), KW("sync-group", H_GROUP),	\
 			     ARG(CLI_GROUP, "NAME", "Sync group name"), KW("track", H_TRACK), \
 			     KW(#ty, what), ARG(CLI_TRACKER, "TRACKER", H_TRACKER_NAME), \
 			     { CLI_OPTIONS, "OPTION", "How it is followed", true,	\
 			       gfollow_##ty##_opts } },				\
-	  "The sync group follows a " #ty " tracker (or changes its weight)", NULL, \
+	  "The sync group follows " a " " #ty " tracker (or changes its weight)", NULL, \
 	  W2("sync-group.track", "name", "tracker", #ty) },			\
 	{ CMD_GROUP_UNTRACK, { KW("delete", H_DELETE), KW("sync-group", H_GROUP), \
 			       ARG(CLI_GROUP, "NAME", "Sync group name"), KW("track", H_TRACK), \
 			       KW(#ty, what), ARG(CLI_TRACKER, "TRACKER", H_TRACKER_NAME) }, \
-	  "The sync group stops following a " #ty " tracker", NULL,		\
+	  "The sync group stops following " a " " #ty " tracker", NULL,		\
 	  W2("sync-group.untrack", "name", "tracker", #ty) }
 
 const struct cli_cmd cli_table[] = {
@@ -134,10 +134,10 @@ const struct cli_cmd cli_table[] = {
 			ARG(CLI_INSTANCE, "NAME", "Instance name") },
 	  "Delete an instance (its addresses are released)", NULL,
 	  W("instance.delete", "name") },
-	TRACKER_CMDS(script, "A program run every interval", CLI_NEWNAME, "NAME", false),
-	TRACKER_CMDS(interface, "The link state of an interface", CLI_IFNAME, "IFNAME", true),
-	TRACKER_CMDS(file, "An integer read from a file", CLI_NEWNAME, "NAME", false),
-	TRACKER_CMDS(process, "Running processes of a name", CLI_NEWNAME, "NAME", false),
+	TRACKER_CMDS(script, "a", "A program run every interval", CLI_NEWNAME, "NAME", false),
+	TRACKER_CMDS(interface, "an", "The link state of an interface", CLI_IFNAME, "IFNAME", true),
+	TRACKER_CMDS(file, "a", "An integer read from a file", CLI_NEWNAME, "NAME", false),
+	TRACKER_CMDS(process, "a", "Running processes of a name", CLI_NEWNAME, "NAME", false),
 	{ CMD_GROUP_CREATE, { KW("create", H_CREATE), KW("sync-group", H_GROUP),
 			      ARG(CLI_NEWNAME, "NAME", "Name of the new sync group"),
 			      { CLI_OPTIONS, "OPTION", "Sync group settings", false, group_opts } },
