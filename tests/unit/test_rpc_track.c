@@ -346,6 +346,17 @@ static void test_candidate_edits(void **state)
 			       "+set instance VI_1 track script chk weight -10\n"));
 	json_object_put(r);
 
+	/* instance edits as vrrpctl sends them (object given) */
+	snprintf(p, sizeof(p), "{\"id\":%d,\"object\":\"instance\",\"op\":\"set\","
+		 "\"name\":\"VI_1\",\"priority\":97}", id);
+	ok(t, "candidate.edit", p);
+	snprintf(p, sizeof(p), "{\"id\":%d,\"object\":\"instance\",\"op\":\"set\","
+		 "\"name\":\"VI_1\"}", id);
+	refused(t, "candidate.edit", p, JSONRPC_INVALID_PARAMS, NULL);
+	snprintf(p, sizeof(p), "{\"id\":%d,\"object\":\"instance\",\"op\":\"delete\","
+		 "\"name\":\"VI_1\",\"priority\":1}", id);
+	refused(t, "candidate.edit", p, JSONRPC_INVALID_PARAMS, NULL);
+
 	/* another session changes running meanwhile */
 	ok(t, "instance.set", "{\"name\":\"VI_2\",\"priority\":50}");
 	snprintf(p, sizeof(p), "{\"id\":%d}", id);
@@ -353,6 +364,7 @@ static void test_candidate_edits(void **state)
 	assert_non_null(tracking_find(&t->f.cfg.tracking, TRACK_SCRIPT, "chk"));
 	assert_int_equal(vrrpd_config_find(&t->f.cfg, "VI_1")->follow.n_track, 1);
 	assert_int_equal(vrrpd_config_find(&t->f.cfg, "VI_2")->priority, 50);
+	assert_int_equal(vrrpd_config_find(&t->f.cfg, "VI_1")->priority, 97);
 
 	/* a tracker changed in both: a conflict, not a silent loss */
 	snprintf(p, sizeof(p), "{\"id\":%d,\"object\":\"tracker\",\"op\":\"set\","

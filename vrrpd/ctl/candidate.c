@@ -185,7 +185,8 @@ static int edit_members(struct rpc *r, json_object *in, json_object *params,
 			struct jsonrpc_err *err)
 {
 	json_object_object_foreach(params, key, val) {
-		if (!strcmp(key, "name") || !strcmp(key, "id") || !strcmp(key, "op"))
+		if (!strcmp(key, "name") || !strcmp(key, "id") || !strcmp(key, "op") ||
+		    !strcmp(key, "object"))
 			continue;
 		if (known_member(r, key, err) < 0 || rpc_set_member(in, key, val, err) < 0)
 			return -1;
@@ -240,10 +241,12 @@ CAND_HANDLER(rpc_candidate_edit)
 	const char *op, *name, *object = "instance";
 	json_object *work, *in;
 	size_t idx;
+	int has_object = 0;
 
 	if (!cd || rpc_param_string(params, "op", true, &op, err) < 0 ||
-	    rpc_param_string(params, "object", false, &object, err) < 0)
+	    (has_object = rpc_param_string(params, "object", false, &object, err)) < 0)
 		return NULL;
+	has_object = has_object == 0; /* 0: given, 1: absent */
 	if (strcmp(object, "instance") || !strcmp(op, "track") || !strcmp(op, "untrack"))
 		return edit_object(r, cd, object, op, params, err);
 	if (rpc_param_string(params, "name", true, &name, err) < 0)
@@ -265,7 +268,7 @@ CAND_HANDLER(rpc_candidate_edit)
 		return NULL;
 	}
 	if (!strcmp(op, "delete")) {
-		if (json_object_object_length(params) > 3) {
+		if (json_object_object_length(params) > 3 + has_object) {
 			jsonrpc_err_set(err, JSONRPC_INVALID_PARAMS, NULL,
 					"delete takes only the name");
 			return NULL;
@@ -273,7 +276,7 @@ CAND_HANDLER(rpc_candidate_edit)
 		json_object_array_del_idx(rpc_instance_array(cd->cfg, false), idx, 1);
 		return name_result(name);
 	}
-	if (!strcmp(op, "set") && json_object_object_length(params) < 4) {
+	if (!strcmp(op, "set") && json_object_object_length(params) < 4 + has_object) {
 		jsonrpc_err_set(err, JSONRPC_INVALID_PARAMS, NULL,
 				"nothing to set: give at least one leaf and its value");
 		return NULL;
