@@ -16,6 +16,7 @@ real vrrpd processes on both routers.
 
 import copy
 import os
+import re
 import time
 
 import lab as labmod
@@ -121,10 +122,12 @@ def test_sync_group_follows_member(lab):
     lab.wait_holder(VIP2, ["r2"], seed.master_down_s(98) + 1)
 
 
-def vrrpctl_text(daemon, *words):
-    """vrrpctl one-shot in the shell's own output (not --json)."""
+def vrrpctl_text(daemon, *words, lines=None):
+    """vrrpctl one-shot (or, with lines, script mode on standard input) in
+    the shell's own output (not --json)."""
     import subprocess
     r = subprocess.run([labmod.VRRPCTL_BIN, "--socket", daemon.socket] + list(words),
+                       input="".join(l + "\n" for l in lines) if lines else None,
                        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, timeout=5)
     return r.returncode, r.stdout + r.stderr
 
@@ -161,6 +164,14 @@ def test_tracker_created_live_from_shell(lab):
     rc, out = vrrpctl_text(d1, "show", "running-config")
     assert "create tracker script chk command %s interval 200 weight -10\n" % script in out, out
     assert "set instance VI_1 track script chk\n" in out, out
+    # configuration mode: the candidate's tracker change in show compare
+    rc, out = vrrpctl_text(d1, lines=["configure", "set tracker script chk rise 2",
+                                      "show compare", "commit"])
+    assert rc == 0, out
+    assert ("-create tracker script chk command %s interval 200 weight -10\n"
+            "+create tracker script chk command %s interval 200 rise 2 weight -10\n"
+            % (script, script)) in out, out
+    assert re.search(r"Commit \d+ complete", out), out
     # still followed: libyang's leafref refuses the delete, with the path
     rc, out = vrrpctl_text(d1, "delete", "tracker", "script", "chk")
     assert rc != 0 and "/vrrpd:vrrpd/instance[name='VI_1']/track/script" in out, out
