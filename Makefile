@@ -90,11 +90,11 @@ $(GEN_CLI): scripts/gen-cli-opts.c
 $(BUILD)/gen/cli_opts.inc: $(YANG_SRC) $(GEN_CLI)
 	$(GEN_CLI) yang/vrrpd.yang > $@.tmp && mv $@.tmp $@
 
-$(BUILD)/vrrpctl/commands.o $(BUILD)/tests/unit/test_commands.o: $(BUILD)/gen/cli_opts.inc
+$(BUILD)/vrrpctl/cmd_table.o $(BUILD)/tests/unit/test_commands.o $(BUILD)/tests/unit/test_complete_words.o: $(BUILD)/gen/cli_opts.inc
 
 # The same keywords for the configuration line renderer in lib/ (shared by
 # the daemon's candidate.compare and vrrpctl's show running-config).
-$(BUILD)/gen/cfg_keywords.inc: yang/vrrpd.yang $(GEN_CLI)
+$(BUILD)/gen/cfg_keywords.inc: $(YANG_SRC) $(GEN_CLI)
 	$(GEN_CLI) --keywords $< > $@.tmp && mv $@.tmp $@
 
 $(BUILD)/lib/cfglines.o: $(BUILD)/gen/cfg_keywords.inc

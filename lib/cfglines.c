@@ -1,24 +1,24 @@
 /* Configuration lines and their diff (cfglines.h). */
-#include "cfglines.h"
+#include "cfglines_int.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-struct cfgl_kw {
-	const char *member;  /* JSON member below an instance */
-	const char *kw;      /* the shell's option keyword */
-	bool repeat;         /* a list set as a whole */
-};
 
 /* Generated from yang/vrrpd.yang (scripts/gen-cli-opts.c --keywords): the
  * same keywords the shell parses. */
 #include "gen/cfg_keywords.inc"
 
 #define N_KW (sizeof(cfgl_keywords) / sizeof(cfgl_keywords[0]) - 1)
+
+const struct cfgl_kw *cfgl_kw_at(size_t i)
+{
+	return i < N_KW ? &cfgl_keywords[i] : NULL;
+}
 #define TOP "vrrpd:vrrpd"
 
-static int kw_index(const char *member)
+int cfgl_kw_index(const char *member)
 {
 	for (size_t i = 0; i < N_KW; i++)
 		if (strcmp(cfgl_keywords[i].member, member) == 0)
@@ -28,13 +28,8 @@ static int kw_index(const char *member)
 
 /* ---- a growing string ---------------------------------------------------- */
 
-struct buf {
-	char *s;
-	size_t len, cap;
-	bool oom;
-};
 
-static void put(struct buf *b, const char *s, size_t n)
+void cfgl_put(struct buf *b, const char *s, size_t n)
 {
 	if (b->oom)
 		return;
@@ -57,49 +52,49 @@ static void put(struct buf *b, const char *s, size_t n)
 	b->s[b->len] = '\0';
 }
 
-static void puts_(struct buf *b, const char *s)
+void cfgl_puts(struct buf *b, const char *s)
 {
-	put(b, s, strlen(s));
+	cfgl_put(b, s, strlen(s));
 }
 
 /* A value as the shell reads it: words with blanks or quotes are quoted
  * (cli_split groups "double quoted" text). */
-static void put_word(struct buf *b, const char *s)
+void cfgl_put_word(struct buf *b, const char *s)
 {
 	if (*s && !strpbrk(s, " \t\"#")) {
-		puts_(b, s);
+		cfgl_puts(b, s);
 		return;
 	}
-	puts_(b, "\"");
+	cfgl_puts(b, "\"");
 	for (; *s; s++)
-		put(b, *s == '"' ? "'" : s, 1);
-	puts_(b, "\"");
+		cfgl_put(b, *s == '"' ? "'" : s, 1);
+	cfgl_puts(b, "\"");
 }
 
-static void put_scalar(struct buf *b, json_object *v)
+void cfgl_put_scalar(struct buf *b, json_object *v)
 {
 	char num[32];
 
 	switch (json_object_get_type(v)) {
 	case json_type_boolean:
-		puts_(b, json_object_get_boolean(v) ? "true" : "false");
+		cfgl_puts(b, json_object_get_boolean(v) ? "true" : "false");
 		break;
 	case json_type_int:
 		snprintf(num, sizeof(num), "%lld", (long long)json_object_get_int64(v));
-		puts_(b, num);
+		cfgl_puts(b, num);
 		break;
 	case json_type_string:
-		put_word(b, json_object_get_string(v));
+		cfgl_put_word(b, json_object_get_string(v));
 		break;
 	default:
-		put_word(b, json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN));
+		cfgl_put_word(b, json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN));
 		break;
 	}
 }
 
 /* ---- building ------------------------------------------------------------ */
 
-static int add_line(struct cfgl *l, struct buf *b, int section, const char *inst,
+int cfgl_add_line(struct cfgl *l, struct buf *b, int section, const char *inst,
 		    int kw, const char *tie)
 {
 	struct cfgl_line *ln;
@@ -131,9 +126,9 @@ static int add_line(struct cfgl *l, struct buf *b, int section, const char *inst
 
 static void line_start(struct buf *b, bool comment, const char *inst)
 {
-	puts_(b, comment ? "# set instance " : "set instance ");
-	put_word(b, inst);
-	puts_(b, " ");
+	cfgl_puts(b, comment ? "# set instance " : "set instance ");
+	cfgl_put_word(b, inst);
+	cfgl_puts(b, " ");
 }
 
 /* One entry of a list the shell writes as its address ("A/P" for a VIP);
@@ -146,41 +141,41 @@ static int list_entry(struct cfgl *l, struct buf *b, const char *inst, int kw,
 	bool has_extra = false;
 
 	if (!json_object_is_type(e, json_type_object)) {
-		put_scalar(b, e);
+		cfgl_put_scalar(b, e);
 		return 0;
 	}
 	json_object_object_get_ex(e, "address", &a);
 	json_object_object_get_ex(e, "prefix-length", &p);
 	if (a)
-		put_scalar(b, a);
+		cfgl_put_scalar(b, a);
 	if (a && p) {
-		puts_(b, "/");
-		put_scalar(b, p);
+		cfgl_puts(b, "/");
+		cfgl_put_scalar(b, p);
 	}
 	json_object_object_foreach(e, key, val) {
 		if (!strcmp(key, "address") || !strcmp(key, "prefix-length"))
 			continue;
 		if (!has_extra) {
 			line_start(&extra, true, inst);
-			puts_(&extra, cfgl_keywords[kw].kw);
-			puts_(&extra, " ");
+			cfgl_puts(&extra, cfgl_keywords[kw].kw);
+			cfgl_puts(&extra, " ");
 			if (a)
-				put_scalar(&extra, a);
+				cfgl_put_scalar(&extra, a);
 			has_extra = true;
 		}
-		puts_(&extra, " ");
-		puts_(&extra, key);
-		puts_(&extra, " ");
-		put_scalar(&extra, val);
+		cfgl_puts(&extra, " ");
+		cfgl_puts(&extra, key);
+		cfgl_puts(&extra, " ");
+		cfgl_put_scalar(&extra, val);
 	}
 	if (has_extra) {
 		char tie[512];
 
 		/* After the line it explains: the member name is a prefix. */
-		puts_(&extra, "  (not settable from the shell)");
+		cfgl_puts(&extra, "  (not settable from the shell)");
 		snprintf(tie, sizeof(tie), "%s~%s", cfgl_keywords[kw].member,
 			 extra.s ? extra.s : "");
-		if (add_line(l, &extra, 1, inst, kw, tie) < 0) {
+		if (cfgl_add_line(l, &extra, CFGL_SEC_INSTANCE, inst, kw, tie) < 0) {
 			free(extra.s);
 			return -1;
 		}
@@ -191,7 +186,7 @@ static int list_entry(struct cfgl *l, struct buf *b, const char *inst, int kw,
 static int render_member(struct cfgl *l, const char *inst, const char *member,
 			 json_object *v)
 {
-	int kw = kw_index(member);
+	int kw = cfgl_kw_index(member);
 	struct buf b = { 0 };
 
 	if (kw < 0 && json_object_is_type(v, json_type_object)) {
@@ -208,27 +203,27 @@ static int render_member(struct cfgl *l, const char *inst, const char *member,
 	}
 	line_start(&b, kw < 0, inst);
 	if (kw < 0) {
-		puts_(&b, member);
-		puts_(&b, " ");
-		put_scalar(&b, v);
-		puts_(&b, "  (not settable from the shell)");
+		cfgl_puts(&b, member);
+		cfgl_puts(&b, " ");
+		cfgl_put_scalar(&b, v);
+		cfgl_puts(&b, "  (not settable from the shell)");
 	} else if (cfgl_keywords[kw].repeat && json_object_is_type(v, json_type_array)) {
 		for (size_t i = 0; i < json_object_array_length(v); i++) {
 			if (i)
-				puts_(&b, " ");
-			puts_(&b, cfgl_keywords[kw].kw);
-			puts_(&b, " ");
+				cfgl_puts(&b, " ");
+			cfgl_puts(&b, cfgl_keywords[kw].kw);
+			cfgl_puts(&b, " ");
 			if (list_entry(l, &b, inst, kw, json_object_array_get_idx(v, i)) < 0) {
 				free(b.s);
 				return -1;
 			}
 		}
 	} else {
-		puts_(&b, cfgl_keywords[kw].kw);
-		puts_(&b, " ");
-		put_scalar(&b, v);
+		cfgl_puts(&b, cfgl_keywords[kw].kw);
+		cfgl_puts(&b, " ");
+		cfgl_put_scalar(&b, v);
 	}
-	if (add_line(l, &b, 1, inst, kw < 0 ? (int)N_KW : kw, member) < 0) {
+	if (cfgl_add_line(l, &b, CFGL_SEC_INSTANCE, inst, kw < 0 ? (int)N_KW : kw, member) < 0) {
 		free(b.s);
 		return -1;
 	}
@@ -240,12 +235,12 @@ static int render_global(struct cfgl *l, json_object *g)
 	json_object_object_foreach(g, key, val) {
 		struct buf b = { 0 };
 
-		puts_(&b, "# set global ");
-		puts_(&b, key);
-		puts_(&b, " ");
-		put_scalar(&b, val);
-		puts_(&b, "  (startup file or config.replace)");
-		if (add_line(l, &b, 0, "", 0, key) < 0) {
+		cfgl_puts(&b, "# set global ");
+		cfgl_puts(&b, key);
+		cfgl_puts(&b, " ");
+		cfgl_put_scalar(&b, val);
+		cfgl_puts(&b, "  (startup file or config.replace)");
+		if (cfgl_add_line(l, &b, CFGL_SEC_GLOBAL, "", 0, key) < 0) {
 			free(b.s);
 			return -1;
 		}
@@ -283,6 +278,8 @@ int cfgl_render(json_object *config, struct cfgl *out)
 	if (json_object_object_get_ex(top, "global", &g) &&
 	    json_object_is_type(g, json_type_object) && render_global(out, g) < 0)
 		goto oom;
+	if (cfgl_render_trackers(out, top) < 0 || cfgl_render_groups(out, top) < 0)
+		goto oom;
 	if (json_object_object_get_ex(top, "instance", &arr) &&
 	    json_object_is_type(arr, json_type_array)) {
 		for (size_t i = 0; i < json_object_array_length(arr); i++) {
@@ -295,6 +292,14 @@ int cfgl_render(json_object *config, struct cfgl *out)
 			json_object_object_foreach(in, key, val) {
 				if (strcmp(key, "name") == 0)
 					continue;
+				/* what it follows: one line per tracker */
+				if (strcmp(key, "track") == 0 &&
+				    json_object_is_type(val, json_type_object)) {
+					if (cfgl_render_follows(out, CFGL_SEC_INSTANCE, "instance",
+								name, val) < 0)
+						goto oom;
+					continue;
+				}
 				if (render_member(out, name, key, val) < 0)
 					goto oom;
 			}
@@ -322,10 +327,10 @@ char *cfgl_text(const struct cfgl *l)
 {
 	struct buf b = { 0 };
 
-	puts_(&b, "");
+	cfgl_puts(&b, "");
 	for (size_t i = 0; i < l->n; i++) {
-		puts_(&b, l->v[i].text);
-		puts_(&b, "\n");
+		cfgl_puts(&b, l->v[i].text);
+		cfgl_puts(&b, "\n");
 	}
 	if (b.oom) {
 		free(b.s);
@@ -336,9 +341,9 @@ char *cfgl_text(const struct cfgl *l)
 
 static void mark(struct buf *b, char sign, const char *text, size_t *n)
 {
-	put(b, &sign, 1);
-	puts_(b, text);
-	puts_(b, "\n");
+	cfgl_put(b, &sign, 1);
+	cfgl_puts(b, text);
+	cfgl_puts(b, "\n");
 	(*n)++;
 }
 
@@ -350,7 +355,7 @@ char *cfgl_diff(const struct cfgl *a, const struct cfgl *b, size_t *changes)
 	struct buf o = { 0 };
 	size_t i = 0, k = 0, n = 0;
 
-	puts_(&o, "");
+	cfgl_puts(&o, "");
 	while (i < a->n || k < b->n) {
 		int c = i == a->n ? 1 : k == b->n ? -1 : cmp_key(&a->v[i], &b->v[k]);
 

@@ -6,6 +6,9 @@
  * to the model either gets an option here or the build stops and says why
  * (issue 8, "one source per field").
  *
+ * Tables: instance settings, a tracker's of each type, a sync group's, and
+ * the per-follower settings (weight) of set instance/sync-group ... track.
+ *
  * Usage: gen-cli-opts yang/vrrpd.yang > build/gen/cli_opts.inc
  *
  * Only this program links libyang; vrrpctl includes its output as plain
@@ -92,19 +95,48 @@ static const struct shell_rule rules[] = {
 	{ "instance/unicast/peer/max-ttl", NULL, NULL, NULL, false, false,
 	  "per-peer TTL bounds are not part of the unicast-peer shorthand: set "
 	  "them in the startup file or with config.replace" },
-	/* Trackers and notify scripts an instance follows: lists of their own,
-	 * set in the startup file or with config.replace. */
-	{ "instance/track/", NULL, NULL, NULL, false, false,
-	  "tracking references: set them in the startup file or with "
-	  "config.replace" },
+	/* The key of a tracker, a sync group, or a followed tracker is an
+	 * argument of its command, not an option. */
+	{ "instance/track/script/name", NULL, NULL, NULL, false, false,
+	  "the TRACKER argument of set instance NAME track script TRACKER" },
+	{ "instance/track/interface/name", NULL, NULL, NULL, false, false,
+	  "the TRACKER argument of set instance NAME track interface TRACKER" },
+	{ "instance/track/file/name", NULL, NULL, NULL, false, false,
+	  "the TRACKER argument of set instance NAME track file TRACKER" },
+	{ "instance/track/process/name", NULL, NULL, NULL, false, false,
+	  "the TRACKER argument of set instance NAME track process TRACKER" },
+	{ "sync-group/track/script/name", NULL, NULL, NULL, false, false,
+	  "the TRACKER argument of set sync-group NAME track script TRACKER" },
+	{ "sync-group/track/interface/name", NULL, NULL, NULL, false, false,
+	  "the TRACKER argument of set sync-group NAME track interface TRACKER" },
+	{ "sync-group/track/file/name", NULL, NULL, NULL, false, false,
+	  "the TRACKER argument of set sync-group NAME track file TRACKER" },
+	{ "sync-group/track/process/name", NULL, NULL, NULL, false, false,
+	  "the TRACKER argument of set sync-group NAME track process TRACKER" },
+	{ "track/script/name", NULL, NULL, NULL, false, false,
+	  "the NAME argument of create, set and delete tracker script" },
+	{ "track/interface/name", NULL, NULL, NULL, false, false,
+	  "the IFNAME argument of create, set and delete tracker interface" },
+	{ "track/file/name", NULL, NULL, NULL, false, false,
+	  "the NAME argument of create, set and delete tracker file" },
+	{ "track/process/name", NULL, NULL, NULL, false, false,
+	  "the NAME argument of create, set and delete tracker process" },
+	{ "sync-group/name", NULL, NULL, NULL, false, false,
+	  "the NAME argument of create, set and delete sync-group" },
+	/* argv in one word: the daemon splits it (vrrpd/ctl/cfg_edit.c). */
+	{ "track/script/command", "command", NULL, "<\"PROGRAM ARGS\">", false, false,
+	  "One quoted word: the program and its arguments, split at blanks "
+	  "('single quotes' group); with shell true, one shell command line." },
+	{ "track/process/arguments", "arguments", NULL, "<\"ARGS\">", false, false,
+	  "One quoted word, split at blanks ('single quotes' group)." },
+	{ "sync-group/member", "member", NULL, "<INSTANCE>", true, false,
+	  "Repeat for several; set replaces the list." },
+	/* Notify scripts: a list keyed by event, each with its argv. */
 	{ "instance/notify/", NULL, NULL, NULL, false, false,
 	  "notify scripts: set them in the startup file or with config.replace" },
-	{ "track/", NULL, NULL, NULL, false, false,
-	  "trackers: vrrpctl has no command for them yet; set them in the "
-	  "startup file or with config.replace" },
-	{ "sync-group/", NULL, NULL, NULL, false, false,
-	  "sync groups: vrrpctl has no command for them yet; set them in the "
-	  "startup file or with config.replace" },
+	{ "sync-group/notify/", NULL, NULL, NULL, false, false,
+	  "notify scripts: set them in the startup file or with sync-group.set "
+	  "(an RFC 7951 notify object)" },
 	/* Routes and rules are lists of structured entries with no shell
 	 * shorthand (yet): the startup file or config.replace. */
 	{ "instance/virtual-route/", NULL, NULL, NULL, false, false,
@@ -137,6 +169,54 @@ static const struct shell_rule *find_rule(const char *rel)
 		}
 	}
 	return NULL;
+}
+
+/* The option tables: every settable leaf below a prefix (the longest
+ * one that matches) is an option of that table's commands. */
+struct scope {
+	const char *prefix;
+	const char *table;     /* C name of the option table */
+	const char *required;  /* C name of what create must be given, or NULL */
+};
+
+static const struct scope scopes[] = {
+	{ "instance/", "inst_opts", "create_required" },
+	{ "instance/track/script/", "follow_script_opts", NULL },
+	{ "instance/track/interface/", "follow_interface_opts", NULL },
+	{ "instance/track/file/", "follow_file_opts", NULL },
+	{ "instance/track/process/", "follow_process_opts", NULL },
+	{ "track/script/", "trk_script_opts", "trk_script_required" },
+	{ "track/interface/", "trk_interface_opts", "trk_interface_required" },
+	{ "track/file/", "trk_file_opts", "trk_file_required" },
+	{ "track/process/", "trk_process_opts", "trk_process_required" },
+	{ "sync-group/", "group_opts", "group_required" },
+	{ "sync-group/track/script/", "gfollow_script_opts", NULL },
+	{ "sync-group/track/interface/", "gfollow_interface_opts", NULL },
+	{ "sync-group/track/file/", "gfollow_file_opts", NULL },
+	{ "sync-group/track/process/", "gfollow_process_opts", NULL },
+};
+#define N_SCOPES (sizeof(scopes) / sizeof(scopes[0]))
+
+static const struct scope *scope_of(const char *rel)
+{
+	const struct scope *best = NULL;
+
+	for (size_t i = 0; i < N_SCOPES; i++)
+		if (strncmp(rel, scopes[i].prefix, strlen(scopes[i].prefix)) == 0 &&
+		    (!best || strlen(scopes[i].prefix) > strlen(best->prefix)))
+			best = &scopes[i];
+	return best;
+}
+
+/* The JSON member an option sets: relative to the instance for instance
+ * options (instance.set), the leaf itself for the others (tracker.set,
+ * instance.track); in the --keywords table every member but an instance's
+ * is the path from the top, so the renderer tells them apart. */
+static const char *member_of(const char *rel, const struct scope *sc, bool keywords)
+{
+	if (sc == &scopes[0] || !keywords)
+		return rel + strlen(sc->prefix);
+	return rel;
 }
 
 /* A C string literal of s, white space runs folded to one space. */
@@ -249,6 +329,7 @@ struct opt_out {
 	char hint[64];       /* C expression: a literal or NULL */
 	char values[128];    /* name of the values array, or NULL */
 	unsigned long long min, max;
+	long long smin, smax;  /* CLI_INT */
 };
 
 /* "instance/address-family" -> "v_instance_address_family" */
@@ -263,11 +344,37 @@ static void values_name(const char *rel, char *buf, size_t len)
 
 /* Kind, hint, range and values of a leaf's option; -1 if the type has no
  * shell mapping (the build stops: add a rule or teach this function). */
-static int map_type(const struct lys_module *mod, const char *rel,
-		    const struct lysc_node_leaf *leaf, struct opt_out *o)
+static const struct lysc_type *type_of(const struct lysc_node *n)
 {
-	const struct lysc_type *t = leaf->type;
+	return n->nodetype == LYS_LEAFLIST ? ((const struct lysc_node_leaflist *)n)->type
+					   : ((const struct lysc_node_leaf *)n)->type;
+}
+
+static int int_limits(const struct lysc_type *t, long long *min, long long *max)
+{
+	const struct lysc_range *r = ((const struct lysc_type_num *)t)->range;
+
+	switch (t->basetype) {
+	case LY_TYPE_INT8: *min = -128; *max = 127; break;
+	case LY_TYPE_INT16: *min = -32768; *max = 32767; break;
+	case LY_TYPE_INT32: *min = -2147483648LL; *max = 2147483647LL; break;
+	default: return -1;
+	}
+	if (r) {
+		if (LY_ARRAY_COUNT(r->parts) != 1)
+			return -1;
+		*min = r->parts[0].min_64;
+		*max = r->parts[0].max_64;
+	}
+	return 0;
+}
+
+static int map_type(const struct lys_module *mod, const char *rel,
+		    const struct lysc_node *node, struct opt_out *o)
+{
+	const struct lysc_type *t = type_of(node);
 	const char *tdf = parsed_type_name(mod, rel);
+	long long smin, smax;
 
 	memset(o, 0, sizeof(*o));
 	snprintf(o->values, sizeof(o->values), "NULL");
@@ -282,7 +389,28 @@ static int map_type(const struct lys_module *mod, const char *rel,
 		snprintf(o->hint, sizeof(o->hint), "\"<ADDR>\"");
 		return 0;
 	}
+	/* A reference to an instance completes with the live names. */
+	if (t->basetype == LY_TYPE_LEAFREF) {
+		const struct lysc_type_leafref *lr = (const struct lysc_type_leafref *)t;
+
+		if (strstr(lyxp_get_expr(lr->path), "instance")) {
+			o->kind = "CLI_INSTANCE";
+			snprintf(o->hint, sizeof(o->hint), "\"<INSTANCE>\"");
+			return 0;
+		}
+		t = lr->realtype;
+	}
 	switch (t->basetype) {
+	case LY_TYPE_INT8:
+	case LY_TYPE_INT16:
+	case LY_TYPE_INT32:
+		if (int_limits(t, &smin, &smax) < 0)
+			return -1;
+		o->kind = "CLI_INT";
+		o->smin = smin;
+		o->smax = smax;
+		snprintf(o->hint, sizeof(o->hint), "\"<%lld..%lld>\"", smin, smax);
+		return 0;
 	case LY_TYPE_UINT8:
 	case LY_TYPE_UINT16:
 	case LY_TYPE_UINT32:
@@ -355,24 +483,32 @@ static int collect(const struct lys_module *mod, struct leaves *l)
  * line renderer (lib/cfglines.c), which the daemon links too. */
 static bool keywords_mode;
 
+/* A leaf-list is an option given once per element, unless a rule says
+ * it is written as one word (command). */
+static bool repeats(const struct lysc_node *n, const struct shell_rule *r)
+{
+	return r ? r->repeat : n->nodetype == LYS_LEAFLIST;
+}
+
 static void print_option(const struct lysc_node *n, const char *rel,
-			 const struct shell_rule *r, const struct opt_out *o)
+			 const struct scope *sc, const struct shell_rule *r,
+			 const struct opt_out *o)
 {
 	const char *dsc = n->dsc;
 	char help[512];
 
 	if (keywords_mode) {
 		printf("\t{ ");
-		put_str(r && r->member ? r->member : rel + strlen("instance/"));
+		put_str(r && r->member ? r->member : member_of(rel, sc, true));
 		printf(", ");
 		put_str(r ? r->kw : n->name);
-		printf(", %s },\n", r && r->repeat ? "true" : "false");
+		printf(", %s },\n", repeats(n, r) ? "true" : "false");
 		return;
 	}
 
 	/* A list member set through the shorthand takes the list's help: the
 	 * list entry is the thing set. */
-	if (r && r->repeat && n->parent && n->parent->dsc)
+	if (r && r->repeat && n->nodetype == LYS_LEAF && n->parent && n->parent->dsc)
 		dsc = n->parent->dsc;
 	first_sentence(dsc ? dsc : "", help, sizeof(help));
 	if (r && r->note)
@@ -380,21 +516,25 @@ static void print_option(const struct lysc_node *n, const char *rel,
 	printf("\t{ ");
 	put_str(r ? r->kw : n->name);
 	printf(", ");
-	put_str(r && r->member ? r->member : rel + strlen("instance/"));
+	put_str(r && r->member ? r->member : member_of(rel, sc, false));
 	printf(", %s, ", o->kind);
 	if (r && r->hint)
 		put_str(r->hint);
 	else
 		printf("%s", o->hint);
-	printf(", %s, %llu, %llu, %s,\n\t  ", o->values, o->min, o->max,
-	       r && r->repeat ? "true" : "false");
+	if (strcmp(o->kind, "CLI_INT") == 0)
+		printf(", %s, %lld, %lld, %s,\n\t  ", o->values, o->smin, o->smax,
+		       repeats(n, r) ? "true" : "false");
+	else
+		printf(", %s, %llu, %llu, %s,\n\t  ", o->values, o->min, o->max,
+		       repeats(n, r) ? "true" : "false");
 	put_str(help);
 	printf(" },\n");
 }
 
-static void print_values(const struct lysc_node_leaf *leaf, const struct opt_out *o)
+static void print_values(const struct lysc_node *n, const struct opt_out *o)
 {
-	const struct lysc_type_enum *e = (const struct lysc_type_enum *)leaf->type;
+	const struct lysc_type_enum *e = (const struct lysc_type_enum *)type_of(n);
 
 	if (strcmp(o->kind, "CLI_ENUM") != 0)
 		return;
@@ -404,19 +544,23 @@ static void print_values(const struct lysc_node_leaf *leaf, const struct opt_out
 	printf(" NULL };\n");
 }
 
-/* pass 0: value lists; 1: options; 2: the leaf map. Returns errors. */
-static int gen_pass(const struct lys_module *mod, const struct leaves *l, int pass)
+/* pass 0: value lists; 1: the options of scope sc (every scope with
+ * NULL); 2: the leaf map. Returns errors. */
+static int gen_pass(const struct lys_module *mod, const struct leaves *l, int pass,
+		    const struct scope *only)
 {
 	int errors = 0;
 
 	for (size_t i = 0; i < l->count; i++) {
 		const struct lysc_node *n = l->n[i];
 		const struct shell_rule *r;
+		const struct scope *sc;
 		struct opt_out o;
 		char rel[512];
 
 		rel_path(n, rel, sizeof(rel));
 		r = find_rule(rel);
+		sc = scope_of(rel);
 		if (pass == 2) {
 			printf("\t{ ");
 			put_str(rel);
@@ -424,22 +568,25 @@ static int gen_pass(const struct lys_module *mod, const struct leaves *l, int pa
 			if (r && !r->kw) {
 				printf("NULL, ");
 				put_str(r->note);
+				printf(", NULL");
 			} else {
 				put_str(r ? r->kw : n->name);
-				printf(", NULL");
+				printf(", NULL, %s", sc ? sc->table : "NULL");
 			}
 			printf(" },\n");
 			continue;
 		}
 		if (r && (!r->kw || r->covered))
 			continue;
-		if (strncmp(rel, "instance/", 9) != 0 || n->nodetype != LYS_LEAF) {
+		if (!sc) {
 			fprintf(stderr, "gen-cli-opts: %s: no vrrpctl option and no rule "
 				"saying why (scripts/gen-cli-opts.c)\n", rel);
 			errors++;
 			continue;
 		}
-		if (map_type(mod, rel, (const struct lysc_node_leaf *)n, &o) < 0) {
+		if (pass == 1 && only && sc != only)
+			continue;
+		if (map_type(mod, rel, n, &o) < 0) {
 			fprintf(stderr, "gen-cli-opts: %s: its type has no vrrpctl option "
 				"kind; teach map_type() or add a rule saying why it is "
 				"not settable\n", rel);
@@ -453,20 +600,18 @@ static int gen_pass(const struct lys_module *mod, const struct leaves *l, int pa
 			continue;
 		}
 		if (pass == 0)
-			print_values((const struct lysc_node_leaf *)n, &o);
+			print_values(n, &o);
 		else
-			print_option(n, rel, r, &o);
+			print_option(n, rel, sc, r, &o);
 	}
 	return errors;
 }
 
 /* What create must be given: the mandatory leaves and the lists with
  * min-elements, as their options. The list key (name) is the NAME. */
-static void print_required(const struct leaves *l)
+static void print_required(const struct leaves *l, const struct scope *sc)
 {
-	printf("\n/* Settings create instance must be given (mandatory leaves,\n"
-	       " * lists with min-elements). */\n"
-	       "static const char *const create_required[] = {");
+	printf("static const char *const %s[] = {", sc->required);
 	for (size_t i = 0; i < l->count; i++) {
 		const struct lysc_node *n = l->n[i];
 		const struct shell_rule *r;
@@ -474,12 +619,14 @@ static void print_required(const struct leaves *l)
 		bool need = (n->flags & LYS_MAND_TRUE) && !(n->flags & LYS_KEY);
 
 		rel_path(n, rel, sizeof(rel));
-		if (strncmp(rel, "instance/", 9) != 0)
+		if (scope_of(rel) != sc)
 			continue;
 		r = find_rule(rel);
+		if (n->nodetype == LYS_LEAFLIST)
+			need = ((const struct lysc_node_leaflist *)n)->min > 0;
 		/* A list entry's key names the entry the shorthand sets. */
 		if ((n->flags & LYS_KEY) && n->parent && n->parent->nodetype == LYS_LIST &&
-		    strcmp(rel, "instance/name") != 0)
+		    strcmp(rel + strlen(sc->prefix), "name") != 0)
 			need = ((const struct lysc_node_list *)n->parent)->min > 0;
 		if (need && r && !r->kw)
 			continue;
@@ -526,30 +673,37 @@ int main(int argc, char **argv)
 		printf("/* Generated from %s by scripts/gen-cli-opts.c --keywords; do not\n"
 		       " * edit. Included by lib/cfglines.c. */\n\n"
 		       "static const struct cfgl_kw cfgl_keywords[] = {\n", argv[1]);
-		errors = gen_pass(mod, &l, 1);
+		errors = gen_pass(mod, &l, 1, NULL);
 		printf("\t{ NULL, NULL, false },\n};\n");
 		ly_ctx_destroy(ctx);
 		return errors ? 1 : 0;
 	}
 	printf("/* Generated from %s by scripts/gen-cli-opts.c; do not edit.\n"
-	       " * Included by vrrpctl/commands.c. */\n\n", argv[1]);
+	       " * Included by vrrpctl/cmd_table.c. */\n\n", argv[1]);
 	printf("static const char *const v_bool[] = { \"true\", \"false\", NULL };\n");
 	/* Pass 0 reports every leaf without a mapping; stop there. */
-	errors += gen_pass(mod, &l, 0);
+	errors += gen_pass(mod, &l, 0, NULL);
 	if (errors) {
 		ly_ctx_destroy(ctx);
 		return 1;
 	}
-	printf("\n/* Settings of create/set instance, in schema order. */\n"
-	       "static const struct cli_opt inst_opts[] = {\n");
-	errors += gen_pass(mod, &l, 1);
-	printf("\t{ NULL, NULL, 0, NULL, NULL, 0, 0, false, NULL },\n};\n");
-	print_required(&l);
-	printf("\n/* Every configuration leaf: the option that sets it, or why\n"
-	       " * none does. */\n"
+	for (size_t k = 0; k < N_SCOPES; k++) {
+		printf("\n/* Settings below %s, in schema order. */\n"
+		       "static const struct cli_opt %s[] = {\n", scopes[k].prefix,
+		       scopes[k].table);
+		errors += gen_pass(mod, &l, 1, &scopes[k]);
+		printf("\t{ NULL, NULL, 0, NULL, NULL, 0, 0, false, NULL },\n};\n");
+	}
+	printf("\n/* Settings create must be given (mandatory leaves, lists with\n"
+	       " * min-elements). */\n");
+	for (size_t k = 0; k < N_SCOPES; k++)
+		if (scopes[k].required)
+			print_required(&l, &scopes[k]);
+	printf("\n/* Every configuration leaf: the option that sets it (and its\n"
+	       " * table), or why none does. */\n"
 	       "static const struct cli_leaf schema_leaves[] = {\n");
-	gen_pass(mod, &l, 2);
-	printf("\t{ NULL, NULL, NULL },\n};\n");
+	gen_pass(mod, &l, 2, NULL);
+	printf("\t{ NULL, NULL, NULL, NULL },\n};\n");
 	for (size_t i = 0; i < N_RULES; i++) {
 		if (!rule_used[i]) {
 			fprintf(stderr, "gen-cli-opts: rule for %s matches no "

@@ -1,134 +1,14 @@
-/* The one command table of vrrpctl (see commands.h). Like BIRD's
- * client/commands.h, the table carries every keyword, argument hint and
- * one-line help; the parser, `?`, Tab completion and `help` all read it. */
-#include "commands.h"
+/* Everything driven by vrrpctl's one command table (cmd_table.c; see
+ * commands.h). Like BIRD's client/commands.h, the table carries every
+ * keyword, argument hint and one-line help; the parser, `?`, Tab
+ * completion and `help` here all read it. */
+#include "cmd_table.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "vaddr.h"
-
-/* inst_opts[] (every setting of an instance), create_required[] and
- * schema_leaves[]. */
-#include "gen/cli_opts.inc"
-
-const struct cli_leaf *cli_schema_leaves(void)
-{
-	return schema_leaves;
-}
-
-static const struct cli_opt failover_opts[] = {
-	{ "hold", "hold", CLI_UINT, "<0-86400>", NULL, 0, 86400, false,
-	  "Seconds without preempting back (default 60)" },
-	{ NULL, NULL, 0, NULL, NULL, 0, 0, false, NULL },
-};
-
-static const struct cli_opt commit_opts[] = {
-	{ "comment", "comment", CLI_WORD, "<TEXT>", NULL, 0, 0, false,
-	  "Recorded with the commit (quote it when it has blanks)" },
-	{ NULL, NULL, 0, NULL, NULL, 0, 0, false, NULL },
-};
-
-#define KW(w, h) { CLI_KW, w, h, false, NULL }
-#define ARG(k, w, h) { k, w, h, false, NULL }
-#define OPTARG(k, w, h) { k, w, h, true, NULL }
-#define H_SHOW "Show state and configuration"
-#define H_INST "An instance"
-
-/* R: a read-only request, W: one that changes the daemon, L: local. */
-#define R(m, a) m, a, true
-#define W(m, a) m, a, false
-#define L NULL, NULL, false
-
-static const struct cli_cmd commands[] = {
-	{ CMD_SHOW_INSTANCES, { KW("show", H_SHOW), KW("instances", "Summary table of every instance") },
-	  "Table of instances: state, priorities, master, addresses", NULL,
-	  R("instance.list", NULL) },
-	{ CMD_SHOW_INSTANCE, { KW("show", H_SHOW), KW("instance", "One instance in detail"),
-			       ARG(CLI_INSTANCE, "NAME", "Instance name") },
-	  "Configuration, state and counters of one instance", NULL,
-	  R("instance.get", "name") },
-	{ CMD_SHOW_STATISTICS, { KW("show", H_SHOW), KW("statistics", "Packet counters"),
-				 OPTARG(CLI_INSTANCE, "NAME", "Only this instance") },
-	  "Advert and drop counters (daemon-wide and per instance)", NULL,
-	  R("statistics.get", "name") },
-	{ CMD_SHOW_TRACKING, { KW("show", H_SHOW), KW("tracking", "Health trackers") },
-	  "Every tracker: status, last result, consecutive count, instances affected", NULL,
-	  R("tracking.get", NULL) },
-	{ CMD_SHOW_RUNNING, { KW("show", H_SHOW), KW("running-config", "The running configuration") },
-	  "Running configuration as RFC 7951 JSON", NULL, R("config.get", NULL) },
-	{ CMD_SHOW_DAEMON, { KW("show", H_SHOW), KW("daemon", "Version, pid, uptime") },
-	  "Daemon version, pid, uptime", NULL, R("daemon.info", NULL) },
-	{ CMD_SHOW_COMPARE, { KW("show", H_SHOW), KW("compare", "What commit would change") },
-	  "Configuration mode: the candidate against running, as a diff of lines", NULL, L },
-	{ CMD_SHOW_CANDIDATE, { KW("show", H_SHOW), KW("candidate", "The candidate configuration") },
-	  "Configuration mode: the candidate as configuration lines", NULL, L },
-	{ CMD_SHOW_COMMITS, { KW("show", H_SHOW), KW("commits", "Commit history") },
-	  "Commit history: rollback number, commit, time, user, comment", NULL,
-	  R("commit.list", NULL) },
-	{ CMD_CREATE, { KW("create", "Create an object"), KW("instance", "A new VRRP instance"),
-			ARG(CLI_NEWNAME, "NAME", "Name of the new instance"),
-			{ CLI_OPTIONS, "OPTION", "Instance settings", false, inst_opts } },
-	  "Create an instance (the settings before [OPTION VALUE] are required)",
-	  create_required,
-	  W("instance.create", "name") },
-	{ CMD_SET, { KW("set", "Change settings"), KW("instance", H_INST),
-		     ARG(CLI_INSTANCE, "NAME", "Instance name"),
-		     { CLI_OPTIONS, "OPTION", "Settings to change", false, inst_opts } },
-	  "Change settings of an instance", NULL, W("instance.set", "name") },
-	{ CMD_DELETE, { KW("delete", "Delete an object"), KW("instance", H_INST),
-			ARG(CLI_INSTANCE, "NAME", "Instance name") },
-	  "Delete an instance (its addresses are released)", NULL,
-	  W("instance.delete", "name") },
-	{ CMD_FAILOVER, { KW("failover", "Hand mastership to a backup"),
-			  ARG(CLI_INSTANCE, "NAME", "Instance name (must be master)"),
-			  { CLI_OPTIONS, "OPTION", "Failover settings", true, failover_opts } },
-	  "Master resigns and does not preempt back for the hold time", NULL,
-	  W("instance.failover", "name") },
-	{ CMD_SAVE, { KW("save", "Save the running configuration"),
-		      OPTARG(CLI_FILE, "FILE", "Other file than the startup file") },
-	  "Write the running configuration to the startup file", NULL,
-	  W("config.save", "path") },
-	/* The subscription itself changes no configuration. */
-	{ CMD_MONITOR, { KW("monitor", "Watch state changes live") },
-	  "Print state changes as they happen, until Ctrl-C", NULL,
-	  R("events.subscribe", NULL) },
-	{ CMD_CONVERT, { KW("convert", "Convert a keepalived configuration"),
-			 ARG(CLI_FILE, "FILE", "keepalived.conf") },
-	  "Print a keepalived.conf as vrrpd JSON configuration", NULL, L },
-	{ CMD_CONFIGURE, { KW("configure", "Enter configuration mode") },
-	  "Enter configuration mode: changes go to a private candidate", NULL, L },
-	{ CMD_COMMIT, { KW("commit", "Apply the candidate"),
-			{ CLI_OPTIONS, "OPTION", "Commit settings", true, commit_opts } },
-	  "Configuration mode: validate and apply the candidate (confirms a commit confirmed)",
-	  NULL, L },
-	{ CMD_COMMIT_CHECK, { KW("commit", "Apply the candidate"),
-			      KW("check", "Validate only, apply nothing") },
-	  "Configuration mode: validate the candidate, apply nothing", NULL, L },
-	{ CMD_COMMIT_CONFIRMED, { KW("commit", "Apply the candidate"),
-				  KW("confirmed", "Roll back unless confirmed in time"),
-				  OPTARG(CLI_WORD, "N|Ns", "Minutes (default 10), or seconds with s") },
-	  "Configuration mode: apply now, roll back unless confirmed in time", NULL, L },
-	{ CMD_CONFIRM, { KW("confirm", "Confirm a commit confirmed") },
-	  "Keep the configuration of a commit confirmed", NULL, L },
-	{ CMD_ROLLBACK, { KW("rollback", "Load an earlier configuration"),
-			  ARG(CLI_WORD, "N", "0 = running, 1 = before the last commit, ...") },
-	  "Configuration mode: load commit N back into the candidate", NULL, L },
-	{ CMD_DISCARD, { KW("discard", "Drop the candidate's changes") },
-	  "Configuration mode: reset the candidate to running", NULL, L },
-	{ CMD_HELP, { KW("help", "List commands") }, "List commands", NULL, L },
-	{ CMD_QUIT, { KW("quit", "Leave vrrpctl") }, "Leave vrrpctl", NULL, L },
-	{ CMD_QUIT, { KW("exit", "Leave vrrpctl") }, "Leave vrrpctl", NULL, L },
-};
-
-#define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
-
-const struct cli_cmd *cli_commands(size_t *n)
-{
-	*n = N_COMMANDS;
-	return commands;
-}
 
 static size_t n_toks(const struct cli_cmd *c)
 {
@@ -148,8 +28,8 @@ static bool is_prefix(const char *w, const char *full)
  * selects that keyword: "show instance" is not "show instances". */
 static bool exact_elsewhere(size_t k, const char *w)
 {
-	for (size_t i = 0; i < N_COMMANDS; i++) {
-		const struct cli_tok *t = &commands[i].toks[k];
+	for (size_t i = 0; i < cli_table_len; i++) {
+		const struct cli_tok *t = &cli_table[i].toks[k];
 
 		if (k < CLI_MAX_TOKS && t->word && t->kind == CLI_KW &&
 		    strcmp(t->word, w) == 0)
@@ -234,6 +114,15 @@ static int check_value(const struct cli_opt *o, const char *w, const char **norm
 		v = strtol(w, &end, 10);
 		if (*w < '0' || *w > '9' || *end || v < o->min || v > o->max) {
 			snprintf(err, errlen, "%s: expected a number %ld-%ld, got \"%s\"",
+				 o->kw, o->min, o->max, w);
+			return -1;
+		}
+		return 0;
+	case CLI_INT:
+		v = strtol(w, &end, 10);
+		if (!((*w >= '0' && *w <= '9') || (*w == '-' && w[1] >= '0' && w[1] <= '9')) ||
+		    *end || v < o->min || v > o->max) {
+			snprintf(err, errlen, "%s: expected a number %ld..%ld, got \"%s\"",
 				 o->kw, o->min, o->max, w);
 			return -1;
 		}
@@ -341,7 +230,9 @@ static int parse_opts(const struct cli_tok *t, char **w, size_t n, size_t i,
 		bool amb;
 		const struct cli_opt *o = find_opt(t->opts, w[i], &amb);
 
-		a->reached = i;
+		/* A known option word is consumed: its error beats a keyword
+		 * another command expected here. */
+		a->reached = o ? i + 1 : i;
 		if (!o) {
 			char cands[160] = "";
 
@@ -385,8 +276,14 @@ static int check_required(const struct cli_cmd *c, const struct cli_tok *t,
 			  struct attempt *a)
 {
 	if (!t->optional && a->p.n_opts == 0) {
+		const struct cli_opt *e = t->opts;
+
+		/* the instance's example is its priority */
+		for (const struct cli_opt *o = t->opts; o->kw; o++)
+			if (!strcmp(o->kw, "priority"))
+				e = o;
 		snprintf(a->err, sizeof(a->err), "expected at least one setting, e.g. "
-			 "priority <1-255>");
+			 "%s %s", e->kw, e->hint ? e->hint : "VALUE");
 		return -1;
 	}
 	for (const char *const *r = c->required; r && *r; r++) {
@@ -431,8 +328,10 @@ static int try_cmd(const struct cli_cmd *c, char **w, size_t n, struct attempt *
 				return -1;
 			}
 			a->exact += strcmp(w[i], t->word) == 0;
-		} else {
+		} else if (!a->p.arg) {
 			a->p.arg = w[i];
+		} else {
+			a->p.arg2 = w[i];
 		}
 		i++;
 	}
@@ -453,11 +352,11 @@ static const char *resolve_verb(const char *w, char *err, size_t errlen)
 	char list[256] = "";
 	int count = 0;
 
-	for (size_t i = 0; i < N_COMMANDS; i++)
-		if (strcmp(w, commands[i].toks[0].word) == 0)
-			return commands[i].toks[0].word;
-	for (size_t i = 0; i < N_COMMANDS; i++) {
-		const char *v = commands[i].toks[0].word;
+	for (size_t i = 0; i < cli_table_len; i++)
+		if (strcmp(w, cli_table[i].toks[0].word) == 0)
+			return cli_table[i].toks[0].word;
+	for (size_t i = 0; i < cli_table_len; i++) {
+		const char *v = cli_table[i].toks[0].word;
 
 		if (!is_prefix(w, v) || (found && strcmp(found, v) == 0))
 			continue;
@@ -484,13 +383,13 @@ static void tied_commands(const char *verb, char **words, size_t n, int exact,
 	size_t off;
 
 	off = (size_t)snprintf(err, errlen, "ambiguous command; type more of each word:");
-	for (size_t i = 0; i < N_COMMANDS && off < errlen; i++) {
+	for (size_t i = 0; i < cli_table_len && off < errlen; i++) {
 		char syn[128];
 
-		if (strcmp(commands[i].toks[0].word, verb) != 0 ||
-		    try_cmd(&commands[i], words, n, &a) < 0 || a.exact != exact)
+		if (strcmp(cli_table[i].toks[0].word, verb) != 0 ||
+		    try_cmd(&cli_table[i], words, n, &a) < 0 || a.exact != exact)
 			continue;
-		cli_syntax(&commands[i], syn, sizeof(syn));
+		cli_syntax(&cli_table[i], syn, sizeof(syn));
 		off += (size_t)snprintf(err + off, errlen - off, "%s %s",
 					err[off - 1] == ':' ? "" : ",", syn);
 	}
@@ -501,7 +400,7 @@ int cli_parse(char **words, size_t n, struct cli_parsed *out, char *err,
 {
 	struct attempt a, best_ok = { .exact = 0 }, best_fail;
 	const char *verb;
-	int n_ok = 0, tie = 0;
+	int n_ok = 0, n_fail = 0, tie = 0;
 
 	if (n == 0) {
 		snprintf(err, errlen, "empty command");
@@ -513,10 +412,10 @@ int cli_parse(char **words, size_t n, struct cli_parsed *out, char *err,
 	memset(&best_fail, 0, sizeof(best_fail));
 	best_fail.reached = 0;
 	snprintf(best_fail.err, sizeof(best_fail.err), "incomplete command");
-	for (size_t i = 0; i < N_COMMANDS; i++) {
-		if (strcmp(commands[i].toks[0].word, verb) != 0)
+	for (size_t i = 0; i < cli_table_len; i++) {
+		if (strcmp(cli_table[i].toks[0].word, verb) != 0)
 			continue;
-		if (try_cmd(&commands[i], words, n, &a) == 0) {
+		if (try_cmd(&cli_table[i], words, n, &a) == 0) {
 			if (n_ok == 0 || a.exact > best_ok.exact) {
 				best_ok = a;
 				tie = 0;
@@ -524,7 +423,9 @@ int cli_parse(char **words, size_t n, struct cli_parsed *out, char *err,
 				tie = 1;
 			}
 			n_ok++;
-		} else if (a.reached >= best_fail.reached) {
+		} else if (!n_fail++ || a.reached > best_fail.reached) {
+			/* on a tie the first in the table speaks: set instance
+			 * N OPTION before set instance N track ... */
 			best_fail = a;
 		}
 	}
@@ -567,7 +468,8 @@ static void add(struct cands *cs, const char *text, const char *help, bool hint)
 }
 
 static void add_dynamic(struct cands *cs, const struct cli_env *env,
-			enum cli_kind kind, const char *hint, const char *help)
+			const struct cli_cmd *c, enum cli_kind kind, const char *hint,
+			const char *help)
 {
 	char names[256][64];
 	size_t n = 0;
@@ -576,6 +478,10 @@ static void add_dynamic(struct cands *cs, const struct cli_env *env,
 		n = env->instances(env->arg, names, 256);
 	else if (env && kind == CLI_IFNAME && env->ifnames)
 		n = env->ifnames(env->arg, names, 256);
+	else if (env && kind == CLI_TRACKER && env->trackers && c->type)
+		n = env->trackers(env->arg, c->type, names, 256);
+	else if (env && kind == CLI_GROUP && env->groups)
+		n = env->groups(env->arg, names, 256);
 	for (size_t i = 0; i < n; i++)
 		add(cs, names[i], help, false);
 	if (hint)
@@ -583,14 +489,14 @@ static void add_dynamic(struct cands *cs, const struct cli_env *env,
 }
 
 static void add_value_cands(struct cands *cs, const struct cli_env *env,
-			    const struct cli_opt *o)
+			    const struct cli_cmd *c, const struct cli_opt *o)
 {
 	if (o->values) {
 		for (int i = 0; o->values[i]; i++)
 			add(cs, o->values[i], o->help, false);
 		return;
 	}
-	add_dynamic(cs, env, o->kind, o->hint, o->help);
+	add_dynamic(cs, env, c, o->kind, o->hint, o->help);
 }
 
 static void cands_in_opts(struct cands *cs, const struct cli_env *env,
@@ -609,7 +515,7 @@ static void cands_in_opts(struct cands *cs, const struct cli_env *env,
 		if (!o)
 			return;
 		if (i + 1 == n) {
-			add_value_cands(cs, env, o);
+			add_value_cands(cs, env, c, o);
 			return;
 		}
 		if (ng < CLI_MAX_OPTS)
@@ -648,7 +554,7 @@ static void cands_for_cmd(struct cands *cs, const struct cli_env *env,
 				char hint[64];
 
 				snprintf(hint, sizeof(hint), "<%s>", t->word);
-				add_dynamic(cs, env, t->kind, hint, t->help);
+				add_dynamic(cs, env, c, t->kind, hint, t->help);
 			}
 			if (t->optional)
 				add(cs, "<cr>", "Run the command", true);
@@ -675,8 +581,8 @@ size_t cli_candidates(const struct cli_env *env, char **words, size_t n,
 {
 	struct cands cs = { out, 0, max, partial ? partial : "" };
 
-	for (size_t i = 0; i < N_COMMANDS; i++)
-		cands_for_cmd(&cs, env, &commands[i], words, n);
+	for (size_t i = 0; i < cli_table_len; i++)
+		cands_for_cmd(&cs, env, &cli_table[i], words, n);
 	return cs.n;
 }
 
@@ -686,6 +592,7 @@ static json_object *value_json(const struct cli_opt *o, const char *v)
 {
 	switch (o->kind) {
 	case CLI_UINT:
+	case CLI_INT:
 		return json_object_new_int((int)strtol(v, NULL, 10));
 	case CLI_BOOL:
 		return json_object_new_boolean(strcmp(v, "true") == 0);
@@ -725,6 +632,11 @@ int cli_request(const struct cli_parsed *p, const char **method,
 	if (p->arg && p->cmd->arg_key)
 		json_object_object_add(*params, p->cmd->arg_key,
 				       json_object_new_string(p->arg));
+	if (p->arg2 && p->cmd->arg2_key)
+		json_object_object_add(*params, p->cmd->arg2_key,
+				       json_object_new_string(p->arg2));
+	if (p->cmd->type)
+		json_object_object_add(*params, "type", json_object_new_string(p->cmd->type));
 	add_opts(p, *params);
 	return 0;
 }

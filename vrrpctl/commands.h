@@ -15,9 +15,12 @@
 enum cli_kind {
 	CLI_KW,        /* a keyword */
 	CLI_INSTANCE,  /* name of an existing instance */
-	CLI_NEWNAME,   /* name of a new instance */
+	CLI_NEWNAME,   /* name of a new instance, tracker or sync group */
+	CLI_TRACKER,   /* name of an existing tracker of the command's type */
+	CLI_GROUP,     /* name of an existing sync group */
 	CLI_IFNAME,    /* interface name */
 	CLI_UINT,      /* integer in [min, max] */
+	CLI_INT,       /* signed integer in [min, max] */
 	CLI_BOOL,      /* true|false (on|off, yes|no accepted) */
 	CLI_ENUM,      /* one of a space-separated list */
 	CLI_ADDR,      /* IP address, with /prefix where allowed */
@@ -34,6 +37,10 @@ enum cli_cmd_id {
 	CMD_CONFIGURE, CMD_SHOW_COMPARE, CMD_SHOW_CANDIDATE, CMD_SHOW_COMMITS,
 	CMD_COMMIT, CMD_COMMIT_CHECK, CMD_COMMIT_CONFIRMED, CMD_CONFIRM,
 	CMD_ROLLBACK, CMD_DISCARD,
+	/* trackers, sync groups, what instances and groups follow */
+	CMD_TRACKER_CREATE, CMD_TRACKER_SET, CMD_TRACKER_DELETE,
+	CMD_GROUP_CREATE, CMD_GROUP_SET, CMD_GROUP_DELETE,
+	CMD_TRACK, CMD_UNTRACK, CMD_GROUP_TRACK, CMD_GROUP_UNTRACK,
 };
 
 /* One option: "KEYWORD VALUE". The table of instance settings is generated
@@ -56,6 +63,7 @@ struct cli_leaf {
 	const char *path;      /* relative to /vrrpd:vrrpd/ */
 	const char *kw;        /* option keyword, or NULL */
 	const char *reason;    /* why not settable from the shell, when kw is NULL */
+	const struct cli_opt *opts; /* the table kw is in */
 };
 
 /* Every configuration leaf, NULL-terminated. */
@@ -69,7 +77,7 @@ struct cli_tok {
 	const struct cli_opt *opts; /* CLI_OPTIONS */
 };
 
-#define CLI_MAX_TOKS 4
+#define CLI_MAX_TOKS 8
 
 struct cli_cmd {
 	enum cli_cmd_id id;
@@ -79,6 +87,9 @@ struct cli_cmd {
 	const char *method;    /* JSON-RPC method; NULL: runs locally */
 	const char *arg_key;   /* params member of the positional argument */
 	bool read_only;        /* changes nothing: safe to retry on a new connection */
+	const char *arg2_key;  /* params member of a second positional argument */
+	const char *type;      /* tracker type the command is for ("script"): sent
+				* as params "type"; what CLI_TRACKER completes */
 };
 
 const struct cli_cmd *cli_commands(size_t *n);
@@ -89,6 +100,9 @@ struct cli_env {
 	/* Fill up to max names; return how many. */
 	size_t (*instances)(void *arg, char (*names)[64], size_t max);
 	size_t (*ifnames)(void *arg, char (*names)[64], size_t max);
+	/* trackers of a type ("script"), sync groups */
+	size_t (*trackers)(void *arg, const char *type, char (*names)[64], size_t max);
+	size_t (*groups)(void *arg, char (*names)[64], size_t max);
 };
 
 #define CLI_MAX_WORDS 64
@@ -96,7 +110,8 @@ struct cli_env {
 
 struct cli_parsed {
 	const struct cli_cmd *cmd;
-	const char *arg;                 /* the one positional argument, if any */
+	const char *arg;                 /* the first positional argument, if any */
+	const char *arg2;                /* a second one (set instance N track script T) */
 	size_t n_opts;
 	struct {
 		const struct cli_opt *opt;

@@ -90,12 +90,56 @@ size_t complete_instances(void *arg, char (*names)[64], size_t max)
 	return n;
 }
 
+/* The names of a list of the running configuration: path is the list
+ * below vrrpd:vrrpd ("sync-group", or "track" then type). */
+static size_t running_names(const struct complete_src *src, const char *list,
+			    const char *sub, char (*names)[64], size_t max)
+{
+	struct ctl_conn *conn = src ? src->conn : NULL;
+	json_object *res = NULL, *o, *arr;
+	char err[256];
+	size_t n = 0;
+
+	if (!conn || ctl_connect(conn, err, sizeof(err)) < 0)
+		return 0;
+	if (ctl_call(conn, "config.get", NULL, &res, err, sizeof(err), NULL, NULL) != CTL_OK) {
+		json_object_put(res);
+		return 0;
+	}
+	if (json_object_object_get_ex(res, "vrrpd:vrrpd", &o) &&
+	    json_object_object_get_ex(o, list, &arr) &&
+	    (!sub || json_object_object_get_ex(arr, sub, &arr)) &&
+	    json_object_is_type(arr, json_type_array)) {
+		for (size_t i = 0; i < json_object_array_length(arr) && n < max; i++) {
+			json_object *v;
+
+			if (json_object_object_get_ex(json_object_array_get_idx(arr, i),
+						      "name", &v))
+				snprintf(names[n++], 64, "%s", json_object_get_string(v));
+		}
+	}
+	json_object_put(res);
+	return n;
+}
+
+size_t complete_trackers(void *arg, const char *type, char (*names)[64], size_t max)
+{
+	return running_names(arg, "track", type, names, max);
+}
+
+size_t complete_groups(void *arg, char (*names)[64], size_t max)
+{
+	return running_names(arg, "sync-group", NULL, names, max);
+}
+
 void complete_env_init(struct cli_env *e, const struct complete_src *src)
 {
 	memset(e, 0, sizeof(*e));
 	e->arg = (void *)src;
 	e->instances = complete_instances;
 	e->ifnames = complete_ifnames;
+	e->trackers = complete_trackers;
+	e->groups = complete_groups;
 }
 
 /* Words of the line before offset end; returns the count. */

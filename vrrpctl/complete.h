@@ -25,5 +25,8 @@ void complete_install(struct ctl_conn *conn, const struct cfgmode *cm);
 
 size_t complete_ifnames(void *arg, char (*names)[64], size_t max);
 size_t complete_instances(void *arg, char (*names)[64], size_t max);
+/* Names of the running configuration's trackers of a type, sync groups. */
+size_t complete_trackers(void *arg, const char *type, char (*names)[64], size_t max);
+size_t complete_groups(void *arg, char (*names)[64], size_t max);
 
 #endif

@@ -155,18 +155,22 @@ static int leave(struct cfgmode *m, struct ctl_conn *conn)
 	return 0;
 }
 
+/* The candidate takes what the live method would: "tracker.create" is
+ * object tracker, op create (vrrpd-rpc(7), candidate.edit). */
 static int edit(struct cfgmode *m, struct ctl_conn *conn, const struct cli_parsed *p)
 {
-	const char *method, *op = p->cmd->id == CMD_SET ? "set" :
-				  p->cmd->id == CMD_CREATE ? "create" : "delete";
+	const char *method, *dot;
 	json_object *params, *out;
 	char err[256];
 	int rc;
 
 	if (cli_request(p, &method, &params, err, sizeof(err)) < 0)
 		return EXIT_USAGE;
+	dot = strchr(method, '.');
 	json_object_object_add(params, "id", json_object_new_int64(m->id));
-	json_object_object_add(params, "op", json_object_new_string(op));
+	json_object_object_add(params, "object",
+			       json_object_new_string_len(method, (int)(dot - method)));
+	json_object_object_add(params, "op", json_object_new_string(dot + 1));
 	rc = call(conn, "candidate.edit", params, &out);
 	json_object_put(out);
 	return rc;
@@ -234,6 +238,9 @@ int cfgmode_run(struct cfgmode *m, struct ctl_conn *conn,
 			       "commit applies them\n");
 		return 0;
 	case CMD_SET: case CMD_CREATE: case CMD_DELETE:
+	case CMD_TRACKER_CREATE: case CMD_TRACKER_SET: case CMD_TRACKER_DELETE:
+	case CMD_GROUP_CREATE: case CMD_GROUP_SET: case CMD_GROUP_DELETE:
+	case CMD_TRACK: case CMD_UNTRACK: case CMD_GROUP_TRACK: case CMD_GROUP_UNTRACK:
 		return m->id ? edit(m, conn, p) : -1;
 	case CMD_QUIT:
 		return m->id ? leave(m, conn) : -1;

@@ -320,6 +320,26 @@ static int run_interactive(struct ctl *c)
 	return 0;
 }
 
+/* A negative number ("weight -20") is a value, never an option (vrrpctl
+ * has no digit options), but getopt_long() would read "-2" as one: hidden
+ * from it as "020", restored once it is done (it permutes pointers, not
+ * the strings). */
+#define MAX_HIDDEN 32
+static size_t hide_negative_numbers(int argc, char **argv, char **hidden)
+{
+	size_t n = 0;
+
+	for (int i = 1; i < argc && n < MAX_HIDDEN; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			break;
+		if (argv[i][0] == '-' && argv[i][1] >= '0' && argv[i][1] <= '9') {
+			argv[i][0] = '0';
+			hidden[n++] = argv[i];
+		}
+	}
+	return n;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option lopts[] = {
@@ -335,6 +355,8 @@ int main(int argc, char **argv)
 	const char *path = getenv("VRRPCTL_SOCKET");
 	struct sigaction sa = { .sa_handler = on_signal };
 	bool complete = false;
+	char *hidden[MAX_HIDDEN];
+	size_t n_hidden = hide_negative_numbers(argc, argv, hidden);
 	int opt, rc;
 
 	/* getopt_long() permutes, so `vrrpctl convert --config-id ID FILE`
@@ -349,6 +371,8 @@ int main(int argc, char **argv)
 		default: usage(stderr); return EXIT_USAGE;
 		}
 	}
+	for (size_t i = 0; i < n_hidden; i++)
+		hidden[i][0] = '-';
 	ctl_conn_init(&c.conn, path && *path ? path : VRRPD_SOCKET_DEFAULT);
 	/* No SA_RESTART: a blocked poll must return so Ctrl-C is seen. */
 	sigemptyset(&sa.sa_mask);

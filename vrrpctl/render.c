@@ -239,6 +239,26 @@ static void done(FILE *fp, const struct cli_parsed *p, json_object *r)
 		fprintf(fp, "Instance %s: %s changed.\n", str(r, "name", "?"), list);
 		break;
 	}
+	case CMD_TRACKER_CREATE: case CMD_TRACKER_SET: case CMD_TRACKER_DELETE:
+		fprintf(fp, "Tracker %s %s %s.\n", str(r, "type", "?"), str(r, "name", "?"),
+			p->cmd->id == CMD_TRACKER_CREATE ? "created" :
+			p->cmd->id == CMD_TRACKER_SET ? "changed" : "deleted");
+		break;
+	case CMD_GROUP_CREATE: case CMD_GROUP_SET: case CMD_GROUP_DELETE:
+		fprintf(fp, "Sync group %s %s.\n", str(r, "name", "?"),
+			p->cmd->id == CMD_GROUP_CREATE ? "created" :
+			p->cmd->id == CMD_GROUP_SET ? "changed" : "deleted");
+		break;
+	case CMD_TRACK: case CMD_GROUP_TRACK:
+		fprintf(fp, "%s %s follows %s tracker %s.\n",
+			p->cmd->id == CMD_TRACK ? "Instance" : "Sync group", str(r, "name", "?"),
+			str(r, "type", "?"), str(r, "tracker", "?"));
+		break;
+	case CMD_UNTRACK: case CMD_GROUP_UNTRACK:
+		fprintf(fp, "%s %s no longer follows %s tracker %s.\n",
+			p->cmd->id == CMD_UNTRACK ? "Instance" : "Sync group", str(r, "name", "?"),
+			str(r, "type", "?"), str(r, "tracker", "?"));
+		break;
 	case CMD_FAILOVER:
 		fprintf(fp, "Instance %s resigned as master (now %s); no preemption for %s s.\n",
 			str(r, "name", "?"), str(r, "state", "?"), str(r, "hold", "?"));

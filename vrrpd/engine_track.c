@@ -29,8 +29,30 @@ struct eng_track {
 	/* sync groups: the state each group is in (INIT: none yet), and a
 	 * guard so the members' own transitions don't propagate again */
 	enum vrrp_state *group_state;
+	char (*group_names)[TRACK_NAME_MAX]; /* whose state group_state holds */
+	size_t n_groups;
 	bool syncing;
 };
+
+/* A reconfiguration keeps the state of the groups it did not remove (by
+ * name): a change elsewhere must not make a group announce, and run its
+ * notify scripts for, a state it is already in. */
+static char (*carry_groups(struct eng_track *t, const struct tracking_cfg *tc,
+			   enum vrrp_state *gs))[TRACK_NAME_MAX]
+{
+	size_t n = tc->n_sync_groups;
+	char (*names)[TRACK_NAME_MAX] = calloc(n ? n : 1, sizeof(*names));
+
+	if (!names)
+		return NULL;
+	for (size_t g = 0; g < n; g++) {
+		snprintf(names[g], sizeof(names[g]), "%s", tc->sync_groups[g].name);
+		for (size_t k = 0; k < t->n_groups; k++)
+			if (strcmp(t->group_names[k], names[g]) == 0)
+				gs[g] = t->group_state[k];
+	}
+	return names;
+}
 
 /* The trackers of instance i changed: give it its effective priority. */
 static void recompute(struct eng_track *t, size_t i)
@@ -101,6 +123,7 @@ void eng_track_free(struct eng_track *t)
 	if (t->have_set)
 		track_set_free(&t->set);
 	free(t->group_state);
+	free(t->group_names);
 	free(t);
 }
 
@@ -123,12 +146,15 @@ int eng_track_apply(struct eng_track *t, const struct vrrpd_config *c,
 	uint64_t now = loop_now_us();
 	enum vrrp_state *gs = calloc(c->tracking.n_sync_groups ? c->tracking.n_sync_groups : 1,
 				     sizeof(*gs));
+	char (*names)[TRACK_NAME_MAX] = gs ? carry_groups(t, &c->tracking, gs) : NULL;
+	bool oom = !names;
 
 	/* the runner and the watch keep pointers: build in place */
-	if (!gs || track_set_build(&t->set, c, now, err, errlen) < 0) {
+	if (oom || track_set_build(&t->set, c, now, err, errlen) < 0) {
 		free(gs);
+		free(names);
 		t->set = old;
-		if (!gs)
+		if (oom)
 			snprintf(err, errlen, "out of memory");
 		return -1;
 	}
@@ -143,7 +169,10 @@ int eng_track_apply(struct eng_track *t, const struct vrrpd_config *c,
 	t->have_set = true;
 	t->cfg = c;
 	free(t->group_state);
+	free(t->group_names);
 	t->group_state = gs;
+	t->group_names = names;
+	t->n_groups = c->tracking.n_sync_groups;
 	report_interfaces(t, now);
 	for (size_t i = 0; i < t->set.n_instances; i++)
 		recompute(t, i);

@@ -10,10 +10,13 @@ real vrrpd processes on both routers.
 - Notify scripts get exactly keepalived's arguments (TYPE NAME STATE PRIORITY)
   on both routers, and the specific notify_master script runs too.
 - A hanging check script is killed at its timeout (counted as a failure)
-  while the master's adverts stay on schedule."""
+  while the master's adverts stay on schedule.
+- A script tracker created, attached, detached and deleted live with
+  vrrpctl moves VI_1 and back, and leaves VI_2 alone."""
 
 import copy
 import os
+import re
 import time
 
 import lab as labmod
@@ -117,6 +120,79 @@ def test_sync_group_follows_member(lab):
     assert "VRRP_Group(G1) Syncing instances to FAULT STATE" in d1.log()
     lab.wait_holder(VIP1, ["r2"], seed.master_down_s(98) + 1)
     lab.wait_holder(VIP2, ["r2"], seed.master_down_s(98) + 1)
+
+
+def vrrpctl_text(daemon, *words, lines=None):
+    """vrrpctl one-shot (or, with lines, script mode on standard input) in
+    the shell's own output (not --json)."""
+    import subprocess
+    r = subprocess.run([labmod.VRRPCTL_BIN, "--socket", daemon.socket] + list(words),
+                       input="".join(l + "\n" for l in lines) if lines else None,
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, timeout=5)
+    return r.returncode, r.stdout + r.stderr
+
+
+def untouched(daemon, name):
+    """What a restart or a transition of an instance would change."""
+    st = daemon.ctl("show", "instance", name)["state"]
+    return (st["state"], st["last-transition"], st["statistics"]["master-transitions"],
+            st["statistics"].get("discontinuity-datetime"))
+
+
+def test_tracker_created_live_from_shell(lab):
+    """A script tracker made with vrrpctl on a running pair: attached to
+    VI_1, it fails -> r1 drops 100 -> 90, r2 (98) takes VI_1 over; detached
+    and deleted, r1 is back at 100 and preempts. VI_2 on the same routers is
+    not touched by any of it (state, last transition, transition counter,
+    counters' discontinuity time unchanged)."""
+    script, flag = check_script(lab, "r1")
+    c1, c2 = two_instances(1, 100), two_instances(2, 98)
+    for c in (c1, c2):
+        del c["vrrpd:vrrpd"]["sync-group"]
+    d1 = lab.start("r1", "vrrpd", c1)
+    d2 = lab.start("r2", "vrrpd", c2)
+    lab.wait_holder(VIP1, ["r1"], seed.master_down_s(100) + 2)
+    lab.wait_holder(VIP2, ["r1"], 2)
+    d2.wait_log("backup", instance="VI_2", timeout=5)
+    vi2 = (untouched(d1, "VI_2"), untouched(d2, "VI_2"))
+
+    rc, out = vrrpctl_text(d1, "create", "tracker", "script", "chk", "command", script,
+                           "interval", "200", "weight", "-10")
+    assert rc == 0 and "Tracker script chk created." in out, out
+    rc, out = vrrpctl_text(d1, "set", "instance", "VI_1", "track", "script", "chk")
+    assert rc == 0 and "Instance VI_1 follows script tracker chk." in out, out
+    rc, out = vrrpctl_text(d1, "show", "running-config")
+    assert "create tracker script chk command %s interval 200 weight -10\n" % script in out, out
+    assert "set instance VI_1 track script chk\n" in out, out
+    # configuration mode: the candidate's tracker change in show compare
+    rc, out = vrrpctl_text(d1, lines=["configure", "set tracker script chk rise 2",
+                                      "show compare", "commit"])
+    assert rc == 0, out
+    assert ("-create tracker script chk command %s interval 200 weight -10\n"
+            "+create tracker script chk command %s interval 200 rise 2 weight -10\n"
+            % (script, script)) in out, out
+    assert re.search(r"Commit \d+ complete", out), out
+    # still followed: libyang's leafref refuses the delete, with the path
+    rc, out = vrrpctl_text(d1, "delete", "tracker", "script", "chk")
+    assert rc != 0 and "/vrrpd:vrrpd/instance[name='VI_1']/track/script" in out, out
+
+    os.unlink(flag)
+    wait_for(lambda: "Changing effective priority from 100 to 90" in d1.log(), 3,
+             what="priority 100 -> 90 on r1")
+    lab.wait_holder(VIP1, ["r2"], seed.master_down_s(98) + 1)
+    assert d1.ctl("show", "instance", "VI_1")["state"]["effective-priority"] == 90
+
+    rc, out = vrrpctl_text(d1, "delete", "instance", "VI_1", "track", "script", "chk")
+    assert rc == 0, out
+    rc, out = vrrpctl_text(d1, "delete", "tracker", "script", "chk")
+    assert rc == 0 and "Tracker script chk deleted." in out, out
+    wait_for(lambda: "Changing effective priority from 90 to 100" in d1.log(), 3,
+             what="priority back to 100")
+    lab.wait_holder(VIP1, ["r1"], seed.master_down_s(100) + 1.5)
+    rc, out = vrrpctl_text(d1, "show", "running-config")
+    assert "tracker" not in out and "track " not in out, out
+    lab.wait_holder(VIP2, ["r1"], 0.5)
+    assert (untouched(d1, "VI_2"), untouched(d2, "VI_2")) == vi2
 
 
 def notify_cfg(cfg, log):

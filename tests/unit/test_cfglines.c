@@ -206,11 +206,62 @@ static void test_speed_1000(void **state)
 	json_object_put(b);
 }
 
+/* Trackers, sync groups and follow lists as the commands that make them:
+ * the sections in replay order (trackers, instances, groups), a tracker's
+ * settings in schema order whatever the JSON order, argv as the one word
+ * the shell splits again, and what it cannot split as a comment. */
+static void test_render_tracking(void **state)
+{
+	char *t, *d;
+	size_t n;
+
+	(void)state;
+	t = render("{\"vrrpd:vrrpd\":{"
+		   "\"sync-group\":[{\"name\":\"G\",\"member\":[\"VI_1\",\"A\"],"
+		   "\"track\":{\"interface\":[{\"name\":\"eth1\"}]}}],"
+		   "\"instance\":[" I1 ",{\"name\":\"A\",\"interface\":\"eth1\",\"vrid\":2,"
+		   "\"track\":{\"script\":[{\"name\":\"chk\",\"weight\":-5}],"
+		   "\"file\":[{\"name\":\"f\"}]}}],"
+		   "\"track\":{\"file\":[{\"name\":\"f\",\"path\":\"/run/w\"}],"
+		   "\"script\":[{\"weight\":-20,\"name\":\"chk\","
+		   "\"command\":[\"/usr/bin/check\",\"-p\",\"80 81\"]},"
+		   "{\"name\":\"sh\",\"shell\":true,\"command\":[\"pidof x >/dev/null\"]},"
+		   "{\"name\":\"q\",\"command\":[\"/bin/echo\",\"it's\"]}],"
+		   "\"interface\":[{\"name\":\"eth1\"}]}}}");
+	assert_string_equal(t,
+		"create tracker script chk command \"/usr/bin/check -p '80 81'\" weight -20\n"
+		"# create tracker script q {\"name\":\"q\",\"command\":[\"/bin/echo\",\"it's\"]}"
+		"  (a quote inside an argument: tracker.create takes the command as a list)\n"
+		"create tracker script sh command \"pidof x >/dev/null\" shell true\n"
+		"create tracker interface eth1\n"
+		"create tracker file f path /run/w\n"
+		"set instance A interface eth1\n"
+		"set instance A vrid 2\n"
+		"set instance A track script chk weight -5\n"
+		"set instance A track file f\n"
+		"set instance VI_1 interface eth0\n"
+		"set instance VI_1 vrid 1\n"
+		"set instance VI_1 priority 100\n"
+		"set instance VI_1 address 10.0.0.1/24 address 10.0.0.2\n"
+		"create sync-group G member VI_1 member A\n"
+		"set sync-group G track interface eth1\n");
+	free(t);
+	/* a changed tracker: its old line and its new one */
+	d = diff("{\"vrrpd:vrrpd\":{\"track\":{\"script\":[{\"name\":\"c\",\"command\":[\"/a\"]}]}}}",
+		 "{\"vrrpd:vrrpd\":{\"track\":{\"script\":[{\"name\":\"c\",\"command\":[\"/a\"],"
+		 "\"fall\":3}]}}}", &n);
+	assert_string_equal(d, "-create tracker script c command /a\n"
+			    "+create tracker script c command /a fall 3\n");
+	assert_int_equal(n, 2);
+	free(d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_render_order),
 		cmocka_unit_test(test_render_not_settable),
+		cmocka_unit_test(test_render_tracking),
 		cmocka_unit_test(test_diff),
 		cmocka_unit_test(test_diff_order),
 		cmocka_unit_test(test_speed_1000),

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../../vrrpctl/cmd_table.c"
 #include "../../vrrpctl/commands.c"
 #include "model.h"
 #include "rpc.h"
@@ -35,7 +36,29 @@ static size_t fake_ifnames(void *arg, char (*names)[64], size_t max)
 	return 2;
 }
 
-static const struct cli_env env = { NULL, fake_instances, fake_ifnames };
+/* Trackers of the type asked for, as the daemon's running configuration
+ * would give them. */
+static size_t fake_trackers(void *arg, const char *type, char (*names)[64], size_t max)
+{
+	(void)arg;
+	(void)max;
+	if (strcmp(type, "script") != 0)
+		return 0;
+	snprintf(names[0], 64, "chk_haproxy");
+	snprintf(names[1], 64, "chk_db");
+	return 2;
+}
+
+static size_t fake_groups(void *arg, char (*names)[64], size_t max)
+{
+	(void)arg;
+	(void)max;
+	snprintf(names[0], 64, "G1");
+	return 1;
+}
+
+static const struct cli_env env = { NULL, fake_instances, fake_ifnames, fake_trackers,
+				    fake_groups };
 
 /* Parse a line; returns the command id or -1 (err in last_err). */
 static char last_err[256];
@@ -235,6 +258,90 @@ static void test_candidates(void **state)
 	assert_string_equal(cands("s "), "");
 }
 
+static const char *request_text(const char *line, const char **method)
+{
+	static char text[1024];
+	json_object *params;
+	char err[128];
+
+	if (parse(line) < 0)
+		fail_msg("%s: %s", line, last_err);
+	assert_int_equal(cli_request(&last, method, &params, err, sizeof(err)), 0);
+	snprintf(text, sizeof(text), "%s", json_object_to_json_string_ext(
+			 params, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(params);
+	return text;
+}
+
+/* Trackers, sync groups and follow lists: the grammar, the requests, the
+ * live names and the options from YANG. */
+static void test_tracker_commands(void **state)
+{
+	const char *m;
+	(void)state;
+
+	assert_string_equal(request_text("create tracker script chk command "
+					 "\"/usr/bin/check -p 80\" interval 2000 weight -20", &m),
+			    "{\"name\":\"chk\",\"type\":\"script\",\"command\":"
+			    "\"/usr/bin/check -p 80\",\"interval\":2000,\"weight\":-20}");
+	assert_string_equal(m, "tracker.create");
+	/* the settings create must be given, from YANG (min-elements) */
+	assert_int_equal(parse("create tracker script chk interval 2000"), -1);
+	assert_string_equal(last_err, "missing command");
+	assert_int_equal(parse("create tracker script chk command /bin/true weight 300"), -1);
+	assert_string_equal(last_err, "weight: expected a number -253..253, got \"300\"");
+	/* an interface tracker without a weight: fault while down */
+	assert_string_equal(request_text("create tracker interface eth1", &m),
+			    "{\"name\":\"eth1\",\"type\":\"interface\"}");
+	assert_string_equal(request_text("set tracker file f1 weight -254", &m),
+			    "{\"name\":\"f1\",\"type\":\"file\",\"weight\":-254}");
+	assert_string_equal(m, "tracker.set");
+	assert_string_equal(request_text("delete tracker process p1", &m),
+			    "{\"name\":\"p1\",\"type\":\"process\"}");
+	assert_string_equal(m, "tracker.delete");
+	assert_int_equal(parse("delete tracker script chk weight 1"), -1);
+
+	assert_string_equal(request_text("set instance VI_1 track script chk weight 10", &m),
+			    "{\"name\":\"VI_1\",\"tracker\":\"chk\",\"type\":\"script\","
+			    "\"weight\":10}");
+	assert_string_equal(m, "instance.track");
+	assert_string_equal(request_text("set inst VI_1 tr interface eth1", &m),
+			    "{\"name\":\"VI_1\",\"tracker\":\"eth1\",\"type\":\"interface\"}");
+	assert_string_equal(request_text("delete instance VI_1 track script chk", &m),
+			    "{\"name\":\"VI_1\",\"tracker\":\"chk\",\"type\":\"script\"}");
+	assert_string_equal(m, "instance.untrack");
+	/* the instance settings are still what set instance takes */
+	assert_int_equal(parse("set instance VI_1 priority 20"), CMD_SET);
+
+	assert_string_equal(request_text("create sync-group G1 member VI_1 member VI_2", &m),
+			    "{\"name\":\"G1\",\"member\":[\"VI_1\",\"VI_2\"]}");
+	assert_string_equal(m, "sync-group.create");
+	assert_int_equal(parse("create sync-group G1 tracking-weight true"), -1);
+	assert_string_equal(request_text("set sync-group G1 track file f1 weight 2", &m),
+			    "{\"name\":\"G1\",\"tracker\":\"f1\",\"type\":\"file\","
+			    "\"weight\":2}");
+	assert_string_equal(m, "sync-group.track");
+	assert_string_equal(request_text("delete sync-group G1", &m), "{\"name\":\"G1\"}");
+
+	/* completion: the new words, live tracker and group names */
+	assert_string_equal(cands("create "), "instance tracker sync-group");
+	assert_string_equal(cands("create tracker "), "script interface file process");
+	assert_string_equal(cands("set tracker script "), "chk_haproxy chk_db <NAME>");
+	assert_string_equal(cands("delete tracker script chk_h"), "chk_haproxy <NAME>");
+	assert_string_equal(cands("set sync-group "), "G1 <NAME>");
+	assert_non_null(strstr(cands("set instance VI_1 "), "track"));
+	assert_string_equal(cands("set instance VI_1 track "), "script interface file process");
+	assert_string_equal(cands("set instance VI_1 track script "), "chk_haproxy chk_db <TRACKER>");
+	assert_string_equal(cands("set instance VI_1 track script chk_db "),
+			    "weight weight-reverse <cr>");
+	assert_string_equal(cands("set instance VI_1 track script chk_db weight "), "<-253..253>");
+	assert_string_equal(cands("delete instance VI_1 "), "<cr> track");
+	assert_string_equal(cands("create sync-group G2 member "), "VI_1 VI_2 web <INSTANCE>");
+	assert_string_equal(cands("create tracker interface "), "eth0 lo <IFNAME>");
+	assert_non_null(strstr(cands("create tracker script x "), "init-state"));
+	assert_string_equal(cands("create tracker script x init-state "), "ok failed");
+}
+
 static void test_help_syntax(void **state)
 {
 	size_t n;
@@ -284,9 +391,9 @@ static void test_methods(void **state)
 
 /* ---- the option table against the YANG schema ---------------------------- */
 
-static const struct cli_opt *opt_by_kw(const char *kw)
+static const struct cli_opt *opt_by_kw(const struct cli_opt *opts, const char *kw)
 {
-	for (const struct cli_opt *o = inst_opts; o->kw; o++)
+	for (const struct cli_opt *o = opts; o && o->kw; o++)
 		if (strcmp(o->kw, kw) == 0)
 			return o;
 	return NULL;
@@ -326,16 +433,38 @@ static void assert_help_from(const char *help, const char *dsc)
 
 static void check_option_type(const struct cli_opt *o, const struct lysc_node *n)
 {
-	const struct lysc_type *t = ((const struct lysc_node_leaf *)n)->type;
+	const struct lysc_type *t = n->nodetype == LYS_LEAFLIST ?
+		((const struct lysc_node_leaflist *)n)->type :
+		((const struct lysc_node_leaf *)n)->type;
 
+	if (t->basetype == LY_TYPE_LEAFREF) {
+		assert_int_equal(o->kind, CLI_INSTANCE);
+		return;
+	}
 	switch (t->basetype) {
+	case LY_TYPE_INT8:
+	case LY_TYPE_INT16:
+	case LY_TYPE_INT32: {
+		const struct lysc_range *r = ((const struct lysc_type_num *)t)->range;
+
+		assert_int_equal(o->kind, CLI_INT);
+		assert_non_null(r);
+		assert_int_equal(o->min, (long)r->parts[0].min_64);
+		assert_int_equal(o->max, (long)r->parts[0].max_64);
+		break;
+	}
 	case LY_TYPE_UINT8:
 	case LY_TYPE_UINT16:
 	case LY_TYPE_UINT32: {
 		const struct lysc_range *r = ((const struct lysc_type_num *)t)->range;
 
 		assert_int_equal(o->kind, CLI_UINT);
-		assert_non_null(r);
+		if (!r) { /* the type's own range (quorum-max) */
+			assert_int_equal(o->min, 0);
+			assert_int_equal(o->max, t->basetype == LY_TYPE_UINT8 ? 255 :
+					 t->basetype == LY_TYPE_UINT16 ? 65535 : 4294967295L);
+			break;
+		}
 		assert_int_equal(LY_ARRAY_COUNT(r->parts), 1);
 		assert_int_equal(o->min, (long)r->parts[0].min_u64);
 		assert_int_equal(o->max, (long)r->parts[0].max_u64);
@@ -398,12 +527,15 @@ static void test_options_cover_schema(void **state)
 				assert_non_null(l->reason);
 				assert_true(strlen(l->reason) > 10);
 			} else {
-				o = opt_by_kw(l->kw);
+				o = opt_by_kw(l->opts, l->kw);
 				if (!o)
 					fail_msg("%s: option %s missing", rel, l->kw);
 				/* An option named for its own leaf carries its type;
 				 * "address" is ADDR/PLEN for a list entry. */
-				if (strcmp(o->member, rel + strlen("instance/")) == 0) {
+				size_t rl = strlen(rel), ml = strlen(o->member);
+
+				if (rl > ml && rel[rl - ml - 1] == '/' &&
+				    strcmp(rel + rl - ml, o->member) == 0) {
 					check_option_type(o, elem);
 					assert_help_from(o->help, elem->dsc);
 					n_set++;
@@ -485,6 +617,7 @@ int main(void)
 		cmocka_unit_test(test_parse_errors),
 		cmocka_unit_test(test_request),
 		cmocka_unit_test(test_candidates),
+		cmocka_unit_test(test_tracker_commands),
 		cmocka_unit_test(test_help_syntax),
 		cmocka_unit_test(test_methods),
 		cmocka_unit_test(test_options_cover_schema),

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../../vrrpctl/cmd_table.c"
 #include "../../vrrpctl/commands.c"
 #include "../../vrrpctl/complete_words.c"
 
@@ -34,7 +35,7 @@ static size_t fake_ifnames(void *arg, char (*names)[64], size_t max)
 	return 1;
 }
 
-static const struct cli_env env = { NULL, fake_instances, fake_ifnames };
+static const struct cli_env env = { NULL, fake_instances, fake_ifnames, NULL, NULL };
 
 static char out[4096];
 static int status;

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cfg_edit.h"
 #include "cfglines.h"
 
 #define TOP "vrrpd:vrrpd"
@@ -184,7 +185,8 @@ static int edit_members(struct rpc *r, json_object *in, json_object *params,
 			struct jsonrpc_err *err)
 {
 	json_object_object_foreach(params, key, val) {
-		if (!strcmp(key, "name") || !strcmp(key, "id") || !strcmp(key, "op"))
+		if (!strcmp(key, "name") || !strcmp(key, "id") || !strcmp(key, "op") ||
+		    !strcmp(key, "object"))
 			continue;
 		if (known_member(r, key, err) < 0 || rpc_set_member(in, key, val, err) < 0)
 			return -1;
@@ -192,17 +194,62 @@ static int edit_members(struct rpc *r, json_object *in, json_object *params,
 	return 0;
 }
 
+/* Trackers, sync groups and follow lists: the edit of the live method
+ * (cfg_edit.h) named by object and op ("tracker" "create" is
+ * tracker.create), on a copy of the candidate. */
+static json_object *edit_object(struct rpc *r, struct cand *cd, const char *object,
+				const char *op, json_object *params,
+				struct jsonrpc_err *err)
+{
+	char method[64];
+	cfg_edit_fn fn;
+	json_object *own, *work, *res;
+
+	snprintf(method, sizeof(method), "%.30s.%.30s", object, op);
+	if (!(fn = cfg_edit_by_method(method))) {
+		jsonrpc_err_set(err, JSONRPC_INVALID_PARAMS, NULL,
+				"candidate.edit: no op \"%.30s\" for object \"%.30s\" "
+				"(instance: create, set, delete, track, untrack; tracker: "
+				"create, set, delete; sync-group: create, set, delete, "
+				"track, untrack)", op, object);
+		return NULL;
+	}
+	own = json_object_new_object();
+	json_object_object_foreach(params, key, val) {
+		if (strcmp(key, "id") && strcmp(key, "op") && strcmp(key, "object"))
+			json_object_object_add(own, key, json_object_get(val));
+	}
+	work = cand_copy(cd->cfg);
+	res = work ? fn(r->b.model, work, own, err) : NULL;
+	json_object_put(own);
+	if (!res) {
+		if (!work)
+			jsonrpc_err_set(err, JSONRPC_INTERNAL_ERROR, NULL, "out of memory");
+		json_object_put(work);
+		return NULL;
+	}
+	json_object_put(cd->cfg);
+	cd->cfg = work;
+	return res;
+}
+
 /* An edit changes a copy first, so a bad parameter leaves the candidate
  * as it was. */
 CAND_HANDLER(rpc_candidate_edit)
 {
 	struct cand *cd = cand_lookup(r, c, params, err);
+	const char *op, *name, *object = "instance";
 	json_object *work, *in;
-	const char *op, *name;
 	size_t idx;
+	int has_object = 0;
 
 	if (!cd || rpc_param_string(params, "op", true, &op, err) < 0 ||
-	    rpc_param_string(params, "name", true, &name, err) < 0)
+	    (has_object = rpc_param_string(params, "object", false, &object, err)) < 0)
+		return NULL;
+	has_object = has_object == 0; /* 0: given, 1: absent */
+	if (strcmp(object, "instance") || !strcmp(op, "track") || !strcmp(op, "untrack"))
+		return edit_object(r, cd, object, op, params, err);
+	if (rpc_param_string(params, "name", true, &name, err) < 0)
 		return NULL;
 	if (strcmp(op, "set") && strcmp(op, "create") && strcmp(op, "delete")) {
 		jsonrpc_err_set(err, JSONRPC_INVALID_PARAMS, NULL,
@@ -221,7 +268,7 @@ CAND_HANDLER(rpc_candidate_edit)
 		return NULL;
 	}
 	if (!strcmp(op, "delete")) {
-		if (json_object_object_length(params) > 3) {
+		if (json_object_object_length(params) > 3 + has_object) {
 			jsonrpc_err_set(err, JSONRPC_INVALID_PARAMS, NULL,
 					"delete takes only the name");
 			return NULL;
@@ -229,7 +276,7 @@ CAND_HANDLER(rpc_candidate_edit)
 		json_object_array_del_idx(rpc_instance_array(cd->cfg, false), idx, 1);
 		return name_result(name);
 	}
-	if (!strcmp(op, "set") && json_object_object_length(params) < 4) {
+	if (!strcmp(op, "set") && json_object_object_length(params) < 4 + has_object) {
 		jsonrpc_err_set(err, JSONRPC_INVALID_PARAMS, NULL,
 				"nothing to set: give at least one leaf and its value");
 		return NULL;
@@ -281,12 +328,18 @@ static json_object *top_of(json_object *config)
 	return json_object_is_type(top, json_type_object) ? top : NULL;
 }
 
-static json_object *global_of(json_object *config)
+/* The parts of a configuration besides the instances that a rebase takes
+ * as a whole: changed in the candidate and not in running, the
+ * candidate's; changed in both, a conflict. */
+static const char *const sections[] = { "global", "track", "sync-group" };
+#define N_SECTIONS (sizeof(sections) / sizeof(sections[0]))
+
+static json_object *section_of(json_object *config, size_t k)
 {
 	json_object *top = top_of(config), *g = NULL;
 
 	if (top)
-		json_object_object_get_ex(top, "global", &g);
+		json_object_object_get_ex(top, sections[k], &g);
 	return g;
 }
 
@@ -351,9 +404,12 @@ json_object *cand_rebase(struct rpc *r, struct cand *cd, json_object **running,
 		if (in_list(theirs, json_object_get_string(nm)))
 			json_object_array_add(conflicts, json_object_get(nm));
 	}
-	bool g_mine = !same(global_of(cd->base), global_of(cd->cfg));
-	if (g_mine && !same(global_of(cd->base), global_of(run)))
-		json_object_array_add(conflicts, json_object_new_string("global"));
+	bool s_mine[N_SECTIONS];
+	for (size_t k = 0; k < N_SECTIONS; k++) {
+		s_mine[k] = !same(section_of(cd->base, k), section_of(cd->cfg, k));
+		if (s_mine[k] && !same(section_of(cd->base, k), section_of(run, k)))
+			json_object_array_add(conflicts, json_object_new_string(sections[k]));
+	}
 	if (json_object_array_length(conflicts) > 0) {
 		json_object *data = json_object_new_object();
 		char list[256] = "";
@@ -384,17 +440,19 @@ json_object *cand_rebase(struct rpc *r, struct cand *cd, json_object **running,
 		if (want)
 			json_object_array_add(rpc_instance_array(merged, true), cand_copy(want));
 	}
-	if (merged && g_mine) {
-		json_object *top = top_of(merged), *g = global_of(cd->cfg);
+	for (size_t k = 0; merged && k < N_SECTIONS; k++) {
+		json_object *top = top_of(merged), *g = section_of(cd->cfg, k);
 
+		if (!s_mine[k])
+			continue;
 		if (!top) {
 			top = json_object_new_object();
 			json_object_object_add(merged, TOP, top);
 		}
 		if (g)
-			json_object_object_add(top, "global", cand_copy(g));
+			json_object_object_add(top, sections[k], cand_copy(g));
 		else
-			json_object_object_del(top, "global");
+			json_object_object_del(top, sections[k]);
 	}
 	json_object_put(mine);
 	json_object_put(theirs);

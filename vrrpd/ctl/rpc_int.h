@@ -117,6 +117,23 @@ json_object *rpc_instance_delete(struct rpc *r, struct rpc_caller *c,
 json_object *rpc_instance_set(struct rpc *r, struct rpc_caller *c,
 			      json_object *params, struct jsonrpc_err *err);
 
+/* rpc_track_config.c: trackers, sync groups, follow lists. Built on
+ * rpc_edit_running(): take running, apply one cfg_edit.h edit, commit. */
+#define RPC_DECL(fn) json_object *fn(struct rpc *r, struct rpc_caller *c, \
+				     json_object *params, struct jsonrpc_err *err)
+RPC_DECL(rpc_tracker_create);
+RPC_DECL(rpc_tracker_set);
+RPC_DECL(rpc_tracker_delete);
+RPC_DECL(rpc_group_create);
+RPC_DECL(rpc_group_set);
+RPC_DECL(rpc_group_delete);
+RPC_DECL(rpc_group_track);
+RPC_DECL(rpc_group_untrack);
+RPC_DECL(rpc_instance_track);
+RPC_DECL(rpc_instance_untrack);
+#include "cfg_edit.h"
+json_object *rpc_edit_running(struct rpc *r, cfg_edit_fn edit,
+			      json_object *params, struct jsonrpc_err *err);
 /* Shared with candidate.c: the instance list of a config object (created
  * when asked), one member of an instance set as instance.set does, the
  * whole-tree validation + apply of a changed config, and a config object
