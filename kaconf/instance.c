@@ -339,6 +339,15 @@ static int inst_accept(struct ka_ctx *cx, struct ka_instance *in,
 	return 0;
 }
 
+static int inst_dont_track_primary(struct ka_ctx *cx, struct ka_instance *in,
+				   const struct ka_stmt *s)
+{
+	if (ka_no_block(cx, s) < 0 || ka_arg_count(cx, s, 0, 0, "nothing") < 0)
+		return -1;
+	in->dont_track_primary = true;
+	return 0;
+}
+
 static int inst_promote(struct ka_ctx *cx, struct ka_instance *in,
 			const struct ka_stmt *s)
 {
@@ -371,6 +380,7 @@ static const struct {
 	{"virtual_ipaddress", vip_block},
 	{"virtual_ipaddress_excluded", vip_block},
 	{"promote_secondaries", inst_promote},
+	{"dont_track_primary", inst_dont_track_primary},
 	{"nopreempt", inst_nopreempt},
 	{"preempt", inst_nopreempt},
 	{"preempt_delay", inst_preempt_delay},

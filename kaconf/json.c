@@ -208,6 +208,8 @@ static json_object *instance_json(const struct ka_instance *in,
 	}
 	if (in->down_adverts && in->down_adverts != 3)
 		rc |= add(o, "master-down-adverts", json_object_new_int((int)in->down_adverts));
+	if (in->dont_track_primary)
+		rc |= add(o, "ignore-link-down", json_object_new_boolean(true));
 	if (in->promote_secondaries)
 		rc |= add(o, "promote-secondaries", json_object_new_boolean(true));
 	if (vaddr_is_set(&in->src))

@@ -145,6 +145,7 @@ struct ka_instance {
 	bool ucast_fault_no_peer;
 	int check_ucast_src;                /* -1: global */
 	bool promote_secondaries;
+	bool dont_track_primary;
 	struct ka_garp garp;                /* instance_garp.c */
 	unsigned down_adverts;              /* 0: global / the RFC's 3 */
 	bool use_vmac;

@@ -41,8 +41,6 @@ static const struct ka_gap gaps[] = {
 	{KA_SCOPE_INSTANCE, "track_bfd", false, false, NULL},
 	{KA_SCOPE_INSTANCE, "track_src_ip", false, false,
 	 "the source address is fixed by source-address or the primary address"},
-	{KA_SCOPE_INSTANCE, "dont_track_primary", false, false,
-	 "vrrpd always puts an instance in FAULT while its own interface is down; the model has no switch for that"},
 	{KA_SCOPE_INSTANCE, "garp_extra_if", false, false,
 	 "vrrpd announces VIPs on their own devices at each transition and refresh"},
 	{KA_SCOPE_INSTANCE, "use_ipvlan", false, false, NULL},

@@ -66,6 +66,7 @@ static const struct leaf_change changes[] = {
 	  "{\"virtual-mac\":{\"transmit-on-base\":true}}" },
 	{ "source-address", "{}", "{\"source-address\":\"10.0.0.9\"}" },
 	{ "promote-secondaries", "{}", "{\"promote-secondaries\":true}" },
+	{ "ignore-link-down", "{}", "{\"ignore-link-down\":true}" },
 	{ "garp/master-delay", "{}", "{\"garp\":{\"master-delay\":0}}" },
 	{ "garp/master-repeat", "{}", "{\"garp\":{\"master-repeat\":1}}" },
 	{ "garp/master-refresh", "{}", "{\"garp\":{\"master-refresh\":60}}" },

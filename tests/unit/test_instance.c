@@ -573,6 +573,29 @@ static void test_link_fault(void **state)
 	assert_int_equal(count(EV_PUBLISH), 1);
 }
 
+/* keepalived dont_track_primary (ignore-link-down): the instance's own
+ * link going down changes nothing; turned off while the link is down,
+ * the instance goes to FAULT at once. */
+static void test_ignore_link_down(void **state)
+{
+	(void)state;
+	struct instance_cfg c = cfg_of(100, 1);
+	c.ignore_link_down = true;
+	F.in = instance_new(&ENVF, &c, 0);
+	instance_start(F.in);
+	struct instance *in = F.in;
+	become_master(in);
+	F.n = 0;
+	F.link_up = false;
+	instance_on_link(in, IFI, false);
+	assert_int_equal(in->fsm.state, VRRP_STATE_MASTER);
+	assert_int_equal(count(EV_DEL), 0);
+	c.ignore_link_down = false;
+	instance_update(in, &c);
+	assert_int_equal(in->fsm.state, VRRP_STATE_FAULT);
+	assert_int_equal(count(EV_DEL), 1);
+}
+
 /* Issue 10: an address the operator had configured before stays when the
  * master releases; a VIP a killed vrrpd left is removed at start; a VIP
  * deleted by hand on the master comes back. */
@@ -826,6 +849,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_link_fault, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_foreign_stale_restore, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_queued_adds, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ignore_link_down, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unicast_per_destination, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_virtual_mac, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_routes_and_filter_order, setup, teardown),

@@ -347,8 +347,13 @@ static void test_dont_track_primary(void **state)
 	struct kaconf_diag d = {0};
 	json_object *root;
 	assert_int_equal(convert(INST(" dont_track_primary\n"), false, &d, &root), 0);
-	assert_msg_has(&d, KACONF_WARNING,
-		       "t.conf:4: 'dont_track_primary' is not supported by vrrpd yet (vrrpd always puts an instance in FAULT while its own interface is down");
+	assert_int_equal(d.n_warnings, 0); /* converted, nothing to warn about */
+	assert_true(jbool(instance(root, 0), "ignore-link-down"));
+	json_object_put(root);
+	assert_int_equal(convert(INST(" dont_track_primary 1\n"), false, &d, &root), -1);
+	kaconf_diag_free(&d);
+	assert_int_equal(convert(INST(""), false, &d, &root), 0);
+	assert_false(json_object_object_get_ex(instance(root, 0), "ignore-link-down", NULL));
 	json_object_put(root);
 	kaconf_diag_free(&d);
 }

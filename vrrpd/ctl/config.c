@@ -163,6 +163,7 @@ EQ_SCALAR(eq_ucast_fault_no_peer, ucast.fault_no_peer)
 EQ_SCALAR(eq_ucast_check_src, ucast.check_src)
 
 EQ_SCALAR(eq_promote, promote_secondaries)
+EQ_SCALAR(eq_ignore_link_down, ignore_link_down)
 EQ_SCALAR(eq_down_adverts, down_adverts)
 
 static bool eq_garp(const struct instance_cfg *a, const struct instance_cfg *b)
@@ -229,6 +230,8 @@ const struct instance_field instance_fields[] = {
 	{ "virtual-address/broadcast", FIELD_IN_PLACE, eq_vips },
 	{ "virtual-address/scope", FIELD_IN_PLACE, eq_vips },
 	{ "promote-secondaries", FIELD_IN_PLACE, eq_promote },
+	/* instance_update() looks at the link again */
+	{ "ignore-link-down", FIELD_IN_PLACE, eq_ignore_link_down },
 	/* resolved with the global defaults, so a global change is seen too */
 	{ "garp/master-delay", FIELD_IN_PLACE, eq_garp },
 	{ "garp/master-repeat", FIELD_IN_PLACE, eq_garp },

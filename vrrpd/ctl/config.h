@@ -112,6 +112,7 @@ struct instance_cfg {
 	struct vaddr group;      /* resolved: instance value or global default */
 	struct vaddr src;        /* source-address; unset: the primary address */
 	bool promote_secondaries;
+	bool ignore_link_down;     /* keepalived dont_track_primary */
 	struct garp_cfg garp;
 	uint8_t down_adverts;    /* Master_Down_Interval in intervals (RFC: 3) */
 	struct unicast_cfg ucast;

@@ -404,7 +404,8 @@ static int decode_instance(const struct lyd_node *inst,
 	} else {
 		ic->group = ic->af == AF_INET ? g->group4 : g->group6;
 	}
-	if (md_get_bool(inst, "promote-secondaries", &ic->promote_secondaries, err))
+	if (md_get_bool(inst, "promote-secondaries", &ic->promote_secondaries, err) ||
+	    md_get_bool(inst, "ignore-link-down", &ic->ignore_link_down, err))
 		return -1;
 	memset(&ic->src, 0, sizeof(ic->src));
 	if (md_leaf_value(inst, "source-address") &&

@@ -177,12 +177,15 @@ static bool refresh_primary(struct instance *in)
 			   ? &p : NULL);
 }
 
+static void usable_now(struct instance *in, bool link_ok);
+
 static bool link_usable(struct instance *in)
 {
 	/* keepalived unicast_fault_no_peer: no peers means no election */
 	if (in->cfg.ucast.fault_no_peer && !in->cfg.ucast.n_peers)
 		return false;
-	return in->ifindex && in->vs && ENV(in, link_up, in->ifindex) &&
+	return in->ifindex && in->vs &&
+	       (in->cfg.ignore_link_down || ENV(in, link_up, in->ifindex)) &&
 	       refresh_primary(in);
 }
 
@@ -335,6 +338,9 @@ void instance_update(struct instance *in, const struct instance_cfg *cfg)
 	}
 	acts |= vrrp_fsm_set_cfg(&in->fsm, now, &fc);
 	instance_apply(in, acts);
+	/* ignore-link-down may have changed what a down link means */
+	if (in->ifindex && !ENV(in, link_up, in->ifindex))
+		usable_now(in, in->cfg.ignore_link_down && link_usable(in));
 }
 
 /* ---- events from the network and the kernel ---- */
@@ -474,7 +480,8 @@ void instance_on_link(struct instance *in, int ifindex, bool up)
 	if (!in->vs && now_ifi)
 		attach(in);
 	up = in->ifindex == ifindex ? up : ENV(in, link_up, in->ifindex);
-	usable_now(in, up && link_usable(in));
+	/* keepalived dont_track_primary: our link going down is no fault */
+	usable_now(in, (up || in->cfg.ignore_link_down) && link_usable(in));
 }
 
 void instance_set_tracking(struct instance *in, uint8_t prio, bool fault,
