@@ -111,6 +111,13 @@ static void test_parse_abbreviations(void **state)
 	assert_int_equal(parse("sa"), CMD_SAVE);
 	assert_int_equal(parse("sa /tmp/x.json"), CMD_SAVE);
 	assert_int_equal(parse("q"), CMD_QUIT);
+	/* a commit confirmed takes a comment like a plain commit */
+	assert_int_equal(parse("commit confirmed 15s comment \"new VIP\""), CMD_COMMIT_CONFIRMED);
+	assert_string_equal(last.arg, "15s");
+	assert_int_equal(last.n_opts, 1);
+	assert_string_equal(last.opts[0].value, "new VIP");
+	assert_int_equal(parse("commit confirmed"), CMD_COMMIT_CONFIRMED);
+	assert_int_equal(parse("commit comment x"), CMD_COMMIT);
 }
 
 static void test_parse_errors(void **state)
