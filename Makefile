@@ -148,7 +148,7 @@ unit: asan
 # in fuzz/corpus/<harness>/; what it finds goes to build-fuzz/corpus/ (never
 # the repository) and a crash to build-fuzz/crashes/, failing the target.
 FUZZ_TIME  ?= 60
-FUZZ_SMOKE_TIME ?= 20
+FUZZ_SMOKE_TIME ?= 12
 FUZZ_FLAGS ?=
 FUZZ_NAMES := $(patsubst fuzz/%.c,%,$(wildcard fuzz/fuzz_*.c))
 FUZZ_BIN   := $(FUZZ_NAMES:%=$(BUILD)/fuzz/%)
