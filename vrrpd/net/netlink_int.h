@@ -43,6 +43,10 @@ void nlw_pipe_close(struct nlw *n);
 int nlw_vip_msg(int ifindex, const struct vaddr *a, int plen,
 		const struct nlw_addr_opts *o, bool add, struct nl_msg **msg,
 		char *err, size_t errlen);
+/* "netlink: add|delete A/P on ifindex N: why", the one wording of a
+ * failed VIP request, synchronous or pipelined. */
+void nlw_vip_err(char *err, size_t errlen, bool add, int ifindex,
+		 const struct vaddr *a, int plen, const char *why);
 /* The IFA_PROTO of a on ifindex, from a dump; -1 if absent. */
 int nlw_addr_proto(int ifindex, const struct vaddr *a);
 

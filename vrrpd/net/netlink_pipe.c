@@ -147,7 +147,7 @@ size_t nlw_vip_pending(const struct nlw *n)
 
 static void finish(struct nlw *n, struct nlw_pending *p, int error)
 {
-	char err[256] = "", buf[VADDR_STRLEN];
+	char err[256] = "";
 	int r = 0;
 
 	if (p->done)
@@ -158,9 +158,8 @@ static void finish(struct nlw *n, struct nlw_pending *p, int error)
 	} else if (!p->add && (error == -EADDRNOTAVAIL || error == -ENOENT)) {
 		r = 0; /* already gone: the state we wanted */
 	} else if (error < 0) {
-		nlw_set_err(err, sizeof(err), "netlink: %s %s/%d on ifindex %d: %s",
-			    p->add ? "add" : "delete", vaddr_ntop(&p->a, buf, sizeof(buf)),
-			    p->plen, p->ifindex, strerror(-error));
+		nlw_vip_err(err, sizeof(err), p->add, p->ifindex, &p->a, p->plen,
+			    strerror(-error));
 		r = -1;
 	}
 	if (p->owner && n->pipe_done)

@@ -150,6 +150,16 @@ int nlw_vip_msg(int ifindex, const struct vaddr *a, int plen,
 	return 0;
 }
 
+void nlw_vip_err(char *err, size_t errlen, bool add, int ifindex,
+		 const struct vaddr *a, int plen, const char *why)
+{
+	char buf[VADDR_STRLEN];
+
+	nlw_set_err(err, errlen, "netlink: %s %s/%d on ifindex %d: %s",
+		    add ? "add" : "delete", vaddr_ntop(a, buf, sizeof(buf)), plen,
+		    ifindex, why);
+}
+
 static int send_sync(struct nlw *n, struct nl_msg *msg)
 {
 	/* queued adds go first: the kernel must see requests in our order */
@@ -169,7 +179,6 @@ int nlw_vip_add_opts(struct nlw *n, int ifindex, const struct vaddr *a, int plen
 		     const struct nlw_addr_opts *o, char *err, size_t errlen)
 {
 	struct nl_msg *msg;
-	char buf[VADDR_STRLEN];
 	int e;
 
 	if (!n)
@@ -180,8 +189,7 @@ int nlw_vip_add_opts(struct nlw *n, int ifindex, const struct vaddr *a, int plen
 	if (e == -NLE_EXIST)
 		return nlw_addr_proto(ifindex, a) == NLW_VIP_PROTO ? 0 : NLW_VIP_FOREIGN;
 	if (e < 0) {
-		nlw_set_err(err, errlen, "netlink: add %s/%d on ifindex %d: %s",
-			    vaddr_ntop(a, buf, sizeof(buf)), plen, ifindex, nl_geterror(e));
+		nlw_vip_err(err, errlen, true, ifindex, a, plen, nl_geterror(e));
 		return -1;
 	}
 	return 0;
@@ -191,7 +199,6 @@ int nlw_vip_del(struct nlw *n, int ifindex, const struct vaddr *a, int plen,
 		char *err, size_t errlen)
 {
 	struct nl_msg *msg;
-	char buf[VADDR_STRLEN];
 	int e;
 
 	if (!n)
@@ -202,8 +209,7 @@ int nlw_vip_del(struct nlw *n, int ifindex, const struct vaddr *a, int plen,
 	/* EADDRNOTAVAIL (NLE_NOADDR) / ENOENT (NLE_OBJ_NOTFOUND): already
 	 * gone, which is the state we wanted. */
 	if (e < 0 && e != -NLE_NOADDR && e != -NLE_OBJ_NOTFOUND) {
-		nlw_set_err(err, errlen, "netlink: delete %s/%d on ifindex %d: %s",
-			    vaddr_ntop(a, buf, sizeof(buf)), plen, ifindex, nl_geterror(e));
+		nlw_vip_err(err, errlen, false, ifindex, a, plen, nl_geterror(e));
 		return -1;
 	}
 	return 0;

@@ -32,6 +32,17 @@ static const char *vip_ifname(const struct instance *in, const struct vip_cfg *v
 	return v->dev;
 }
 
+/* The configured VIP a on ifindex (addresses are the list's key: one). */
+static const struct vip_cfg *vip_on(struct instance *in, int ifindex,
+				    const struct vaddr *a)
+{
+	for (size_t i = 0; i < in->cfg.n_vips; i++)
+		if (vaddr_cmp(&in->cfg.vips[i].addr, a) == 0 &&
+		    vip_ifindex(in, &in->cfg.vips[i]) == ifindex)
+			return &in->cfg.vips[i];
+	return NULL;
+}
+
 static ssize_t foreign_idx(const struct instance *in, const struct vaddr *a)
 {
 	for (size_t i = 0; i < in->n_foreign; i++)
@@ -89,34 +100,29 @@ static void vip_add_one(struct instance *in, const struct vip_cfg *v)
 void instance_vip_added(struct instance *in, int ifindex, const struct vaddr *a,
 			int result, const char *err)
 {
+	const struct vip_cfg *v = vip_on(in, ifindex, a);
+
 	if (in->vips_queued)
 		in->vips_queued--;
-	for (size_t i = 0; i < in->cfg.n_vips; i++) {
-		const struct vip_cfg *v = &in->cfg.vips[i];
-		if (vaddr_cmp(&v->addr, a) == 0 && vip_ifindex(in, v) == ifindex) {
-			vip_result(in, v, ifindex, result, err);
-			return;
-		}
-	}
+	if (v)
+		vip_result(in, v, ifindex, result, err);
 	/* the configuration moved on meanwhile: only a failure is news */
-	if (result < 0)
+	else if (result < 0)
 		ILOG(err, in, "%s", err);
 }
 
 void instance_vip_removed(struct instance *in, int ifindex, const struct vaddr *a,
 			  int result, const char *err)
 {
+	const struct vip_cfg *v = vip_on(in, ifindex, a);
 	char buf[VADDR_STRLEN], name[24];
 
 	if (result >= 0)
 		return;
-	snprintf(name, sizeof(name), "ifindex %d", ifindex);
-	for (size_t i = 0; i < in->cfg.n_vips; i++)
-		if (vaddr_cmp(&in->cfg.vips[i].addr, a) == 0 &&
-		    vip_ifindex(in, &in->cfg.vips[i]) == ifindex) {
-			snprintf(name, sizeof(name), "%s", vip_ifname(in, &in->cfg.vips[i]));
-			break;
-		}
+	if (v)
+		snprintf(name, sizeof(name), "%s", vip_ifname(in, v));
+	else
+		snprintf(name, sizeof(name), "ifindex %d", ifindex);
 	ILOG(err, in, "cannot remove VIP %s on %s: %s", vaddr_ntop(a, buf, sizeof(buf)),
 	     name, err);
 }
@@ -186,19 +192,15 @@ void vips_remove_stale(struct instance *in)
  * own removals happen with vips_on false or the VIP out of cfg already. */
 void vips_restore(struct instance *in, int ifindex, const struct vaddr *a)
 {
+	const struct vip_cfg *v;
 	char buf[VADDR_STRLEN];
 
-	if (!in->vips_on)
+	if (!in->vips_on || !(v = vip_on(in, ifindex, a)))
 		return;
-	for (size_t i = 0; i < in->cfg.n_vips; i++) {
-		const struct vip_cfg *v = &in->cfg.vips[i];
-		if (vaddr_cmp(&v->addr, a) != 0 || vip_ifindex(in, v) != ifindex)
-			continue;
-		ILOG(warn, in, "VIP %s was removed from %s; restoring it",
-		     vaddr_ntop(a, buf, sizeof(buf)), vip_ifname(in, v));
-		foreign_mark(in, a, false);
-		vip_add_one(in, v);
-	}
+	ILOG(warn, in, "VIP %s was removed from %s; restoring it",
+	     vaddr_ntop(a, buf, sizeof(buf)), vip_ifname(in, v));
+	foreign_mark(in, a, false);
+	vip_add_one(in, v);
 }
 
 static bool has_vip(const struct instance_cfg *c, const struct vip_cfg *v)
