@@ -13,7 +13,13 @@
  * an input that mentions "include" is only run if it contains no '/':
  * then every pattern is relative to that directory and cannot leave it.
  *
- * Input layout: byte 0 bit 0 = strict; the rest is the configuration. */
+ * Config id: keepalived's default is the host name, which would make a
+ * run depend on the machine (`@ID` lines, `${_INSTANCE}`); byte 0 bits
+ * 1-2 pick one of a few fixed ids instead, the empty one and one of the
+ * model's maximum length among them.
+ *
+ * Input layout: byte 0 bit 0 = strict, bits 1-2 = config id; the rest is
+ * the configuration. */
 #include <json-c/json.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -29,6 +35,9 @@
 static struct model *model;
 static char dir[64];
 static char name[128];
+static const char *const config_ids[] = {
+	"fuzz", "", "r1", "a-config-id-of-sixty-three-characters-is-as-long-as-a-hostname",
+};
 
 static const struct {
 	const char *file, *text;
@@ -124,6 +133,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size < 1)
 		return 0;
 	opts.strict = data[0] & 1;
+	opts.config_id = config_ids[(data[0] >> 1) & 3];
 	data++;
 	size--;
 	if (memmem(data, size, "include", 7) && memchr(data, '/', size))

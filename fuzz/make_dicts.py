@@ -21,5 +21,6 @@ for f in glob.glob('kaconf/*.c'):
     words |= set(re.findall(r'"([a-z][a-z_0-9]+)"', open(f).read()))
 words -= {'r', 'w'}
 ka = [q(w) for w in sorted(words)] + [q(s) for s in ['{', '}', '\\n', '#', '!', '"', 'MASTER', 'BACKUP',
-    '10.10.1.1/16', 'dev', 'eth0', '2001:db8::1/64', 'include', 'global.conf', 'vi*.conf', 'loop.conf']]
+    '10.10.1.1/16', 'dev', 'eth0', '2001:db8::1/64', 'include', 'global.conf', 'vi*.conf', 'loop.conf',
+    '@fuzz ', '@^fuzz ', '@r1 ', '${_INSTANCE}', '$_PWD', '~SEQ(', '$X=']]
 open('fuzz/fuzz_kaconf.dict', 'w').write(hdr(("fuzz_kaconf", "the keywords kaconf/*.c knows")) + "\n".join(ka) + "\n")
