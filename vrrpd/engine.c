@@ -391,7 +391,14 @@ static void on_idle(void *arg)
 	accept_flush(e);
 	/* after the adverts and the filter: the VIPs, then their announcements */
 	nlw_vip_flush(e->nl);
-	announce_flush(announce_failed, e);
+	if (announce_flush(announce_failed, e))
+		loop_timer_at(e->loop, &e->announce_more, loop_now_us());
+}
+
+/* Only wakes the loop: on_idle sends the next repeat copies. */
+static void announce_wake(void *arg)
+{
+	(void)arg;
 }
 
 /* ---- kernel events ---- */
@@ -499,6 +506,7 @@ struct engine *engine_new(struct loop *loop, struct model *model, char *err,
 	e->track = eng_track_new(loop, &tops, &e->cfg.global.scripts, err, errlen);
 	if (!e->track)
 		goto fail;
+	loop_timer_init(&e->announce_more, announce_wake, e);
 	loop_set_idle(loop, on_idle, e);
 	return e;
 fail:
@@ -515,6 +523,7 @@ void engine_free(struct engine *e)
 	if (!e)
 		return;
 	loop_set_idle(e->loop, NULL, NULL);
+	loop_timer_cancel(e->loop, &e->announce_more);
 	/* Every master's priority-0 advert first (each stop flushes its own),
 	 * then all the VIP deletes in one pipeline, then the instances go. */
 	for (size_t i = 0; i < e->ninst; i++)

@@ -6,6 +6,7 @@
 
 #include "engine.h"
 #include "engine_track.h"
+#include "loop.h"
 
 struct nlw;
 struct nft_accept;
@@ -35,6 +36,7 @@ struct engine {
 	size_t nsubs, cap_subs;
 	uint64_t drops[VRRP_DROP__MAX];
 	uint64_t generation;
+	struct loop_timer announce_more; /* repeat copies left: no sleep */
 };
 
 #endif

@@ -8,6 +8,7 @@
 #include <netinet/in.h>
 #include <arpa/inet.h>
 #include <linux/if_packet.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -116,13 +117,14 @@ int send_unsolicited_na(int ifindex, const uint8_t mac[6],
 		      sizeof(to)) < 0 ? -1 : 0;
 }
 
-/* ---- the queue of one loop iteration ---- */
+/* ---- the queue ---- */
 
 struct announce {
 	int ifindex;
 	uint8_t mac[6];
 	struct vaddr vip;
 	unsigned count;     /* copies asked for */
+	unsigned sent;      /* copies sent */
 };
 
 static struct announce *queue;
@@ -160,21 +162,36 @@ int announce_queue(int ifindex, const uint8_t mac[6], const struct vaddr *vip)
 
 #define GARP_BATCH 64
 
-/* Send the IPv4 frames of round `round` from idx on, up to GARP_BATCH per
- * sendmmsg(2); a frame the kernel refuses is reported and skipped. */
-static size_t flush_garps(unsigned round, announce_fail_fn fail, void *arg)
+static bool due(const struct announce *a, unsigned round)
+{
+	return a->sent == round && a->count > round;
+}
+
+/* A copy the kernel refused: reported once, the address's other copies
+ * are dropped (the next ones would fail the same way). */
+static void refused(struct announce *a, int err, announce_fail_fn fail, void *arg)
+{
+	if (fail)
+		fail(arg, a->ifindex, &a->vip, err);
+	a->sent = a->count;
+}
+
+/* Send copy number `round` of every IPv4 address that is due for it, up to
+ * *budget frames, GARP_BATCH per sendmmsg(2). */
+static void flush_garps(unsigned round, size_t *budget, announce_fail_fn fail,
+			void *arg)
 {
 	struct garp g[GARP_BATCH];
 	struct mmsghdr mm[GARP_BATCH];
 	struct iovec iov[GARP_BATCH];
-	const struct announce *who[GARP_BATCH];
-	size_t sent = 0, i = 0;
+	struct announce *who[GARP_BATCH];
+	size_t i = 0;
 
-	while (i < nqueue) {
+	while (i < nqueue && *budget) {
 		int n = 0;
-		for (; i < nqueue && n < GARP_BATCH; i++) {
-			const struct announce *a = &queue[i];
-			if (a->vip.af != AF_INET || a->count <= round)
+		for (; i < nqueue && n < GARP_BATCH && (size_t)n < *budget; i++) {
+			struct announce *a = &queue[i];
+			if (a->vip.af != AF_INET || !due(a, round))
 				continue;
 			garp_build(&g[n], a->ifindex, a->mac, &a->vip);
 			iov[n] = (struct iovec){ g[n].frame, sizeof(g[n].frame) };
@@ -183,55 +200,81 @@ static size_t flush_garps(unsigned round, announce_fail_fn fail, void *arg)
 				.msg_iov = &iov[n], .msg_iovlen = 1 } };
 			who[n++] = a;
 		}
+		*budget -= (size_t)n;
 		for (int k = 0; k < n;) {
-			int r = sendmmsg(packet_fd, mm + k, (unsigned)(n - k), 0);
+			int r = packet_fd < 0 ? -1
+			      : sendmmsg(packet_fd, mm + k, (unsigned)(n - k), 0);
 			if (r < 0) {
 				/* only the first frame's fate is known: report it, go on */
-				if (fail)
-					fail(arg, who[k]->ifindex, &who[k]->vip, errno);
+				refused(who[k], packet_fd < 0 ? EBADF : errno, fail, arg);
 				k++;
 				continue;
 			}
-			sent += (size_t)r;
+			for (int j = k; j < k + r; j++)
+				who[j]->sent++;
 			k += r;
 		}
 	}
-	return sent;
 }
 
-size_t announce_flush(announce_fail_fn fail, void *arg)
+static void flush_nas(unsigned round, size_t *budget, announce_fail_fn fail,
+		      void *arg)
+{
+	for (size_t i = 0; i < nqueue && *budget; i++) {
+		struct announce *a = &queue[i];
+		if (a->vip.af != AF_INET6 || !due(a, round))
+			continue;
+		(*budget)--;
+		if (send_unsolicited_na(a->ifindex, a->mac, &a->vip) < 0)
+			refused(a, errno, fail, arg);
+		else
+			a->sent++;
+	}
+}
+
+bool announce_flush(announce_fail_fn fail, void *arg)
 {
 	unsigned rounds = 0;
-	size_t sent = 0;
+	size_t n = 0;
 
 	if (!nqueue)
-		return 0;
+		return false;
 	for (size_t i = 0; i < nqueue; i++)
 		if (queue[i].count > rounds)
 			rounds = queue[i].count;
 	if (packet_socket() < 0) {
+		int err = errno;
 		for (size_t i = 0; i < nqueue; i++)
-			if (fail && queue[i].vip.af == AF_INET)
-				fail(arg, queue[i].ifindex, &queue[i].vip, errno);
+			if (queue[i].vip.af == AF_INET && queue[i].sent < queue[i].count)
+				refused(&queue[i], err, fail, arg);
 	}
-	/* Round by round: every address's first copy before anyone's second. */
-	for (unsigned r = 0; r < rounds; r++) {
-		if (packet_fd >= 0)
-			sent += flush_garps(r, fail, arg);
-		for (size_t i = 0; i < nqueue; i++) {
-			const struct announce *a = &queue[i];
-			if (a->vip.af != AF_INET6 || a->count <= r)
-				continue;
-			if (send_unsolicited_na(a->ifindex, a->mac, &a->vip) < 0) {
-				if (fail)
-					fail(arg, a->ifindex, &a->vip, errno);
-			} else {
-				sent++;
-			}
-		}
+	/* Every address's first copy now, whatever the number: that is the
+	 * announcement RFC 5798 6.4.2 asks for. */
+	size_t unbounded = SIZE_MAX;
+	flush_garps(0, &unbounded, fail, arg);
+	flush_nas(0, &unbounded, fail, arg);
+	/* The repeats (keepalived's garp_master_repeat) round by round, a
+	 * bounded number per loop turn: in a mass takeover the takeovers of
+	 * the next turn get their adverts and first copies before the
+	 * fourth copy of this turn's. */
+	size_t budget = ANNOUNCE_REPEATS_PER_TURN;
+	for (unsigned r = 1; r < rounds && budget; r++) {
+		flush_garps(r, &budget, fail, arg);
+		flush_nas(r, &budget, fail, arg);
 	}
-	nqueue = 0;
-	return sent;
+	for (size_t i = 0; i < nqueue; i++)
+		if (queue[i].sent < queue[i].count)
+			queue[n++] = queue[i];
+	nqueue = n;
+	return nqueue > 0;
+}
+
+size_t announce_pending(void)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < nqueue; i++)
+		n += queue[i].count - queue[i].sent;
+	return n;
 }
 
 void announce_reset(void)

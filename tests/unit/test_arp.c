@@ -1,0 +1,205 @@
+/* The announcement queue (vrrpd/net/arp.c) against the kernel: frames
+ * really leave on the loopback device of a private network namespace and
+ * a packet socket there reads them back, in the order they left.
+ *
+ * What is checked: every address's first copy leaves in the flush that
+ * follows its queueing, before any repeat copy; repeats leave round by
+ * round, at most ANNOUNCE_REPEATS_PER_TURN per flush, and the flush says
+ * whether copies are left; a copy the kernel refuses is reported once
+ * and the address's other copies are dropped. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <net/ethernet.h>
+#include <net/if.h>
+#include <net/if_arp.h>
+#include <linux/if_packet.h>
+#include <sched.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "log.h"
+#include "vsock.h"
+
+static const char *skip;
+static int cap = -1;
+static int lo;
+static const uint8_t mac[6] = { 0x00, 0x00, 0x5e, 0x00, 0x01, 0x07 };
+
+static int group_setup(void **state)
+{
+	(void)state;
+	if (skip)
+		return 0;
+	struct ifreq ifr = { 0 };
+	int fd = socket(AF_INET, SOCK_DGRAM, 0);
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "lo");
+	if (fd < 0 || ioctl(fd, SIOCGIFFLAGS, &ifr) < 0)
+		return -1;
+	ifr.ifr_flags |= IFF_UP;
+	if (ioctl(fd, SIOCSIFFLAGS, &ifr) < 0)
+		return -1;
+	close(fd);
+	lo = (int)if_nametoindex("lo");
+	/* outgoing frames reach only ETH_P_ALL taps */
+	cap = socket(AF_PACKET, SOCK_RAW | SOCK_NONBLOCK, htons(ETH_P_ALL));
+	struct sockaddr_ll sll = { .sll_family = AF_PACKET,
+				   .sll_protocol = htons(ETH_P_ALL),
+				   .sll_ifindex = lo };
+	int rcvbuf = 8 << 20;
+	setsockopt(cap, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf, sizeof(rcvbuf));
+	return cap < 0 || bind(cap, (struct sockaddr *)&sll, sizeof(sll)) < 0 ? -1 : 0;
+}
+
+static int group_teardown(void **state)
+{
+	(void)state;
+	if (cap >= 0)
+		close(cap);
+	announce_reset();
+	return 0;
+}
+
+static struct vaddr vip(unsigned i)
+{
+	struct vaddr v = { .af = AF_INET };
+	v.u.v4.s_addr = htonl(0x0a000000u + i);
+	return v;
+}
+
+/* The target addresses of the frames captured since the last call, in
+ * the order they left (one frame may be seen twice on lo: out and in). */
+static size_t captured(uint32_t *out, size_t max)
+{
+	uint8_t f[128];
+	struct sockaddr_ll from;
+	socklen_t fl;
+	size_t n = 0;
+
+	for (;;) {
+		fl = sizeof(from);
+		ssize_t r = recvfrom(cap, f, sizeof(f), 0, (struct sockaddr *)&from, &fl);
+		if (r < 0)
+			break;
+		if (from.sll_pkttype != PACKET_OUTGOING || r < 42 ||
+		    from.sll_protocol != htons(ETH_P_ARP))
+			continue;
+		uint32_t tip;
+		memcpy(&tip, f + 14 + 8 + 6 + 4 + 6, 4); /* ARP target address */
+		if (n < max)
+			out[n] = ntohl(tip) - 0x0a000000u;
+		n++;
+	}
+	return n;
+}
+
+static void queue_burst(unsigned first, unsigned n, unsigned copies)
+{
+	for (unsigned i = first; i < first + n; i++)
+		for (unsigned k = 0; k < copies; k++) {
+			struct vaddr v = vip(i);
+			assert_int_equal(announce_queue(lo, mac, &v), 0);
+		}
+}
+
+static void test_first_copies_first(void **state)
+{
+	(void)state;
+	if (skip) {
+		skip();
+		return;
+	}
+	static uint32_t got[8192];
+	const unsigned n = 300, copies = 5;
+
+	captured(got, 0);
+	queue_burst(0, n, copies);
+	assert_true(announce_flush(NULL, NULL));
+	size_t c = captured(got, 8192);
+	assert_int_equal(c, n + ANNOUNCE_REPEATS_PER_TURN);
+	for (unsigned i = 0; i < n; i++)
+		assert_int_equal(got[i], i); /* every first copy, in order */
+	for (unsigned i = 0; i < ANNOUNCE_REPEATS_PER_TURN; i++)
+		assert_int_equal(got[n + i], i); /* then second copies */
+	assert_int_equal(announce_pending(), n * copies - n - ANNOUNCE_REPEATS_PER_TURN);
+
+	/* A takeover in the next turn: its first copies before the repeats
+	 * left over from this one. */
+	queue_burst(1000, 10, copies);
+	assert_true(announce_flush(NULL, NULL));
+	c = captured(got, 8192);
+	assert_int_equal(c, 10 + ANNOUNCE_REPEATS_PER_TURN);
+	for (unsigned i = 0; i < 10; i++)
+		assert_int_equal(got[i], 1000 + i);
+	/* the round-1 copies not sent yet come before any round-2 copy */
+	for (unsigned i = 0; i < n - ANNOUNCE_REPEATS_PER_TURN; i++)
+		assert_int_equal(got[10 + i], ANNOUNCE_REPEATS_PER_TURN + i);
+	assert_int_equal(got[10 + n - ANNOUNCE_REPEATS_PER_TURN], 1000);
+
+	size_t total = 2 * ANNOUNCE_REPEATS_PER_TURN + n + 10, turns = 2;
+	while (announce_flush(NULL, NULL)) {
+		total += captured(got, 8192);
+		turns++;
+		assert_true(turns < 100);
+	}
+	total += captured(got, 8192);
+	assert_int_equal(total, (n + 10) * copies);
+	assert_int_equal(announce_pending(), 0);
+	assert_false(announce_flush(NULL, NULL));
+}
+
+static int fails;
+static void on_fail(void *arg, int ifindex, const struct vaddr *v, int err)
+{
+	(void)arg;
+	(void)v;
+	assert_int_equal(ifindex, 9999);
+	assert_int_equal(err, ENXIO);
+	fails++;
+}
+
+static void test_refused_reported_once(void **state)
+{
+	(void)state;
+	if (skip) {
+		skip();
+		return;
+	}
+	uint32_t got[64];
+	struct vaddr v = vip(7);
+
+	captured(got, 0);
+	for (int k = 0; k < 5; k++)
+		assert_int_equal(announce_queue(9999, mac, &v), 0);
+	queue_burst(8, 1, 2);
+	fails = 0;
+	announce_flush(on_fail, NULL);
+	while (announce_flush(on_fail, NULL))
+		;
+	assert_int_equal(fails, 1);
+	assert_int_equal(captured(got, 64), 2);
+	assert_int_equal(got[0], 8);
+	assert_int_equal(announce_pending(), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_first_copies_first),
+		cmocka_unit_test(test_refused_reported_once),
+	};
+
+	if (geteuid() != 0)
+		skip = "needs root for a private network namespace";
+	else if (unshare(CLONE_NEWNET) < 0)
+		skip = "unshare(CLONE_NEWNET) failed";
+	log_init("test_arp", LOG_LVL_WARN, true);
+	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}
