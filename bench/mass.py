@@ -51,7 +51,7 @@ def link_mac(lab, node, ifname):
     return json.loads(out)[0]["address"]
 
 
-def one_run(impl, n, adv_cs, case, log):
+def one_run(impl, n, adv_cs, case, log, perf=None):
     names = ["VI_%d" % (i + 1) for i in range(n)]
     n_if = n_ifs_for(n)
     with BenchLab(routers=2, client=True, n_if=n_if) as lab:
@@ -68,6 +68,13 @@ def one_run(impl, n, adv_cs, case, log):
         for k, c in enumerate(caps):
             start_capture(lab, c, if_name(k))
         time.sleep(0.5 + random.uniform(0, adv_cs / 100.0))
+        prof = None
+        if perf:
+            # the new master's takeover, call graphs (RESULTS.md profiles)
+            prof = subprocess.Popen(["perf", "record", "-q", "-g", "-o", "%s.%s.%s" % (perf, impl, case),
+                                     "-p", ",".join(str(p) for p in db.pids())],
+                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            time.sleep(0.3)
         t_act = time.time()
         if case == "stop":
             dm.proc.send_signal(15)
@@ -80,6 +87,9 @@ def one_run(impl, n, adv_cs, case, log):
         if t_all is None:
             raise LabError("r2: %d/%d master" % (db.count_in(names, "master"), n))
         time.sleep(0.5)
+        if prof:
+            prof.send_signal(2)
+            prof.wait(timeout=30)
         for c in caps:
             c.stop()
         vips = [vip_of(*divmod(i, VRIDS_PER_IF)) for i in range(n)]
@@ -143,6 +153,20 @@ def analyse(caps, macs, n, adv_cs, case, t_act):
             wires.append((r2[vrid] - m) * 1000)
             vipd.append((first_garp[vip] - m) * 1000)
             t_garp.append(first_garp[vip])
+    trace = os.environ.get("MASS_TRACE")
+    if trace:
+        # every event of the run, for a look at how the takeovers cluster
+        ev = []
+        for k, cap in enumerate(caps):
+            a1, a2 = if_addr(1, k), if_addr(2, k)
+            ev += [(t, "p0" if src == a1 and prio == 0 else "adv1" if src == a1 else "adv2")
+                   for t, src, _v, _vrid, prio, _ in pcapread.vrrp_adverts(cap.path)
+                   if t >= t_act - 0.01 and src in (a1, a2)]
+            ev += [(t, "garp") for t, _ip, mac in pcapread.gratuitous_arps(cap.path)
+                   if t >= t_act and mac == macs[k]]
+        ev.sort()
+        with open("%s.%s.%d.json" % (trace, case, int(t_act)), "w") as f:
+            json.dump([(round((t - t_act) * 1000, 3), kind) for t, kind in ev], f)
     if not vipd:
         return {"missing": missing}
     return {"missing": missing, "measured": len(vipd),
@@ -202,6 +226,7 @@ def main():
     ap.add_argument("--cases", default="stop,kill")
     ap.add_argument("--impls", default="vrrpd,keepalived")
     ap.add_argument("--out")
+    ap.add_argument("--perf", help="perf record the new master into PERF.IMPL.CASE")
     a = ap.parse_args()
 
     def log(msg):
@@ -212,7 +237,7 @@ def main():
         for i in range(a.runs):
             for impl in a.impls.split(","):
                 try:
-                    r = one_run(impl, a.n, a.interval_cs, case, log)
+                    r = one_run(impl, a.n, a.interval_cs, case, log, a.perf)
                 except (LabError, labmod.LabTimeout) as e:
                     r = {"error": str(e)[:300]}
                 log("%s %s run %d: %s" % (case, impl, i + 1, json.dumps(r)))

@@ -4,7 +4,7 @@ router (priority 100) and one backup (98), VRRPv3 at a given interval.
 Per run: start the master alone and wait until all N are MASTER (time to
 converge), then the backup until all N are BACKUP; from then on every state
 change logged by either side is a false transition.  CPU seconds per minute
-(utime+stime of all the daemon's processes from /proc), peak RSS (VmHWM),
+(time on the CPU of all the daemon's processes, /proc/PID/schedstat), peak RSS (VmHWM),
 and at 1000 instances the advert jitter on the wire: a capture of the
 master's eth0 (250 VRIDs), per-VRID interval between consecutive adverts
 minus the configured interval.
