@@ -267,6 +267,8 @@ static size_t index_of(const struct engine *e, const struct instance *in)
 	return (size_t)-1;
 }
 
+static void flush_queued(struct engine *e, bool end_of_turn);
+
 /* The state-change hook: notify scripts and sync groups first (they may
  * move other instances, which publish in turn), then every subscriber. */
 static void env_publish(void *arg, struct instance *in, enum vrrp_state old_state)
@@ -274,11 +276,22 @@ static void env_publish(void *arg, struct instance *in, enum vrrp_state old_stat
 	struct engine *e = arg;
 	struct instance_status st;
 
+	e->publishing++;
 	if (e->track)
 		eng_track_on_state(e->track, in, index_of(e, in), old_state);
 	instance_status(in, &st);
 	for (size_t i = 0; i < e->nsubs; i++)
 		e->subs[i].cb(e->subs[i].arg, &st, old_state);
+	/* A mass takeover (a thousand skew timers due in the same turn) goes
+	 * out in chunks: each chunk's adverts, VIPs and first announcements
+	 * leave before the next chunk's takeovers run, so the last VIP is
+	 * not behind every advert and VIP add of the turn. Not inside a sync
+	 * group's nested transitions: the group moves as one. */
+	if (--e->publishing == 0 && st.state == VRRP_STATE_MASTER &&
+	    ++e->takeovers >= ENGINE_TAKEOVER_CHUNK) {
+		e->takeovers = 0;
+		flush_queued(e, false);
+	}
 }
 
 static void env_init(struct engine *e)
@@ -374,9 +387,8 @@ static const char *rx_owner_name(const void *owner)
  * primary address is recomputed for all instances on it. Per event and
  * instance, a mass transition of 1000 VIPs cost O(n^2) and stalled the
  * loop. Then the adverts queued during this iteration leave together. */
-static void on_idle(void *arg)
+static void flush_queued(struct engine *e, bool end_of_turn)
 {
-	struct engine *e = arg;
 	void *owners[256];
 	size_t n;
 	int ifindex, af;
@@ -391,11 +403,20 @@ static void on_idle(void *arg)
 	accept_flush(e);
 	/* after the adverts and the filter: the VIPs, then their announcements */
 	nlw_vip_flush(e->nl);
-	if (announce_flush(announce_failed, e))
-		loop_timer_at(e->loop, &e->announce_more, loop_now_us());
+	uint64_t next_us;
+	if (announce_flush(announce_failed, e, end_of_turn, loop_now_us(), &next_us))
+		loop_timer_at(e->loop, &e->announce_more, next_us);
 }
 
-/* Only wakes the loop: on_idle sends the next repeat copies. */
+static void on_idle(void *arg)
+{
+	struct engine *e = arg;
+
+	e->takeovers = 0;
+	flush_queued(e, true);
+}
+
+/* Only wakes the loop: on_idle sends the repeat copies now due. */
 static void announce_wake(void *arg)
 {
 	(void)arg;

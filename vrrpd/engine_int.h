@@ -36,7 +36,12 @@ struct engine {
 	size_t nsubs, cap_subs;
 	uint64_t drops[VRRP_DROP__MAX];
 	uint64_t generation;
-	struct loop_timer announce_more; /* repeat copies left: no sleep */
+	struct loop_timer announce_more; /* when the next repeat copy is due */
+	unsigned publishing;         /* depth of nested state-change hooks */
+	unsigned takeovers;          /* transitions to MASTER since the last flush */
 };
+
+/* Takeovers per flush within one loop turn (see env_publish). */
+#define ENGINE_TAKEOVER_CHUNK 32
 
 #endif

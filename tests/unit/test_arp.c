@@ -109,6 +109,8 @@ static void queue_burst(unsigned first, unsigned n, unsigned copies)
 		}
 }
 
+#define GAP ANNOUNCE_REPEAT_GAP_US
+
 static void test_first_copies_first(void **state)
 {
 	(void)state;
@@ -118,41 +120,73 @@ static void test_first_copies_first(void **state)
 	}
 	static uint32_t got[8192];
 	const unsigned n = 300, copies = 5;
+	uint64_t next = 0;
 
 	captured(got, 0);
 	queue_burst(0, n, copies);
-	assert_true(announce_flush(NULL, NULL));
+	assert_true(announce_flush(NULL, NULL, true, 1000, &next));
 	size_t c = captured(got, 8192);
-	assert_int_equal(c, n + ANNOUNCE_REPEATS_PER_TURN);
+	assert_int_equal(c, n); /* every first copy, in order; no repeat yet */
 	for (unsigned i = 0; i < n; i++)
-		assert_int_equal(got[i], i); /* every first copy, in order */
-	for (unsigned i = 0; i < ANNOUNCE_REPEATS_PER_TURN; i++)
-		assert_int_equal(got[n + i], i); /* then second copies */
-	assert_int_equal(announce_pending(), n * copies - n - ANNOUNCE_REPEATS_PER_TURN);
+		assert_int_equal(got[i], i);
+	assert_int_equal(next, 1000 + GAP);
+	assert_int_equal(announce_pending(), n * (copies - 1));
 
-	/* A takeover in the next turn: its first copies before the repeats
-	 * left over from this one. */
+	/* Too early for the repeats: nothing leaves. */
+	assert_true(announce_flush(NULL, NULL, true, 1000 + GAP - 1, &next));
+	assert_int_equal(captured(got, 8192), 0);
+
+	/* A takeover in a later turn: its first copies before the repeats
+	 * that fell due meanwhile, which leave round by round, bounded. */
 	queue_burst(1000, 10, copies);
-	assert_true(announce_flush(NULL, NULL));
+	assert_true(announce_flush(NULL, NULL, true, 1000 + GAP, &next));
 	c = captured(got, 8192);
 	assert_int_equal(c, 10 + ANNOUNCE_REPEATS_PER_TURN);
 	for (unsigned i = 0; i < 10; i++)
 		assert_int_equal(got[i], 1000 + i);
-	/* the round-1 copies not sent yet come before any round-2 copy */
-	for (unsigned i = 0; i < n - ANNOUNCE_REPEATS_PER_TURN; i++)
-		assert_int_equal(got[10 + i], ANNOUNCE_REPEATS_PER_TURN + i);
-	assert_int_equal(got[10 + n - ANNOUNCE_REPEATS_PER_TURN], 1000);
+	for (unsigned i = 0; i < ANNOUNCE_REPEATS_PER_TURN; i++)
+		assert_int_equal(got[10 + i], i); /* second copies, in order */
+	assert_int_equal(next, 1000 + GAP); /* the rest of round 1 is due */
 
-	size_t total = 2 * ANNOUNCE_REPEATS_PER_TURN + n + 10, turns = 2;
-	while (announce_flush(NULL, NULL)) {
+	uint64_t now = 1000 + GAP;
+	size_t total = n + 10 + ANNOUNCE_REPEATS_PER_TURN, turns = 0;
+	while (announce_flush(NULL, NULL, true, now, &next)) {
 		total += captured(got, 8192);
-		turns++;
-		assert_true(turns < 100);
+		assert_true(next >= now);
+		now = next;
+		assert_true(++turns < 100);
 	}
 	total += captured(got, 8192);
 	assert_int_equal(total, (n + 10) * copies);
 	assert_int_equal(announce_pending(), 0);
-	assert_false(announce_flush(NULL, NULL));
+	/* five copies: four gaps at least */
+	assert_true(now >= 1000 + 4 * GAP);
+	assert_false(announce_flush(NULL, NULL, true, now, &next));
+}
+
+/* In the middle of a loop turn (a chunk of a mass takeover) only first
+ * copies leave, due repeats or not. */
+static void test_mid_turn_first_copies_only(void **state)
+{
+	(void)state;
+	if (skip) {
+		skip();
+		return;
+	}
+	static uint32_t got[256];
+	uint64_t next;
+
+	captured(got, 0);
+	queue_burst(2000, 20, 3);
+	assert_true(announce_flush(NULL, NULL, false, 0, &next));
+	assert_int_equal(captured(got, 256), 20);
+	assert_int_equal(announce_pending(), 40);
+	assert_true(announce_flush(NULL, NULL, false, 10 * GAP, &next));
+	assert_int_equal(captured(got, 256), 0);
+	assert_true(announce_flush(NULL, NULL, true, 10 * GAP, &next));
+	assert_int_equal(captured(got, 256), 20);
+	assert_false(announce_flush(NULL, NULL, true, 11 * GAP, &next));
+	assert_int_equal(captured(got, 256), 20);
 }
 
 static int fails;
@@ -180,9 +214,9 @@ static void test_refused_reported_once(void **state)
 		assert_int_equal(announce_queue(9999, mac, &v), 0);
 	queue_burst(8, 1, 2);
 	fails = 0;
-	announce_flush(on_fail, NULL);
-	while (announce_flush(on_fail, NULL))
-		;
+	uint64_t now = 0, next;
+	while (announce_flush(on_fail, NULL, true, now, &next))
+		now = next;
 	assert_int_equal(fails, 1);
 	assert_int_equal(captured(got, 64), 2);
 	assert_int_equal(got[0], 8);
@@ -193,6 +227,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_first_copies_first),
+		cmocka_unit_test(test_mid_turn_first_copies_only),
 		cmocka_unit_test(test_refused_reported_once),
 	};
 

@@ -125,6 +125,7 @@ struct announce {
 	struct vaddr vip;
 	unsigned count;     /* copies asked for */
 	unsigned sent;      /* copies sent */
+	uint64_t next_us;   /* the next copy not before (monotonic µs) */
 };
 
 static struct announce *queue;
@@ -162,9 +163,17 @@ int announce_queue(int ifindex, const uint8_t mac[6], const struct vaddr *vip)
 
 #define GARP_BATCH 64
 
+static uint64_t flush_now_us; /* the time of the announce_flush() running */
+
 static bool due(const struct announce *a, unsigned round)
 {
-	return a->sent == round && a->count > round;
+	return a->sent == round && a->count > round && a->next_us <= flush_now_us;
+}
+
+static void copy_sent(struct announce *a)
+{
+	a->sent++;
+	a->next_us = flush_now_us + ANNOUNCE_REPEAT_GAP_US;
 }
 
 /* A copy the kernel refused: reported once, the address's other copies
@@ -211,7 +220,7 @@ static void flush_garps(unsigned round, size_t *budget, announce_fail_fn fail,
 				continue;
 			}
 			for (int j = k; j < k + r; j++)
-				who[j]->sent++;
+				copy_sent(who[j]);
 			k += r;
 		}
 	}
@@ -228,17 +237,19 @@ static void flush_nas(unsigned round, size_t *budget, announce_fail_fn fail,
 		if (send_unsolicited_na(a->ifindex, a->mac, &a->vip) < 0)
 			refused(a, errno, fail, arg);
 		else
-			a->sent++;
+			copy_sent(a);
 	}
 }
 
-bool announce_flush(announce_fail_fn fail, void *arg)
+bool announce_flush(announce_fail_fn fail, void *arg, bool repeats,
+		    uint64_t now_us, uint64_t *next_us)
 {
 	unsigned rounds = 0;
 	size_t n = 0;
 
 	if (!nqueue)
 		return false;
+	flush_now_us = now_us;
 	for (size_t i = 0; i < nqueue; i++)
 		if (queue[i].count > rounds)
 			rounds = queue[i].count;
@@ -253,19 +264,25 @@ bool announce_flush(announce_fail_fn fail, void *arg)
 	size_t unbounded = SIZE_MAX;
 	flush_garps(0, &unbounded, fail, arg);
 	flush_nas(0, &unbounded, fail, arg);
-	/* The repeats (keepalived's garp_master_repeat) round by round, a
-	 * bounded number per loop turn: in a mass takeover the takeovers of
-	 * the next turn get their adverts and first copies before the
-	 * fourth copy of this turn's. */
-	size_t budget = ANNOUNCE_REPEATS_PER_TURN;
+	/* The repeats (keepalived's garp_master_repeat) ANNOUNCE_REPEAT_GAP_US
+	 * apart, round by round, a bounded number per call: in a mass
+	 * takeover the first copies of the takeovers still to come are not
+	 * behind four repeats of each one before them. */
+	size_t budget = repeats ? ANNOUNCE_REPEATS_PER_TURN : 0;
 	for (unsigned r = 1; r < rounds && budget; r++) {
 		flush_garps(r, &budget, fail, arg);
 		flush_nas(r, &budget, fail, arg);
 	}
+	uint64_t next = UINT64_MAX;
 	for (size_t i = 0; i < nqueue; i++)
-		if (queue[i].sent < queue[i].count)
+		if (queue[i].sent < queue[i].count) {
+			if (queue[i].next_us < next)
+				next = queue[i].next_us;
 			queue[n++] = queue[i];
+		}
 	nqueue = n;
+	if (next_us)
+		*next_us = next < now_us ? now_us : next;
 	return nqueue > 0;
 }
 

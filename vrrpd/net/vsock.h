@@ -71,22 +71,27 @@ int send_unsolicited_na(int ifindex, const uint8_t mac[6],
 /* Announcements, queued as instances ask for them (a burst of N copies is
  * N calls) and sent by announce_flush() once the loop turn's adverts are
  * out: every address's first copy at once, IPv4 frames GARP_BATCH per
- * sendmmsg(2); then the repeat copies round by round (every address's
- * second copy before anyone's third), at most ANNOUNCE_REPEATS_PER_TURN
- * frames per call. announce_flush() returns true while copies are left:
- * the caller calls it again on its next turn, without sleeping first. So
- * in a mass takeover the last VIP's first gratuitous ARP is behind neither
- * the repeats of the VIPs before it nor those of an earlier turn. A copy
- * the kernel refuses is reported through fail (errno value) and that
- * address's remaining copies are dropped. announce_queue returns -1 only
- * for an unknown family. Beyond ANNOUNCE_QUEUE_MAX entries it sends at
- * once. */
+ * sendmmsg(2); then, if `repeats`, the repeat copies that are due: an
+ * address's copies leave ANNOUNCE_REPEAT_GAP_US apart, round by round
+ * (every address's second copy before anyone's third), at most
+ * ANNOUNCE_REPEATS_PER_TURN frames per call (the loop's end of turn asks
+ * for repeats; a flush in the middle of a turn does not). While copies
+ * are left it returns true and sets *next_us to when the next one is due:
+ * the caller flushes again then. So in a mass takeover the last VIP's
+ * first gratuitous ARP is behind neither the repeats of the VIPs before it
+ * nor those of an earlier turn, and the repeats of one address are not
+ * one burst that a congested link loses whole. A copy the kernel refuses
+ * is reported through fail (errno value) and that address's remaining
+ * copies are dropped. announce_queue returns -1 only for an unknown
+ * family. Beyond ANNOUNCE_QUEUE_MAX entries it sends at once. */
 #define ANNOUNCE_QUEUE_MAX 65536
 #define ANNOUNCE_REPEATS_PER_TURN 256
+#define ANNOUNCE_REPEAT_GAP_US 10000u
 typedef void (*announce_fail_fn)(void *arg, int ifindex, const struct vaddr *vip,
 				 int err);
 int announce_queue(int ifindex, const uint8_t mac[6], const struct vaddr *vip);
-bool announce_flush(announce_fail_fn fail, void *arg);
+bool announce_flush(announce_fail_fn fail, void *arg, bool repeats,
+		    uint64_t now_us, uint64_t *next_us);
 size_t announce_pending(void); /* copies queued, not sent yet */
 void announce_reset(void);
 
