@@ -47,24 +47,19 @@ def vmac(cfg, router):
 VARIANTS = {"plain": None, "track": track, "unicast": unicast, "vmac": vmac}
 
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--n", type=int, default=1000)
-    ap.add_argument("--interval-ms", type=int, default=100)
-    ap.add_argument("--window", type=float, default=30)
-    ap.add_argument("--variants", default="plain,track,unicast,vmac")
-    ap.add_argument("--out")
-    a = ap.parse_args()
-
-    def log(msg):
-        print(time.strftime("%H:%M:%S ") + msg, flush=True)
+def run_all(quick, log, quiet, n=1000, interval_ms=100, window_s=None,
+            variants="plain,track,unicast,vmac"):
+    """Every variant in turn; (results, notes), results JSON-serializable with
+    the sizes section() needs. window: quick 8 s, else 15 s."""
+    if window_s is None:
+        window_s = 8 if quick else 15
     rows, notes = {}, []
-    for v in a.variants.split(","):
-        note = wait_quiet(60, log, "features %s" % v)
+    for v in variants.split(","):
+        note = quiet("features %s" % v)
         if note:
             notes.append(note)
         try:
-            r = scale.one_run("vrrpd", a.n, a.interval_ms // 10, a.window, 0, log,
+            r = scale.one_run("vrrpd", n, interval_ms // 10, window_s, 0, log,
                               variant=VARIANTS[v])
         except (LabError, labmod.LabTimeout) as e:
             r = {"error": str(e)[:300]}
@@ -72,13 +67,21 @@ def main():
                                         if k.startswith(("cpu", "false", "conv", "error",
                                                          "note"))})))
         rows[v] = r
+    return {"n": n, "interval_ms": interval_ms, "window_s": window_s, "rows": rows}, notes
+
+
+def section(res, notes=None):
+    """The markdown lines of the section, from run_all()'s results alone
+    (notes: appended as "Note:" lines, as the standalone run prints them)."""
+    rows = res["rows"]
     plain = rows.get("plain")
-    out = ["## What the features cost (vrrpd, %d instances at %d ms)" % (a.n, a.interval_ms), "",
+    out = ["## What the features cost (vrrpd, %d instances at %d ms)" % (
+               res["n"], res["interval_ms"]), "",
            "r1 master (priority 100) and r2 backup (98) of every instance; track = every "
            "instance follows one check script (/bin/true every 1 s, weight -10); unicast = "
            "each instance advertises to the other router's address instead of 224.0.0.18; "
            "vmac = each instance on its own macvlan with the virtual MAC. CPU-s/min, median "
-           "of 3 slices of a %d s window. Goal: <= 1.2 x plain." % a.window, "",
+           "of 3 slices of a %d s window. Goal: <= 1.2 x plain." % res["window_s"], "",
            "| variant | CPU master | CPU backup | master × plain | backup × plain | "
            "converged s M / B | false M / B | RSS kB M / B |",
            "|---|---|---|---|---|---|---|---|"]
@@ -96,13 +99,29 @@ def main():
             r["false_master"], r["false_backup"], r["rss_master_kb"], r["rss_backup_kb"]))
     if notes:
         out += [""] + ["Note: " + n for n in notes]
-    text = "\n".join(out) + "\n"
+    return out
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--n", type=int, default=1000)
+    ap.add_argument("--interval-ms", type=int, default=100)
+    ap.add_argument("--window", type=float, default=30)
+    ap.add_argument("--variants", default="plain,track,unicast,vmac")
+    ap.add_argument("--out")
+    a = ap.parse_args()
+
+    def log(msg):
+        print(time.strftime("%H:%M:%S ") + msg, flush=True)
+    res, notes = run_all(False, log, lambda what: wait_quiet(60, log, what), a.n,
+                         a.interval_ms, a.window, a.variants)
+    text = "\n".join(section(res, notes)) + "\n"
     print(text)
     if a.out:
         with open(a.out, "w") as f:
             f.write(text)
         with open(a.out + ".json", "w") as f:
-            json.dump(rows, f, indent=1)
+            json.dump(res["rows"], f, indent=1)
 
 
 if __name__ == "__main__":

@@ -67,7 +67,43 @@ def x(a, b):
     return "-" if not b else "%.2f" % (a / b)
 
 
-def report(rows, window_s, notes):
+PLAN = "1000x100,1000x10,1000x1000,2000x100,4000x1000"
+QUICK_PLAN = "1000x100,1000x10"
+
+
+def run_all(quick, log, quiet, plan=None, window_s=None, impls="floor,vrrpd,keepalived"):
+    """Every (n, interval) of the plan, each impl in turn; (results, notes),
+    results JSON-serializable with the window section() needs.
+    quick: plan QUICK_PLAN, 8 s window; else PLAN, 12 s."""
+    plan = plan or (QUICK_PLAN if quick else PLAN)
+    if window_s is None:
+        window_s = 8 if quick else 12
+    rows, notes = [], []
+    for item in plan.split(","):
+        n, ms = (int(v) for v in item.split("x"))
+        cs = ms // 10
+        for impl in impls.split(","):
+            note = quiet("floorbench %s n=%d %d ms" % (impl, n, ms))
+            if note:
+                notes.append(note)
+            try:
+                if impl == "floor":
+                    r = floor_run(n, cs, window_s)
+                else:
+                    r = scale.one_run(impl, n, cs, window_s, 0, log)
+            except (LabError, labmod.LabTimeout) as e:
+                r = {"impl": impl, "n": n, "adv_cs": cs, "error": str(e)[:300]}
+            log("%s n=%d %d ms: %s" % (impl, n, ms, json.dumps(
+                {k: v for k, v in r.items() if k.startswith(("cpu", "false", "conv", "error",
+                                                              "sent", "received"))})))
+            rows.append(r)
+    return {"window_s": window_s, "rows": rows}, notes
+
+
+def section(res, notes=None):
+    """The markdown lines of the section, from run_all()'s results alone
+    (notes: appended as "Note:" lines, as the standalone run prints them)."""
+    rows, window_s = res["rows"], res["window_s"]
     out = ["## CPU against the floor, and scale", "",
            "The floor is bench/floor.c in the same run: r1 sends the n adverts per interval "
            "with sendmmsg on raw IP sockets (one per interface), r2 receives them with "
@@ -109,12 +145,12 @@ def report(rows, window_s, notes):
                 conv, false, r["rss_master_kb"], r["rss_backup_kb"]))
     if notes:
         out += [""] + ["Note: " + n for n in notes]
-    return "\n".join(out) + "\n"
+    return out
 
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--plan", default="1000x100,1000x10,1000x1000,2000x100,4000x1000")
+    ap.add_argument("--plan", default=PLAN)
     ap.add_argument("--window", type=float, default=30)
     ap.add_argument("--impls", default="floor,vrrpd,keepalived")
     ap.add_argument("--out")
@@ -122,32 +158,15 @@ def main():
 
     def log(msg):
         print(time.strftime("%H:%M:%S ") + msg, flush=True)
-    rows, notes = [], []
-    for item in a.plan.split(","):
-        n, ms = (int(v) for v in item.split("x"))
-        cs = ms // 10
-        for impl in a.impls.split(","):
-            note = wait_quiet(60, log, "floorbench %s n=%d %d ms" % (impl, n, ms))
-            if note:
-                notes.append(note)
-            try:
-                if impl == "floor":
-                    r = floor_run(n, cs, a.window)
-                else:
-                    r = scale.one_run(impl, n, cs, a.window, 0, log)
-            except (LabError, labmod.LabTimeout) as e:
-                r = {"impl": impl, "n": n, "adv_cs": cs, "error": str(e)[:300]}
-            log("%s n=%d %d ms: %s" % (impl, n, ms, json.dumps(
-                {k: v for k, v in r.items() if k.startswith(("cpu", "false", "conv", "error",
-                                                              "sent", "received"))})))
-            rows.append(r)
-    text = report(rows, a.window, notes)
+    res, notes = run_all(False, log, lambda what: wait_quiet(60, log, what), a.plan,
+                         a.window, a.impls)
+    text = "\n".join(section(res, notes)) + "\n"
     print(text)
     if a.out:
         with open(a.out, "w") as f:
             f.write(text)
         with open(a.out + ".json", "w") as f:
-            json.dump(rows, f, indent=1)
+            json.dump(res["rows"], f, indent=1)
 
 
 if __name__ == "__main__":

@@ -181,7 +181,34 @@ def fmt(v):
     return "-" if v is None else "%.1f" % v
 
 
-def report(results, n, adv_cs, runs):
+def run_all(quick, log, quiet, n=1000, adv_cs=10, runs=None, cases="stop,kill",
+            impls="vrrpd,keepalived", perf=None):
+    """Every case and run; (results, notes), results JSON-serializable
+    (keys "case/impl") with the sizes section() needs. runs: quick 1, else 3.
+    perf: as one_run's (--perf)."""
+    if runs is None:
+        runs = 1 if quick else 3
+    notes = []
+    note = quiet("mass takeover")
+    if note:
+        notes.append(note)
+    results = {}
+    for case in cases.split(","):
+        for i in range(runs):
+            for impl in impls.split(","):
+                try:
+                    r = one_run(impl, n, adv_cs, case, log, perf)
+                except (LabError, labmod.LabTimeout) as e:
+                    r = {"error": str(e)[:300]}
+                log("%s %s run %d: %s" % (case, impl, i + 1, json.dumps(r)))
+                results.setdefault("%s/%s" % (case, impl), []).append(r)
+    return {"n": n, "adv_cs": adv_cs, "runs": runs, "results": results}, notes
+
+
+def section(res):
+    """The markdown lines of the section, from run_all()'s results alone."""
+    results = {tuple(k.split("/")): v for k, v in res["results"].items()}
+    n, adv_cs, runs = res["n"], res["adv_cs"], res["runs"]
     out = ["## Mass takeover: %d instances at once" % n, "",
            "VRRPv3, %d ms adverts, one /32 VIP per instance on %d LANs, r1 priority 100 "
            "master of all, r2 98. `stop` = SIGTERM of r1 (priority-0 adverts); `kill` = "
@@ -215,7 +242,7 @@ def report(results, n, adv_cs, runs):
                 m("wire_max_ms"), m("wire_p50_ms"),
                 m("event_to_last_ms") if all("event_to_last_ms" in r for r in rs) else "-",
                 ", ".join("%d" % r["answered"] for r in rs), ratio))
-    return "\n".join(out) + "\n"
+    return out
 
 
 def main():
@@ -231,18 +258,10 @@ def main():
 
     def log(msg):
         print(time.strftime("%H:%M:%S ") + msg, flush=True)
-    note = wait_quiet(60, log, "mass takeover")
-    results = {}
-    for case in a.cases.split(","):
-        for i in range(a.runs):
-            for impl in a.impls.split(","):
-                try:
-                    r = one_run(impl, a.n, a.interval_cs, case, log, a.perf)
-                except (LabError, labmod.LabTimeout) as e:
-                    r = {"error": str(e)[:300]}
-                log("%s %s run %d: %s" % (case, impl, i + 1, json.dumps(r)))
-                results.setdefault((case, impl), []).append(r)
-    text = report(results, a.n, a.interval_cs, a.runs)
+    res, notes = run_all(False, log, lambda what: wait_quiet(60, log, what), a.n,
+                         a.interval_cs, a.runs, a.cases, a.impls, a.perf)
+    note = notes[0] if notes else None
+    text = "\n".join(section(res)) + "\n"
     if note:
         text += "\nNote: %s\n" % note
     print(text)
@@ -250,7 +269,7 @@ def main():
         with open(a.out, "w") as f:
             f.write(text)
         with open(a.out + ".json", "w") as f:
-            json.dump({"%s/%s" % k: v for k, v in results.items()}, f, indent=1)
+            json.dump(res["results"], f, indent=1)
 
 
 if __name__ == "__main__":

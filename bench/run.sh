@@ -1,14 +1,18 @@
 #!/bin/sh
-# make bench -> bench/run.sh [--quick] [--runs N] [--only failover,scale,ctl]
-# Runs vrrpd and keepalived on identical namespace labs and writes
-# bench/RESULTS.md.  Needs root (namespaces, raw sockets, tcpdump).
+# make bench -> bench/run.sh [--quick] [--runs N]
+#                            [--only failover,scale,ctl,mass,floor,features]
+#                            [--out FILE] [--reuse RESULTS_JSON] [--report-only RESULTS_JSON]
+# Runs vrrpd and keepalived (and the floor probe, build/bench/floor) on
+# identical namespace labs and writes bench/RESULTS.md.  Needs root
+# (namespaces, raw sockets, tcpdump).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 if [ "$(id -u)" != 0 ]; then
 	echo "bench/run.sh: must run as root (network namespaces)" >&2
 	exit 1
 fi
-for bin in "$here/../vrrpd/vrrpd" "$here/../vrrpctl/vrrpctl" /usr/sbin/keepalived; do
+for bin in "$here/../vrrpd/vrrpd" "$here/../vrrpctl/vrrpctl" "$here/../build/bench/floor" \
+	/usr/sbin/keepalived; do
 	if [ ! -x "$bin" ]; then
 		echo "bench/run.sh: $bin missing (run 'make all'; keepalived: apt-get install keepalived)" >&2
 		exit 1
