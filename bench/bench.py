@@ -183,7 +183,7 @@ def scale_section(res):
     res = [r for r in res if "startup" not in r]
     out = ["## Scale", "",
            "VRRPv3, one /32 VIP per instance, VRIDs 1..250 per interface (eth0..eth3), "
-           "master priority 100, backup 98. CPU = utime+stime of all the daemon's processes "
+           "master priority 100, backup 98. CPU = time on the CPU (/proc/PID/schedstat) of all the daemon's processes "
            "(keepalived: parent + VRRP child) per minute, median (min–max) of 3 slices of the "
            "window. RSS = VmHWM summed over the processes. Converged = start → every instance "
            "in its final state (backup: and no change on either side for max(1 s, 2×master-down)). "

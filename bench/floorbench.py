@@ -109,7 +109,7 @@ def section(res, notes=None):
            "with sendmmsg on raw IP sockets (one per interface), r2 receives them with "
            "recvmmsg and decodes each with our codec, nothing else. vrrpd and keepalived run "
            "the same n on identical labs (bench/scale.py's runs: master priority 100, backup "
-           "98). CPU = utime+stime per minute, median of 3 slices of a %d s window." % window_s,
+           "98). CPU = time on the CPU (/proc/PID/schedstat) per minute, median of 3 slices of a %d s window." % window_s,
            "",
            "| n | interval | LANs | impl | CPU s/min master | CPU s/min backup | master × floor | "
            "backup × floor | master × keepalived | backup × keepalived | converged s M / B | "
