@@ -3,6 +3,7 @@
 #ifndef VRRPD_NET_VRRP_H
 #define VRRPD_NET_VRRP_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -46,6 +47,15 @@ int vsock_send(struct vsock *vs, const struct vaddr *src,
 /* Send what is queued; returns the number of packets the kernel refused. */
 int vsock_flush(struct vsock *vs);
 int vsock_pending(const struct vsock *vs);
+/* An IPv4 socket on a virtual MAC (one socket per macvlan): its adverts
+ * are queued on one shared send-only socket with the interface pinned per
+ * packet, so a thousand of them leave in a few sendmmsg(2) calls, not one
+ * each. vsock_flush_shared() sends them (with the other sockets' queues,
+ * once per loop iteration); it returns the number refused. The receive
+ * side stays on the socket itself. No-op for IPv6. */
+int vsock_send_shared(struct vsock *vs, char *err, size_t errlen);
+int vsock_flush_shared(void);
+int vsock_pending_shared(void);
 
 /* Turn one datagram as recvmsg() returned it (n bytes in buf; for IPv6
  * also h's sender address and control messages) into payload + meta. Pure

@@ -145,6 +145,12 @@ struct vsock *vtab_attach(struct vtab *t, int ifindex, const char *ifname,
 	if (!se && !(se = ent_open(t, ifindex, ifname, af, err, errlen)))
 		return NULL;
 	se->addr_ifindex = addr_ifindex;
+	/* a virtual MAC (its addresses are its parent's): one socket each */
+	if (addr_ifindex != ifindex && vsock_send_shared(se->vs, err, errlen) < 0) {
+		if (!se->users)
+			ent_unlink(t, se);
+		return NULL;
+	}
 	if (se->by_vrid[vrid] && se->by_vrid[vrid] != owner) {
 		snprintf(err, errlen, "VRID %u on %s is already used by %s", vrid,
 			 ifname, t->ops.owner_name(se->by_vrid[vrid]));
@@ -207,5 +213,11 @@ void vtab_flush_all(struct vtab *t)
 		if (failed)
 			log_warn("sending adverts on ifindex %d: %d refused (%s)",
 				 se->ifindex, failed, strerror(errno));
+	}
+	if (vsock_pending_shared()) {
+		int failed = vsock_flush_shared();
+		if (failed)
+			log_warn("sending adverts on virtual MACs: %d refused (%s)",
+				 failed, strerror(errno));
 	}
 }

@@ -1,0 +1,194 @@
+/* The shared advert sender of IPv4 sockets on virtual MACs
+ * (vrrpd/net/vsock.c), against the kernel: two interfaces of a private
+ * network namespace (a veth pair), a socket on each, their adverts queued
+ * on the one shared socket and sent in one flush; packet sockets read back
+ * what left on each interface.
+ *
+ * What is checked: a socket that sends shared queues nothing of its own;
+ * one flush sends every queued advert, each on its own socket's interface
+ * with the source, TTL and protocol it was given; flushing a member
+ * socket flushes the shared queue (the priority-0 adverts at shutdown);
+ * the shared socket goes away with its last member. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <linux/if_packet.h>
+#include <net/ethernet.h>
+#include <net/if.h>
+#include <netinet/ip.h>
+#include <netlink/netlink.h>
+#include <netlink/route/link.h>
+#include <netlink/route/link/veth.h>
+#include <sched.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "log.h"
+#include "vsock.h"
+
+static const char *skip;
+static int ifa, ifb, cap_a = -1, cap_b = -1;
+
+static int up(const char *name)
+{
+	struct ifreq ifr = { 0 };
+	int fd = socket(AF_INET, SOCK_DGRAM, 0), rc = -1;
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
+	if (fd >= 0 && ioctl(fd, SIOCGIFFLAGS, &ifr) == 0) {
+		ifr.ifr_flags |= IFF_UP;
+		rc = ioctl(fd, SIOCSIFFLAGS, &ifr);
+	}
+	if (fd >= 0)
+		close(fd);
+	return rc;
+}
+
+static int capture(int ifindex)
+{
+	int fd = socket(AF_PACKET, SOCK_RAW | SOCK_NONBLOCK, htons(ETH_P_ALL));
+	struct sockaddr_ll sll = { .sll_family = AF_PACKET,
+				   .sll_protocol = htons(ETH_P_ALL),
+				   .sll_ifindex = ifindex };
+	if (fd < 0 || bind(fd, (struct sockaddr *)&sll, sizeof(sll)) < 0)
+		return -1;
+	return fd;
+}
+
+static int group_setup(void **state)
+{
+	(void)state;
+	if (skip)
+		return 0;
+	struct nl_sock *sk = nl_socket_alloc();
+	if (!sk || nl_connect(sk, NETLINK_ROUTE) < 0 ||
+	    rtnl_link_veth_add(sk, "sha", "shb", getpid()) < 0)
+		return -1;
+	nl_socket_free(sk);
+	if (up("sha") < 0 || up("shb") < 0)
+		return -1;
+	ifa = (int)if_nametoindex("sha");
+	ifb = (int)if_nametoindex("shb");
+	cap_a = capture(ifa);
+	cap_b = capture(ifb);
+	return ifa && ifb && cap_a >= 0 && cap_b >= 0 ? 0 : -1;
+}
+
+static int group_teardown(void **state)
+{
+	(void)state;
+	if (cap_a >= 0)
+		close(cap_a);
+	if (cap_b >= 0)
+		close(cap_b);
+	return 0;
+}
+
+/* The sources of the VRRP packets that left on the capture's interface
+ * since the last call (n of them, up to max), with their TTL. */
+static size_t left(int fd, uint32_t *src, uint8_t *ttl, size_t max)
+{
+	uint8_t f[256];
+	struct sockaddr_ll from;
+	socklen_t fl;
+	size_t n = 0;
+
+	for (;;) {
+		fl = sizeof(from);
+		ssize_t r = recvfrom(fd, f, sizeof(f), 0, (struct sockaddr *)&from, &fl);
+		if (r < 0)
+			break;
+		if (from.sll_pkttype != PACKET_OUTGOING || from.sll_protocol != htons(ETH_P_IP) ||
+		    r < 14 + 20)
+			continue;
+		const struct iphdr *ip = (const struct iphdr *)(f + 14);
+		if (ip->protocol != VRRP_IPPROTO)
+			continue;
+		if (n < max) {
+			src[n] = ntohl(ip->saddr);
+			ttl[n] = ip->ttl;
+		}
+		n++;
+	}
+	return n;
+}
+
+static struct vaddr v4(const char *s)
+{
+	struct vaddr a = { .af = AF_INET };
+	inet_pton(AF_INET, s, &a.u.v4);
+	return a;
+}
+
+static void test_one_flush_each_on_its_interface(void **state)
+{
+	(void)state;
+	if (skip) {
+		skip();
+		return;
+	}
+	char err[256];
+	uint32_t src[8];
+	uint8_t ttl[8];
+	const uint8_t payload[20] = { 0x31, 7, 100, 1 };
+	struct vaddr group = v4("224.0.0.18"), sa = v4("10.0.0.1"), sb = v4("10.0.0.2");
+	struct vsock *a = vsock_open(ifa, "sha", AF_INET, err, sizeof(err));
+	struct vsock *b = vsock_open(ifb, "shb", AF_INET, err, sizeof(err));
+
+	assert_non_null(a);
+	assert_non_null(b);
+	assert_int_equal(vsock_send_shared(a, err, sizeof(err)), 0);
+	assert_int_equal(vsock_send_shared(b, err, sizeof(err)), 0);
+	left(cap_a, src, ttl, 0);
+	left(cap_b, src, ttl, 0);
+
+	assert_int_equal(vsock_send(a, &sa, &group, 255, payload, sizeof(payload)), 0);
+	assert_int_equal(vsock_send(b, &sb, &group, 255, payload, sizeof(payload)), 0);
+	assert_int_equal(vsock_send(a, &sa, &group, 255, payload, sizeof(payload)), 0);
+	assert_int_equal(vsock_pending(a), 0);
+	assert_int_equal(vsock_pending(b), 0);
+	assert_int_equal(vsock_pending_shared(), 3);
+	assert_int_equal(vsock_flush_shared(), 0);
+	assert_int_equal(vsock_pending_shared(), 0);
+
+	assert_int_equal(left(cap_a, src, ttl, 8), 2);
+	assert_int_equal(src[0], 0x0a000001);
+	assert_int_equal(src[1], 0x0a000001);
+	assert_int_equal(ttl[0], 255);
+	assert_int_equal(left(cap_b, src, ttl, 8), 1);
+	assert_int_equal(src[0], 0x0a000002);
+
+	/* a member's own flush (a stop's priority-0 advert) empties the queue */
+	assert_int_equal(vsock_send(b, &sb, &group, 255, payload, sizeof(payload)), 0);
+	assert_int_equal(vsock_flush(b), 0);
+	assert_int_equal(vsock_pending_shared(), 0);
+	assert_int_equal(left(cap_b, src, ttl, 8), 1);
+
+	/* queued at close: sent as the last member goes */
+	assert_int_equal(vsock_send(a, &sa, &group, 255, payload, sizeof(payload)), 0);
+	vsock_close(b);
+	assert_int_equal(vsock_pending_shared(), 1);
+	vsock_close(a);
+	assert_int_equal(vsock_pending_shared(), 0);
+	assert_int_equal(left(cap_a, src, ttl, 8), 1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_one_flush_each_on_its_interface),
+	};
+
+	if (geteuid() != 0)
+		skip = "needs root for a private network namespace";
+	else if (unshare(CLONE_NEWNET) < 0)
+		skip = "unshare(CLONE_NEWNET) failed";
+	log_init("test_vsock_shared", LOG_LVL_WARN, true);
+	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}
