@@ -573,6 +573,37 @@ static void test_link_fault(void **state)
 	assert_int_equal(count(EV_PUBLISH), 1);
 }
 
+/* A sync group member in Fault because of the group: an address event
+ * (its own interface fine) does not take it out; the group does. A member
+ * that faulted on its own link leaves Fault when the link is back, even
+ * if the group recovered meanwhile. */
+static void test_sync_fault_held_by_group(void **state)
+{
+	(void)state;
+	struct instance *in = start(100, 1, 0);
+	struct vaddr primary = A("10.10.1.101");
+	become_master(in);
+	instance_sync(in, VRRP_STATE_FAULT);
+	assert_int_equal(in->fsm.state, VRRP_STATE_FAULT);
+	instance_on_addr(in, &primary);
+	assert_int_equal(in->fsm.state, VRRP_STATE_FAULT);
+	instance_on_link(in, IFI, true);
+	assert_int_equal(in->fsm.state, VRRP_STATE_FAULT);
+	instance_sync(in, VRRP_STATE_BACKUP);
+	assert_int_equal(in->fsm.state, VRRP_STATE_BACKUP);
+
+	/* the group faults; the member's own link goes down too; the group
+	 * recovers (the member cannot follow); the link comes back */
+	instance_sync(in, VRRP_STATE_FAULT);
+	F.link_up = false;
+	instance_on_link(in, IFI, false);
+	instance_sync(in, VRRP_STATE_BACKUP);
+	assert_int_equal(in->fsm.state, VRRP_STATE_FAULT);
+	F.link_up = true;
+	instance_on_link(in, IFI, true);
+	assert_int_equal(in->fsm.state, VRRP_STATE_BACKUP);
+}
+
 /* keepalived dont_track_primary (ignore-link-down): the instance's own
  * link going down changes nothing; turned off while the link is down,
  * the instance goes to FAULT at once. */
@@ -847,6 +878,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_advert_phase_grid, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_shutdown_order, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_link_fault, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sync_fault_held_by_group, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_foreign_stale_restore, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_queued_adds, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ignore_link_down, setup, teardown),

@@ -427,6 +427,11 @@ static void usable_now(struct instance *in, bool link_ok)
 
 	if (ok == was_ok || in->fsm.state == VRRP_STATE_INIT)
 		return;
+	/* Its own link and trackers are fine, but the group is in Fault
+	 * (keepalived: a sync group member stays in Fault while any member
+	 * is): an address event must not take it out behind the group. */
+	if (ok && in->sync_fault)
+		return;
 	if (!link_ok)
 		ILOG(warn, in, "%s is down; entering fault", in->cfg.ifname);
 	else if (!ok)
@@ -507,6 +512,8 @@ void instance_set_tracking(struct instance *in, uint8_t prio, bool fault,
 
 void instance_sync(struct instance *in, enum vrrp_state to)
 {
+	in->sync_fault = to == VRRP_STATE_FAULT &&
+			 (in->sync_fault || in->fsm.state != VRRP_STATE_FAULT);
 	/* A member that cannot run (its own link, its own trackers) stays
 	 * in Fault whatever the group does. */
 	if (in->fsm.state == VRRP_STATE_FAULT && (in->track_fault || !link_usable(in)))

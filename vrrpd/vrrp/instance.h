@@ -71,6 +71,7 @@ struct instance {
 	 * effective priority replaces the configured one while tracked. */
 	bool tracked;
 	bool track_fault;
+	bool sync_fault;  /* in Fault because its sync group is: the group lifts it */
 	uint8_t track_prio;
 	struct loop_timer adver_t, mdown_t, garp_t;
 	struct instance_stats stats;

@@ -160,6 +160,8 @@ void instance_apply(struct instance *in, unsigned acts)
 	if (acts & VRRP_ACT_STATE_CHANGED) {
 		if (in->vs)
 			ENV(in, flush, in->vs);
+		if (in->fsm.state != VRRP_STATE_FAULT)
+			in->sync_fault = false;
 		change_state(in, in->fsm.old_state, in->fsm.state, in->fsm.reason);
 	}
 	if (in->fsm.adver_timer_us &&
