@@ -107,12 +107,13 @@ static size_t left(int fd, uint32_t *src, uint8_t *ttl, size_t max)
 		if (from.sll_pkttype != PACKET_OUTGOING || from.sll_protocol != htons(ETH_P_IP) ||
 		    r < 14 + 20)
 			continue;
-		const struct iphdr *ip = (const struct iphdr *)(f + 14);
-		if (ip->protocol != VRRP_IPPROTO)
+		struct iphdr ip; /* the frame's IP header is not 4-byte aligned */
+		memcpy(&ip, f + 14, sizeof(ip));
+		if (ip.protocol != VRRP_IPPROTO)
 			continue;
 		if (n < max) {
-			src[n] = ntohl(ip->saddr);
-			ttl[n] = ip->ttl;
+			src[n] = ntohl(ip.saddr);
+			ttl[n] = ip.ttl;
 		}
 		n++;
 	}
