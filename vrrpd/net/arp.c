@@ -186,7 +186,8 @@ static void refused(struct announce *a, int err, announce_fail_fn fail, void *ar
 }
 
 /* Send copy number `round` of every IPv4 address that is due for it, up to
- * *budget frames, GARP_BATCH per sendmmsg(2). */
+ * *budget frames, GARP_BATCH per sendmmsg(2). Without a packet socket
+ * announce_flush() has refused every IPv4 address: none is due here. */
 static void flush_garps(unsigned round, size_t *budget, announce_fail_fn fail,
 			void *arg)
 {
@@ -211,11 +212,10 @@ static void flush_garps(unsigned round, size_t *budget, announce_fail_fn fail,
 		}
 		*budget -= (size_t)n;
 		for (int k = 0; k < n;) {
-			int r = packet_fd < 0 ? -1
-			      : sendmmsg(packet_fd, mm + k, (unsigned)(n - k), 0);
+			int r = sendmmsg(packet_fd, mm + k, (unsigned)(n - k), 0);
 			if (r < 0) {
 				/* only the first frame's fate is known: report it, go on */
-				refused(who[k], packet_fd < 0 ? EBADF : errno, fail, arg);
+				refused(who[k], errno, fail, arg);
 				k++;
 				continue;
 			}

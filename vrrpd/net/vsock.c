@@ -314,10 +314,12 @@ int vsock_send(struct vsock *vs, const struct vaddr *src,
 		errno = EMSGSIZE;
 		return -1;
 	}
-	int out_ifindex = vs->ifindex;
+	/* a virtual MAC's advert waits on the shared sender, its interface
+	 * named in the packet */
+	int pin_ifindex = 0;
 	if (vs->shared_tx && tx4) {
+		pin_ifindex = vs->ifindex;
 		vs = tx4;
-		out_ifindex = -out_ifindex; /* below: pin the interface */
 	}
 	if (vs->nout == VSOCK_BATCH)
 		vsock_flush(vs);
@@ -353,13 +355,13 @@ int vsock_send(struct vsock *vs, const struct vaddr *src,
 		to->sin_family = AF_INET;
 		to->sin_addr = dst->u.v4;
 		o->tolen = sizeof(*to);
-		if (out_ifindex < 0) {
+		if (pin_ifindex) {
 			memset(&o->cm, 0, sizeof(o->cm));
 			struct cmsghdr *c = (struct cmsghdr *)o->cm.cbuf;
 			c->cmsg_level = IPPROTO_IP;
 			c->cmsg_type = IP_PKTINFO;
 			c->cmsg_len = CMSG_LEN(sizeof(struct in_pktinfo));
-			struct in_pktinfo pi = { .ipi_ifindex = -out_ifindex,
+			struct in_pktinfo pi = { .ipi_ifindex = pin_ifindex,
 						 .ipi_spec_dst = src->u.v4 };
 			memcpy(CMSG_DATA(c), &pi, sizeof(pi));
 			o->cmsg_len = CMSG_SPACE(sizeof(pi));
