@@ -36,7 +36,7 @@ static struct model *model;
 static char dir[64];
 static char name[128];
 static const char *const config_ids[] = {
-	"fuzz", "", "r1", "a-config-id-of-sixty-three-characters-is-as-long-as-a-hostname",
+	"fuzz", "", "r1", "a-config-id-of-sixty-three-characters-is-as-long-as-a-host-name",
 };
 
 static const struct {
