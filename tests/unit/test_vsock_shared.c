@@ -1,20 +1,24 @@
-/* The shared advert sender of IPv4 sockets on virtual MACs
+/* The shared advert sender and receiver of IPv4 sockets on virtual MACs
  * (vrrpd/net/vsock.c), against the kernel: two interfaces of a private
  * network namespace (a veth pair), a socket on each, their adverts queued
  * on the one shared socket and sent in one flush; packet sockets read back
- * what left on each interface.
+ * what left on each interface, and the shared receiver what arrived.
  *
  * What is checked: a socket that sends shared queues nothing of its own;
  * one flush sends every queued advert, each on its own socket's interface
  * with the source, TTL and protocol it was given; flushing a member
  * socket flushes the shared queue (the priority-0 adverts at shutdown);
- * the shared socket goes away with its last member. */
+ * the shared sockets go away with their last member. The receiver gets
+ * the adverts that arrive on a virtual-MAC socket's interface, tagged
+ * with it, and its filter keeps out those of an interface with a socket
+ * of its own. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <linux/if_packet.h>
 #include <net/ethernet.h>
 #include <net/if.h>
 #include <netinet/ip.h>
+#include <poll.h>
 #include <netlink/netlink.h>
 #include <netlink/route/link.h>
 #include <netlink/route/link/veth.h>
@@ -139,13 +143,12 @@ static void test_one_flush_each_on_its_interface(void **state)
 	uint8_t ttl[8];
 	const uint8_t payload[20] = { 0x31, 7, 100, 1 };
 	struct vaddr group = v4("224.0.0.18"), sa = v4("10.0.0.1"), sb = v4("10.0.0.2");
-	struct vsock *a = vsock_open(ifa, "sha", AF_INET, err, sizeof(err));
-	struct vsock *b = vsock_open(ifb, "shb", AF_INET, err, sizeof(err));
+	struct vsock *a = vsock_open_vmac4(ifa, "sha", err, sizeof(err));
+	struct vsock *b = vsock_open_vmac4(ifb, "shb", err, sizeof(err));
 
 	assert_non_null(a);
 	assert_non_null(b);
-	assert_int_equal(vsock_send_shared(a, err, sizeof(err)), 0);
-	assert_int_equal(vsock_send_shared(b, err, sizeof(err)), 0);
+	assert_true(vsock_is_shared_rx(a));
 	left(cap_a, src, ttl, 0);
 	left(cap_b, src, ttl, 0);
 
@@ -155,7 +158,9 @@ static void test_one_flush_each_on_its_interface(void **state)
 	assert_int_equal(vsock_pending(a), 0);
 	assert_int_equal(vsock_pending(b), 0);
 	assert_int_equal(vsock_pending_shared(), 3);
+	assert_int_equal(vsock_pending_total(), 3);
 	assert_int_equal(vsock_flush_shared(), 0);
+	assert_int_equal(vsock_pending_total(), 0);
 	assert_int_equal(vsock_pending_shared(), 0);
 
 	assert_int_equal(left(cap_a, src, ttl, 8), 2);
@@ -175,15 +180,85 @@ static void test_one_flush_each_on_its_interface(void **state)
 	assert_int_equal(vsock_send(a, &sa, &group, 255, payload, sizeof(payload)), 0);
 	vsock_close(b);
 	assert_int_equal(vsock_pending_shared(), 1);
+	assert_int_not_equal(vsock_shared_rx_fd(), -1);
 	vsock_close(a);
 	assert_int_equal(vsock_pending_shared(), 0);
+	assert_int_equal(vsock_shared_rx_fd(), -1);
 	assert_int_equal(left(cap_a, src, ttl, 8), 1);
+}
+
+/* The shared receiver's packets, waiting up to 1 s for the first (veth
+ * delivers before the send returns; the wait only bounds a failure). */
+static int arrived(struct vsock_pkt *out)
+{
+	struct pollfd p = { .fd = vsock_shared_rx_fd(), .events = POLLIN };
+	if (poll(&p, 1, 1000) <= 0)
+		return 0;
+	return vsock_recv_shared(out);
+}
+
+static void test_shared_receiver_by_interface(void **state)
+{
+	(void)state;
+	if (skip) {
+		skip();
+		return;
+	}
+	char err[256];
+	const uint8_t payload[20] = { 0x31, 7, 100, 1 };
+	struct vaddr group = v4("224.0.0.18"), sa = v4("10.0.0.1"), sb = v4("10.0.0.2");
+	struct vsock_pkt pkts[VSOCK_BATCH];
+	/* sha: a virtual MAC's socket; shb: a plain socket of its own */
+	struct vsock *a = vsock_open_vmac4(ifa, "sha", err, sizeof(err));
+	struct vsock *b = vsock_open(ifb, "shb", AF_INET, err, sizeof(err));
+
+	assert_non_null(a);
+	assert_non_null(b);
+	assert_false(vsock_is_shared_rx(b));
+	assert_int_equal(vsock_join(a, &group, err, sizeof(err)), 0);
+	assert_int_equal(vsock_join(b, &group, err, sizeof(err)), 0);
+	vsock_shared_rx_sync();
+
+	/* a -> the wire of sha -> arrives on shb: b's, not the receiver's */
+	assert_int_equal(vsock_send(a, &sa, &group, 255, payload, sizeof(payload)), 0);
+	assert_int_equal(vsock_flush_shared(), 0);
+	struct pollfd pb = { .fd = vsock_fd(b), .events = POLLIN };
+	assert_int_equal(poll(&pb, 1, 1000), 1);
+	assert_int_equal(vsock_recv(b, pkts), 1);
+	assert_int_equal(ntohl(pkts[0].meta.src.u.v4.s_addr), 0x0a000001);
+
+	/* b -> arrives on sha: the receiver's, tagged with sha */
+	assert_int_equal(vsock_send(b, &sb, &group, 255, payload, sizeof(payload)), 0);
+	assert_int_equal(vsock_flush(b), 0);
+	assert_int_equal(arrived(pkts), 1);
+	assert_int_equal(pkts[0].ifindex, ifa);
+	assert_false(pkts[0].bad_ip);
+	assert_int_equal(ntohl(pkts[0].meta.src.u.v4.s_addr), 0x0a000002);
+	assert_int_equal(pkts[0].len, sizeof(payload));
+	assert_int_equal(pkts[0].meta.ttl, 255);
+	/* and nothing else: the advert on shb was kept out */
+	assert_int_equal(vsock_recv_shared(pkts), 0);
+
+	/* with shb a virtual MAC too, its adverts come in, tagged shb */
+	vsock_close(b);
+	b = vsock_open_vmac4(ifb, "shb", err, sizeof(err));
+	assert_non_null(b);
+	assert_int_equal(vsock_join(b, &group, err, sizeof(err)), 0);
+	vsock_shared_rx_sync();
+	assert_int_equal(vsock_send(a, &sa, &group, 255, payload, sizeof(payload)), 0);
+	assert_int_equal(vsock_flush_shared(), 0);
+	assert_int_equal(arrived(pkts), 1);
+	assert_int_equal(pkts[0].ifindex, ifb);
+	vsock_close(a);
+	vsock_close(b);
+	assert_int_equal(vsock_shared_rx_fd(), -1);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_one_flush_each_on_its_interface),
+		cmocka_unit_test(test_shared_receiver_by_interface),
 	};
 
 	if (geteuid() != 0)

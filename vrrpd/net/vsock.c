@@ -1,6 +1,7 @@
 #include "vsock.h"
 
 #include <errno.h>
+#include <linux/filter.h>
 #include <stdbool.h>
 #include <netinet/in.h>
 #include <netinet/ip.h>
@@ -10,6 +11,8 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
+
+#include "log.h"
 
 #define MAX_GROUPS 8
 
@@ -42,10 +45,13 @@ struct vsock {
 	 * time (a full batch per socket was 145 KB, 145 MB at 1000) */
 	struct out_pkt *out;
 	int nout, capout;
-	/* IPv4 on a virtual MAC: adverts leave through the shared sender
-	 * with this socket's interface in IP_PKTINFO (vsock_send_shared) */
-	bool shared_tx;
+	/* IPv4 on a virtual MAC (vsock_open_vmac4): adverts leave through
+	 * the shared sender with this socket's interface in IP_PKTINFO, and
+	 * arrive on the shared receiver */
+	bool shared_tx, shared_rx;
 };
+
+static int queued_total; /* packets queued on every socket */
 
 /* The shared sender: one send-only IPPROTO_RAW socket for every IPv4
  * socket on a virtual MAC. With one socket per macvlan, each advert was a
@@ -55,6 +61,16 @@ struct vsock {
  * source is in the header we build. */
 static struct vsock *tx4;
 static unsigned tx4_users;
+
+/* The shared receiver (vsock.h): the interfaces it accepts, sorted, one
+ * entry per open virtual-MAC socket. */
+static struct {
+	int fd;
+	int *ifindex;
+	size_t n, cap;
+	bool stale;   /* the filter does not match the list yet */
+	bool too_big; /* reported once: more ranges than a filter holds */
+} vrx = { .fd = -1 };
 
 /* One receive batch for every socket: the loop is single threaded and a
  * batch is handled before the next recvmmsg (vsock.h). */
@@ -149,15 +165,185 @@ static struct vsock *tx4_open(char *err, size_t errlen)
 	return vs;
 }
 
-int vsock_send_shared(struct vsock *vs, char *err, size_t errlen)
+static int send_shared(struct vsock *vs, char *err, size_t errlen)
 {
-	if (vs->af != AF_INET || vs->shared_tx)
-		return 0;
 	if (!tx4 && !(tx4 = tx4_open(err, errlen)))
 		return -1;
 	tx4_users++;
 	vs->shared_tx = true;
 	return 0;
+}
+
+/* A classic BPF program on the arrival interface (SKF_AD_IFINDEX) that
+ * accepts the sorted list's interfaces, range by range: macvlans made
+ * together have consecutive indexes, so a thousand are usually one range.
+ * Per range: below it, reject (every later range is higher); inside it,
+ * accept; above it, go on. Returns the instruction count, 0 if more
+ * than max are needed. */
+static size_t build_filter(const int *ifx, size_t n, struct sock_filter *f,
+			   size_t max)
+{
+	size_t k = 0;
+
+	if (max < 2)
+		return 0;
+	f[k++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+					      (uint32_t)(SKF_AD_OFF + SKF_AD_IFINDEX));
+	for (size_t i = 0; i < n;) {
+		size_t j = i;
+		while (j + 1 < n && ifx[j + 1] <= ifx[j] + 1)
+			j++;
+		if (k + 4 + 1 > max)
+			return 0;
+		f[k++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K,
+						      (uint32_t)ifx[i], 1, 0);
+		f[k++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, 0);
+		f[k++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGT | BPF_K,
+						      (uint32_t)ifx[j], 1, 0);
+		f[k++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, 0xffffffffu);
+		i = j + 1;
+	}
+	f[k++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, 0);
+	return k;
+}
+
+static int attach_filter(int fd, struct sock_filter *f, size_t len)
+{
+	struct sock_fprog prog = { .len = (unsigned short)len, .filter = f };
+	return setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof(prog));
+}
+
+void vsock_shared_rx_sync(void)
+{
+	static struct sock_filter f[BPF_MAXINSNS];
+
+	if (vrx.fd < 0 || !vrx.stale)
+		return;
+	vrx.stale = false;
+	size_t len = build_filter(vrx.ifindex, vrx.n, f, BPF_MAXINSNS);
+	if (!len) {
+		/* let everything through: the table drops what is not ours */
+		f[0] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, 0xffffffffu);
+		len = 1;
+		if (!vrx.too_big)
+			log_info("virtual MACs: %zu interfaces are too scattered for one "
+				 "packet filter; adverts of other interfaces are dropped "
+				 "in the daemon", vrx.n);
+		vrx.too_big = true;
+	}
+	if (attach_filter(vrx.fd, f, len) < 0)
+		log_warn("virtual MACs: packet filter of the shared receiver: %s",
+			 strerror(errno));
+}
+
+static int vrx_open(char *err, size_t errlen)
+{
+	/* until the first sync, nothing: a packet that arrived on another
+	 * interface would only be dropped */
+	struct sock_filter none = BPF_STMT(BPF_RET | BPF_K, 0);
+	int fd = socket(AF_INET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, VRRP_IPPROTO);
+	int rcv = 4 << 20;
+
+	if (fd < 0 || attach_filter(fd, &none, 1) < 0 ||
+	    set_int(fd, IPPROTO_IP, IP_PKTINFO, 1) < 0) {
+		snprintf(err, errlen, "shared advert receiver: %s", strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcv, sizeof(rcv)) < 0)
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcv, sizeof(rcv));
+	vrx.fd = fd;
+	return 0;
+}
+
+static int vrx_add(int ifindex)
+{
+	if (vrx.n == vrx.cap) {
+		size_t cap = vrx.cap ? vrx.cap * 2 : 16;
+		int *p = realloc(vrx.ifindex, cap * sizeof(*p));
+		if (!p)
+			return -1;
+		vrx.ifindex = p;
+		vrx.cap = cap;
+	}
+	size_t i = vrx.n;
+	while (i > 0 && vrx.ifindex[i - 1] > ifindex) {
+		vrx.ifindex[i] = vrx.ifindex[i - 1];
+		i--;
+	}
+	vrx.ifindex[i] = ifindex;
+	vrx.n++;
+	vrx.stale = true;
+	return 0;
+}
+
+static void vrx_remove(int ifindex)
+{
+	for (size_t i = 0; i < vrx.n; i++) {
+		if (vrx.ifindex[i] != ifindex)
+			continue;
+		memmove(&vrx.ifindex[i], &vrx.ifindex[i + 1],
+			(vrx.n - i - 1) * sizeof(*vrx.ifindex));
+		vrx.n--;
+		vrx.stale = true;
+		break;
+	}
+	if (!vrx.n && vrx.fd >= 0) {
+		close(vrx.fd);
+		vrx.fd = -1;
+		free(vrx.ifindex);
+		vrx.ifindex = NULL;
+		vrx.cap = 0;
+		vrx.stale = false;
+	}
+}
+
+struct vsock *vsock_open_vmac4(int ifindex, const char *ifname, char *err,
+			       size_t errlen)
+{
+	struct vsock *vs = calloc(1, sizeof(*vs));
+	if (!vs) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	vs->af = AF_INET;
+	vs->ifindex = ifindex;
+	/* holds the memberships only: unbound, it never receives */
+	vs->fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (vs->fd < 0) {
+		snprintf(err, errlen, "membership socket on %s: %s", ifname,
+			 strerror(errno));
+		free(vs);
+		return NULL;
+	}
+	if (send_shared(vs, err, errlen) < 0 ||
+	    (vrx.fd < 0 && vrx_open(err, errlen) < 0)) {
+		vsock_close(vs);
+		return NULL;
+	}
+	if (vrx_add(ifindex) < 0) {
+		snprintf(err, errlen, "out of memory");
+		vsock_close(vs);
+		return NULL;
+	}
+	vs->shared_rx = true;
+	return vs;
+}
+
+bool vsock_is_shared_rx(const struct vsock *vs)
+{
+	return vs->shared_rx;
+}
+
+int vsock_shared_rx_fd(void)
+{
+	return vrx.fd;
+}
+
+int vsock_pending_total(void)
+{
+	return queued_total;
 }
 
 int vsock_flush_shared(void)
@@ -184,6 +370,8 @@ void vsock_close(struct vsock *vs)
 {
 	if (!vs)
 		return;
+	if (vs->shared_rx)
+		vrx_remove(vs->ifindex);
 	if (vs->shared_tx && tx4 && --tx4_users == 0) {
 		vsock_free(tx4);
 		tx4 = NULL;
@@ -297,6 +485,7 @@ int vsock_flush(struct vsock *vs)
 			sent += n;
 		}
 	}
+	queued_total -= vs->nout;
 	vs->nout = 0;
 	return failed;
 }
@@ -399,15 +588,45 @@ int vsock_send(struct vsock *vs, const struct vaddr *src,
 		}
 	}
 	vs->nout++;
+	queued_total++;
 	return 0;
 }
 
+/* The data of the first control message of (level, type) in h that
+ * holds at least want bytes, or NULL. The messages are walked by offset
+ * rather than with CMSG_NXTHDR: glibc checks the next header against
+ * msg_controllen but not the current one's length, so a message too long
+ * or too short for its data is ignored here, never read past. */
+static const uint8_t *cmsg_find(const struct msghdr *h, int level, int type,
+				size_t want)
+{
+	const uint8_t *ctl = h ? h->msg_control : NULL;
+	size_t clen = ctl ? h->msg_controllen : 0, off = 0;
+	struct cmsghdr c;
+
+	while (clen - off >= sizeof(c)) {
+		memcpy(&c, ctl + off, sizeof(c));
+		if (c.cmsg_len < sizeof(c) || c.cmsg_len > clen - off)
+			break;
+		if (c.cmsg_level == level && c.cmsg_type == type &&
+		    c.cmsg_len >= CMSG_LEN(want))
+			return ctl + off + CMSG_LEN(0);
+		if (CMSG_ALIGN(c.cmsg_len) >= clen - off)
+			break;
+		off += CMSG_ALIGN(c.cmsg_len);
+	}
+	return NULL;
+}
+
 /* IPv4 raw sockets deliver the IP header: check it before trusting the
- * payload offset, and take TTL, source and destination from it. */
-static void parse_v4(struct vsock_pkt *p, const uint8_t *buf, size_t n)
+ * payload offset, and take TTL, source and destination from it; the
+ * arrival interface from IP_PKTINFO, where the socket asked for it. */
+static void parse_v4(struct vsock_pkt *p, const struct msghdr *h,
+		     const uint8_t *buf, size_t n)
 {
 	struct iphdr ip;
 	size_t ihl;
+	const uint8_t *d;
 
 	if (n < sizeof(ip)) {
 		p->bad_ip = 1;
@@ -428,31 +647,23 @@ static void parse_v4(struct vsock_pkt *p, const uint8_t *buf, size_t n)
 	p->meta.ttl = ip.ttl;
 	vaddr_from_raw(&p->meta.src, AF_INET, &ip.saddr);
 	vaddr_from_raw(&p->meta.dst, AF_INET, &ip.daddr);
-}
-
-/* The data of the control message at `at` (whose length is already known
- * to lie inside the buffer) if it holds at least want bytes. */
-static const uint8_t *cmsg_data(const struct cmsghdr *c, const uint8_t *at,
-				size_t want)
-{
-	return c->cmsg_len >= CMSG_LEN(want) ? at + CMSG_LEN(0) : NULL;
+	if ((d = cmsg_find(h, IPPROTO_IP, IP_PKTINFO, sizeof(struct in_pktinfo)))) {
+		struct in_pktinfo pi;
+		memcpy(&pi, d, sizeof(pi));
+		p->ifindex = pi.ipi_ifindex;
+	}
 }
 
 /* IPv6 raw sockets deliver the payload only: the source comes from the
- * sender's address, hop limit and destination from the IPV6_HOPLIMIT and
- * IPV6_PKTINFO control messages (RFC 3542 6.3, 6.1). A missing hop limit
- * leaves ttl at -1, which the codec drops (RFC 5798 7.1). The messages are
- * walked by offset rather than with CMSG_NXTHDR: glibc checks the next
- * header against msg_controllen but not the current one's length, so a
- * message too long or too short for its data is ignored here, never read
- * past. */
+ * sender's address, hop limit, destination and arrival interface from
+ * the IPV6_HOPLIMIT and IPV6_PKTINFO control messages (RFC 3542 6.3,
+ * 6.1). A missing hop limit leaves ttl at -1, which the codec drops
+ * (RFC 5798 7.1). */
 static void parse_v6(struct vsock_pkt *p, const struct msghdr *h,
 		     const uint8_t *buf, size_t n)
 {
 	struct sockaddr_in6 from;
-	const uint8_t *ctl = h->msg_control, *d;
-	size_t clen = ctl ? h->msg_controllen : 0, off = 0;
-	struct cmsghdr c;
+	const uint8_t *d;
 
 	if (!h->msg_name || h->msg_namelen < sizeof(from)) {
 		p->bad_ip = 1;
@@ -463,24 +674,16 @@ static void parse_v6(struct vsock_pkt *p, const struct msghdr *h,
 	p->len = n;
 	p->meta.ttl = -1;
 	vaddr_from_raw(&p->meta.src, AF_INET6, &from.sin6_addr);
-	while (clen - off >= sizeof(c)) {
-		memcpy(&c, ctl + off, sizeof(c));
-		if (c.cmsg_len < sizeof(c) || c.cmsg_len > clen - off)
-			break;
-		if (c.cmsg_level == IPPROTO_IPV6 && c.cmsg_type == IPV6_HOPLIMIT &&
-		    (d = cmsg_data(&c, ctl + off, sizeof(int)))) {
-			int hl;
-			memcpy(&hl, d, sizeof(hl));
-			p->meta.ttl = hl;
-		} else if (c.cmsg_level == IPPROTO_IPV6 && c.cmsg_type == IPV6_PKTINFO &&
-			   (d = cmsg_data(&c, ctl + off, sizeof(struct in6_pktinfo)))) {
-			struct in6_pktinfo pi;
-			memcpy(&pi, d, sizeof(pi));
-			vaddr_from_raw(&p->meta.dst, AF_INET6, &pi.ipi6_addr);
-		}
-		if (CMSG_ALIGN(c.cmsg_len) >= clen - off)
-			break;
-		off += CMSG_ALIGN(c.cmsg_len);
+	if ((d = cmsg_find(h, IPPROTO_IPV6, IPV6_HOPLIMIT, sizeof(int)))) {
+		int hl;
+		memcpy(&hl, d, sizeof(hl));
+		p->meta.ttl = hl;
+	}
+	if ((d = cmsg_find(h, IPPROTO_IPV6, IPV6_PKTINFO, sizeof(struct in6_pktinfo)))) {
+		struct in6_pktinfo pi;
+		memcpy(&pi, d, sizeof(pi));
+		vaddr_from_raw(&p->meta.dst, AF_INET6, &pi.ipi6_addr);
+		p->ifindex = (int)pi.ipi6_ifindex;
 	}
 }
 
@@ -489,7 +692,7 @@ void vsock_parse_rx(int af, const uint8_t *buf, size_t n,
 {
 	memset(out, 0, sizeof(*out));
 	if (af == AF_INET) {
-		parse_v4(out, buf, n);
+		parse_v4(out, h, buf, n);
 	} else if (af == AF_INET6 && h) {
 		parse_v6(out, h, buf, n);
 	} else {
@@ -497,7 +700,7 @@ void vsock_parse_rx(int af, const uint8_t *buf, size_t n,
 	}
 }
 
-int vsock_recv(struct vsock *vs, struct vsock_pkt *out)
+static int recv_batch(int fd, int af, struct vsock_pkt *out)
 {
 	for (int i = 0; i < VSOCK_BATCH; i++) {
 		struct msghdr *h = &rx.msgs[i].msg_hdr;
@@ -511,11 +714,21 @@ int vsock_recv(struct vsock *vs, struct vsock_pkt *out)
 		h->msg_control = rx.cbufs[i];
 		h->msg_controllen = sizeof(rx.cbufs[i]);
 	}
-	int n = recvmmsg(vs->fd, rx.msgs, VSOCK_BATCH, MSG_DONTWAIT, NULL);
+	int n = recvmmsg(fd, rx.msgs, VSOCK_BATCH, MSG_DONTWAIT, NULL);
 	if (n <= 0)
 		return 0;
 	for (int i = 0; i < n; i++)
-		vsock_parse_rx(vs->af, rx.bufs[i], rx.msgs[i].msg_len,
+		vsock_parse_rx(af, rx.bufs[i], rx.msgs[i].msg_len,
 			       &rx.msgs[i].msg_hdr, &out[i]);
 	return n;
+}
+
+int vsock_recv(struct vsock *vs, struct vsock_pkt *out)
+{
+	return recv_batch(vs->fd, vs->af, out);
+}
+
+int vsock_recv_shared(struct vsock_pkt *out)
+{
+	return vrx.fd < 0 ? 0 : recv_batch(vrx.fd, AF_INET, out);
 }

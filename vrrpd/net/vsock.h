@@ -22,6 +22,7 @@ struct vsock_pkt {
 	size_t len;
 	struct vrrp_rx_meta meta;
 	int bad_ip; /* IPv4 header malformed: count as a length error */
+	int ifindex; /* the arrival interface (IP_PKTINFO), 0 if not told */
 };
 
 struct vsock *vsock_open(int ifindex, const char *ifname, int af, char *err,
@@ -47,18 +48,42 @@ int vsock_send(struct vsock *vs, const struct vaddr *src,
 /* Send what is queued; returns the number of packets the kernel refused. */
 int vsock_flush(struct vsock *vs);
 int vsock_pending(const struct vsock *vs);
-/* An IPv4 socket on a virtual MAC (one socket per macvlan): its adverts
- * are queued on one shared send-only socket with the interface pinned per
- * packet, so a thousand of them leave in a few sendmmsg(2) calls, not one
- * each. vsock_flush_shared() sends them (with the other sockets' queues,
- * once per loop iteration); it returns the number refused. The receive
- * side stays on the socket itself. No-op for IPv6. */
-int vsock_send_shared(struct vsock *vs, char *err, size_t errlen);
+/* An IPv4 socket on a virtual MAC. It shares everything that costs per
+ * socket with the other virtual MACs:
+ * - its adverts are queued on one send-only IPPROTO_RAW socket with the
+ *   interface pinned per packet (IP_PKTINFO), so a thousand of them leave
+ *   in a few sendmmsg(2) calls, not one each; vsock_flush_shared() sends
+ *   them (once per loop iteration) and returns the number refused;
+ * - its adverts arrive on one unbound receiving socket, which tells the
+ *   arrival interface (vsock_pkt.ifindex) and whose packet filter lets
+ *   through only the interfaces of open virtual-MAC sockets. The kernel
+ *   offers every incoming protocol-112 packet to every raw socket of the
+ *   namespace in turn: with a raw socket per macvlan that walk was half
+ *   the sender's CPU at 1000 virtual MACs;
+ * - its own descriptor (vsock_fd) is a UDP socket that only holds the
+ *   multicast memberships (vsock_join), since the macvlan must have joined
+ *   224.0.0.18 for the IP layer to accept the advert. It never receives.
+ * vsock_shared_rx_fd() is the receiving socket (-1 while no virtual MAC
+ * is open); vsock_recv_shared() reads it as vsock_recv does;
+ * vsock_shared_rx_sync() installs the filter for the current interfaces
+ * (once per loop iteration; a packet read before that, or with more
+ * interface ranges than a filter can hold, is the caller's to drop by
+ * its ifindex). */
+struct vsock *vsock_open_vmac4(int ifindex, const char *ifname, char *err,
+			       size_t errlen);
+bool vsock_is_shared_rx(const struct vsock *vs);
 int vsock_flush_shared(void);
 int vsock_pending_shared(void);
+int vsock_shared_rx_fd(void);
+int vsock_recv_shared(struct vsock_pkt *out);
+void vsock_shared_rx_sync(void);
+/* Packets queued on all sockets, the shared sender's included. */
+int vsock_pending_total(void);
 
 /* Turn one datagram as recvmsg() returned it (n bytes in buf; for IPv6
- * also h's sender address and control messages) into payload + meta. Pure
+ * also h's sender address; for both, h's control messages, from which
+ * come the arrival interface and for IPv6 hop limit and destination) into
+ * payload + meta. Pure
  * and bounded by n, msg_namelen and msg_controllen, whatever they hold, so
  * it is unit-tested and fuzzed without a socket (fuzz/fuzz_rx.c). Sets
  * bad_ip when nothing can be trusted (short or malformed IPv4 header, no
