@@ -2,14 +2,19 @@
  * vsock_parse_rx() turns one datagram as recvmsg() returned it into a VRRP
  * payload and struct vrrp_rx_meta, then the codec decodes that payload, as
  * engine.c does for every packet. Everything the kernel could hand over is
- * fuzzed: the IPv4 header inside the data, and for IPv6 the sender address
- * (msg_name, msg_namelen) and the control buffer with its IPV6_HOPLIMIT /
+ * fuzzed: the IPv4 header inside the data, the IPv4 control buffer with its
+ * IP_PKTINFO message (the shared virtual-MAC receiver dispatches on its
+ * arrival interface), and for IPv6 the sender address (msg_name,
+ * msg_namelen) and the control buffer with its IPV6_HOPLIMIT /
  * IPV6_PKTINFO messages (msg_control, msg_controllen). Each part is an
  * exactly sized heap copy, so ASan catches any read past its end.
  *
  * Input layout:
  *   byte 0          flags (F_*)
- *   IPv4:  the rest is the datagram, IP header first
+ *   IPv4:  without F_V4_CTL the rest is the datagram, IP header first
+ *          (no msghdr at all, as the seeds of before F_V4_CTL meant);
+ *          with it, 1 byte controllen, controllen bytes of control
+ *          messages, then the datagram
  *   IPv6:  byte 1 = namelen, then namelen bytes of sender address,
  *          then 1 byte controllen, then controllen bytes of control
  *          messages, then the payload (parts cut short by the input end
@@ -27,6 +32,7 @@
 enum {
 	F_IPV6 = 1 << 0,      /* an AF_INET6 socket */
 	F_FIX_CKSUM = 1 << 1, /* fix the VRRP checksum after parsing */
+	F_V4_CTL = 1 << 2,    /* IPv4: a control buffer precedes the datagram */
 };
 
 /* Take the next part of the input: at most want bytes, as its own
@@ -120,9 +126,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		h.msg_namelen = (socklen_t)namelen;
 		h.msg_control = ctl;
 		h.msg_controllen = ctllen;
+	} else if (af == AF_INET && (flags & F_V4_CTL) && size >= 1) {
+		size_t want = data[0];
+
+		data++;
+		size--;
+		ctl = take(&data, &size, want, &ctllen);
+		h.msg_control = ctl;
+		h.msg_controllen = ctllen;
 	}
 	buf = take(&data, &size, size, &n);
-	vsock_parse_rx(af, buf, n, af == AF_INET6 ? &h : NULL, &pkt);
+	vsock_parse_rx(af, buf, n,
+		       (af == AF_INET6 || (flags & F_V4_CTL)) ? &h : NULL, &pkt);
 	check_parsed(&pkt, af, buf, n);
 	if (!pkt.bad_ip)
 		decode(&pkt, flags & F_FIX_CKSUM);

@@ -22,7 +22,8 @@ DATA = os.path.join(ROOT, "tests", "data")
 
 # fuzz_decode.c / fuzz_rx.c flag bits
 DEC_IPV6, DEC_FIX, DEC_CHECK_ADDRS, DEC_V3, DEC_FROM_PKT, DEC_AUTH = 1, 2, 8, 16, 32, 64
-RX_IPV6 = 1
+RX_IPV6, RX_V4_CTL = 1, 4
+IP_PKTINFO = 8  # <linux/in.h>; Python's socket module does not export it
 
 AUTH = int.from_bytes(b"1111", "big"), int.from_bytes(b"2222", "big")
 
@@ -77,6 +78,16 @@ def rx_v6(pkt, hoplimit=True, pktinfo=True):
     return bytes([RX_IPV6, len(name)]) + name + bytes([len(ctl)]) + ctl + payload
 
 
+def rx_v4_pktinfo(pkt, ifindex=7):
+    """An IPv4 datagram as the shared virtual-MAC receiver gets it: with
+    the IP_PKTINFO message that names the arrival interface."""
+    ip = pkt[IP]
+    info = struct.pack("=i", ifindex) + socket.inet_aton(ip.dst) + \
+        socket.inet_aton(ip.dst)
+    ctl = cmsg(socket.IPPROTO_IP, IP_PKTINFO, info)
+    return bytes([RX_V4_CTL, len(ctl)]) + ctl + bytes(pkt)
+
+
 def packets():
     for name, pkt in adverts():
         raw = bytes(pkt)
@@ -90,6 +101,7 @@ def packets():
                 flags |= DEC_AUTH
             write("fuzz_decode", name, bytes([flags, 255]) + payload)
             write("fuzz_rx", name, bytes([0]) + raw)
+            write("fuzz_rx", name + "-pktinfo", rx_v4_pktinfo(pkt))
         else:
             payload = bytes(pkt[IPv6].payload)
             write("fuzz_decode", name,
