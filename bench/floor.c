@@ -10,13 +10,28 @@
  *       buffer, 224.0.0.18 joined, as vrrpd's), every packet decoded and
  *       checked with our codec (lib/vrrp_pkt.c); nothing else.
  *
- * Both run until SIGTERM/SIGINT and then print "packets N" on stdout. The
+ *   floor send-vmac raw|packet INTERVAL_CS PRIORITY N IF...  the same
+ *       adverts for instances on virtual MACs: instance VRID of interface
+ *       ethK lives on macvlan vmK.VRID (bench/features.py's names, made by
+ *       the bench), source address the parent's. raw: one IPPROTO_RAW
+ *       socket, each packet's macvlan named by IP_PKTINFO (what vrrpd
+ *       does); packet: one AF_PACKET socket per parent, the Ethernet
+ *       frame built here with the virtual MAC as source, qdisc bypassed
+ *       (no routing, no macvlan transmit: the cheapest way onto the wire).
+ *   floor recv-vmac N IF...  one unbound raw socket without memberships
+ *       (the kernel visits each raw socket per packet, and walks a
+ *       socket's membership list), the memberships of 224.0.0.18 held by
+ *       one UDP socket per macvlan; recvmmsg + decode as recv.
+ *
+ * All run until SIGTERM/SIGINT and then print "packets N" on stdout. The
  * bench runs them in the same lab and run as vrrpd and keepalived, and
  * reports each daemon's CPU as a multiple of its floor. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <ifaddrs.h>
 #include <net/if.h>
+#include <linux/if_packet.h>
+#include <net/ethernet.h>
 #include <netinet/ip.h>
 #include <poll.h>
 #include <signal.h>
@@ -204,6 +219,207 @@ static int do_recv(char **ifs, int nif)
 	return 0;
 }
 
+static uint16_t ip_cksum(const uint8_t *p, size_t n)
+{
+	uint32_t sum = 0;
+
+	for (size_t i = 0; i + 1 < n; i += 2)
+		sum += (uint32_t)(p[i] << 8 | p[i + 1]);
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)~sum;
+}
+
+/* vmK.VRID for parent ethK, as bench/features.py names them. */
+static void vmac_name(const char *parent, int vrid, char *out, size_t len)
+{
+	snprintf(out, len, "vm%s.%d", parent + 3, vrid);
+}
+
+struct vpkt {
+	uint8_t buf[14 + 20 + 64];
+	size_t len;
+	int ifindex; /* the macvlan's */
+};
+
+static int do_send_vmac(int packet, int cs, int prio, int n, char **ifs, int nif)
+{
+	static const uint8_t mcast_mac[6] = { 0x01, 0x00, 0x5e, 0x00, 0x00, 0x12 };
+	struct sockaddr_in to = { .sin_family = AF_INET };
+	struct timespec next;
+	unsigned long long sent = 0;
+	int fds[MAX_IF], counts[MAX_IF], parent_ix[MAX_IF], raw = -1, one = 1;
+	struct vpkt *pk[MAX_IF];
+
+	inet_pton(AF_INET, "224.0.0.18", &to.sin_addr);
+	if (!packet && (raw = socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_RAW)) < 0) {
+		perror("IPPROTO_RAW");
+		return 1;
+	}
+	for (int k = 0; k < nif; k++) {
+		struct vaddr src = { .af = AF_INET }, dst = { .af = AF_INET };
+		if (primary_v4(ifs[k], &src.u.v4) < 0) {
+			fprintf(stderr, "%s: no IPv4 address\n", ifs[k]);
+			return 1;
+		}
+		dst.u.v4 = to.sin_addr;
+		parent_ix[k] = (int)if_nametoindex(ifs[k]);
+		if (packet) {
+			struct sockaddr_ll ll = { .sll_family = AF_PACKET, .sll_ifindex = parent_ix[k] };
+			fds[k] = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);
+			if (fds[k] < 0 || bind(fds[k], (struct sockaddr *)&ll, sizeof(ll)) < 0 ||
+			    setsockopt(fds[k], SOL_PACKET, PACKET_QDISC_BYPASS, &one, sizeof(one)) < 0) {
+				perror("AF_PACKET");
+				return 1;
+			}
+		}
+		counts[k] = n - k * VRIDS_PER_IF;
+		if (counts[k] > VRIDS_PER_IF)
+			counts[k] = VRIDS_PER_IF;
+		if (counts[k] < 0)
+			counts[k] = 0;
+		pk[k] = calloc((size_t)VRIDS_PER_IF, sizeof(struct vpkt));
+		for (int v = 0; v < counts[k]; v++) {
+			struct vrrp_adv adv = { .version = 3, .type = VRRP_TYPE_ADVERT,
+						.vrid = (uint8_t)(v + 1), .priority = (uint8_t)prio,
+						.naddr = 1, .interval_cs = (uint16_t)cs };
+			struct vpkt *q = &pk[k][v];
+			uint8_t *ipb = q->buf + (packet ? 14 : 0);
+			char name[IF_NAMESIZE + 8];
+			struct iphdr ip;
+
+			vmac_name(ifs[k], v + 1, name, sizeof(name));
+			if (!(q->ifindex = (int)if_nametoindex(name))) {
+				fprintf(stderr, "%s: no such macvlan\n", name);
+				return 1;
+			}
+			adv.addrs[0].af = AF_INET;
+			adv.addrs[0].u.v4.s_addr = htonl((10u << 24) | ((100u + (unsigned)k) << 16) |
+							 (unsigned)(v + 1));
+			size_t l = vrrp_encode(ipb + 20, 64, &adv, &src, &dst);
+			ip = (struct iphdr){ .version = 4, .ihl = 5, .ttl = 255, .protocol = 112,
+					     .tos = IPTOS_PREC_INTERNETCONTROL,
+					     .tot_len = htons((uint16_t)(20 + l)),
+					     .saddr = src.u.v4.s_addr, .daddr = dst.u.v4.s_addr };
+			memcpy(ipb, &ip, sizeof(ip));
+			if (packet) {
+				uint16_t c = ip_cksum(ipb, 20), et = htons(ETHERTYPE_IP);
+				ipb[10] = (uint8_t)(c >> 8);
+				ipb[11] = (uint8_t)c;
+				memcpy(q->buf, mcast_mac, 6);
+				memcpy(q->buf + 6, (uint8_t[6]){ 0x00, 0x00, 0x5e, 0x00, 0x01,
+								 (uint8_t)(v + 1) }, 6);
+				memcpy(q->buf + 12, &et, 2);
+			}
+			q->len = (packet ? 14 : 0) + 20 + l;
+		}
+	}
+	clock_gettime(CLOCK_MONOTONIC, &next);
+	while (!stop) {
+		for (int k = 0; k < nif; k++) {
+			for (int v0 = 0; v0 < counts[k]; v0 += BATCH) {
+				struct mmsghdr mm[BATCH];
+				struct iovec iov[BATCH];
+				union {
+					struct cmsghdr h;
+					uint8_t b[CMSG_SPACE(sizeof(struct in_pktinfo))];
+				} ctl[BATCH];
+				int m = 0;
+				for (int v = v0; v < counts[k] && m < BATCH; v++, m++) {
+					iov[m] = (struct iovec){ pk[k][v].buf, pk[k][v].len };
+					mm[m] = (struct mmsghdr){ .msg_hdr = {
+						.msg_iov = &iov[m], .msg_iovlen = 1 } };
+					if (packet)
+						continue;
+					struct in_pktinfo pi = { .ipi_ifindex = pk[k][v].ifindex };
+					memset(&ctl[m], 0, sizeof(ctl[m]));
+					ctl[m].h.cmsg_level = IPPROTO_IP;
+					ctl[m].h.cmsg_type = IP_PKTINFO;
+					ctl[m].h.cmsg_len = CMSG_LEN(sizeof(pi));
+					memcpy(CMSG_DATA(&ctl[m].h), &pi, sizeof(pi));
+					mm[m].msg_hdr.msg_name = &to;
+					mm[m].msg_hdr.msg_namelen = sizeof(to);
+					mm[m].msg_hdr.msg_control = ctl[m].b;
+					mm[m].msg_hdr.msg_controllen = sizeof(ctl[m].b);
+				}
+				int r = sendmmsg(packet ? fds[k] : raw, mm, (unsigned)m, 0);
+				if (r > 0)
+					sent += (unsigned)r;
+			}
+		}
+		next.tv_nsec += cs * 10000000L;
+		while (next.tv_nsec >= 1000000000L) {
+			next.tv_nsec -= 1000000000L;
+			next.tv_sec++;
+		}
+		while (!stop && clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &next, NULL) == EINTR)
+			;
+	}
+	printf("packets %llu\n", sent);
+	return 0;
+}
+
+static int do_recv_vmac(int n, char **ifs, int nif)
+{
+	struct pollfd pf = { .events = POLLIN };
+	unsigned long long got = 0, bad = 0;
+	static uint8_t bufs[BATCH][256];
+	int rcv = 4 << 20;
+
+	pf.fd = socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC, 112);
+	if (pf.fd < 0) {
+		perror("raw socket");
+		return 1;
+	}
+	if (setsockopt(pf.fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcv, sizeof(rcv)) < 0)
+		setsockopt(pf.fd, SOL_SOCKET, SO_RCVBUF, &rcv, sizeof(rcv));
+	for (int k = 0; k < nif; k++)
+		for (int v = 0; v < VRIDS_PER_IF && k * VRIDS_PER_IF + v < n; v++) {
+			char name[IF_NAMESIZE + 8];
+			struct ip_mreqn mr = { .imr_ifindex = 0 };
+			int u = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+			vmac_name(ifs[k], v + 1, name, sizeof(name));
+			mr.imr_ifindex = (int)if_nametoindex(name);
+			inet_pton(AF_INET, "224.0.0.18", &mr.imr_multiaddr);
+			if (u < 0 || !mr.imr_ifindex ||
+			    setsockopt(u, IPPROTO_IP, IP_ADD_MEMBERSHIP, &mr, sizeof(mr)) < 0) {
+				perror(name);
+				return 1;
+			}
+		}
+	while (!stop) {
+		if (poll(&pf, 1, -1) < 0)
+			continue;
+		struct mmsghdr mm[BATCH];
+		struct iovec iov[BATCH];
+		for (int i = 0; i < BATCH; i++) {
+			iov[i] = (struct iovec){ bufs[i], sizeof(bufs[i]) };
+			mm[i] = (struct mmsghdr){ .msg_hdr = { .msg_iov = &iov[i], .msg_iovlen = 1 } };
+		}
+		int r = recvmmsg(pf.fd, mm, BATCH, MSG_DONTWAIT, NULL);
+		for (int i = 0; i < r; i++) {
+			const uint8_t *p = bufs[i];
+			size_t len = mm[i].msg_len, ihl = (size_t)(p[0] & 0x0f) * 4;
+			struct vrrp_rx_meta meta = { .src = { .af = AF_INET },
+						     .dst = { .af = AF_INET }, .ttl = p[8] };
+			struct vrrp_adv adv;
+			if (len < ihl + 8) {
+				bad++;
+				continue;
+			}
+			memcpy(&meta.src.u.v4, p + 12, 4);
+			memcpy(&meta.dst.u.v4, p + 16, 4);
+			if (vrrp_decode(p + ihl, len - ihl, &meta, &adv) == VRRP_OK)
+				got++;
+			else
+				bad++;
+		}
+	}
+	printf("packets %llu bad %llu\n", got, bad);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct sigaction sa = { .sa_handler = on_signal };
@@ -215,6 +431,14 @@ int main(int argc, char **argv)
 		return do_send(atoi(argv[2]), atoi(argv[3]), atoi(argv[4]), argv + 5, argc - 5);
 	if (argc >= 3 && strcmp(argv[1], "recv") == 0 && argc - 2 <= MAX_IF)
 		return do_recv(argv + 2, argc - 2);
-	fprintf(stderr, "usage: floor send INTERVAL_CS PRIORITY N IF... | floor recv IF...\n");
+	if (argc >= 7 && strcmp(argv[1], "send-vmac") == 0 && argc - 6 <= MAX_IF &&
+	    (strcmp(argv[2], "raw") == 0 || strcmp(argv[2], "packet") == 0))
+		return do_send_vmac(strcmp(argv[2], "packet") == 0, atoi(argv[3]), atoi(argv[4]),
+				    atoi(argv[5]), argv + 6, argc - 6);
+	if (argc >= 4 && strcmp(argv[1], "recv-vmac") == 0 && argc - 3 <= MAX_IF)
+		return do_recv_vmac(atoi(argv[2]), argv + 3, argc - 3);
+	fprintf(stderr, "usage: floor send INTERVAL_CS PRIORITY N IF... | floor recv IF...\n"
+		"       floor send-vmac raw|packet INTERVAL_CS PRIORITY N IF... | "
+		"floor recv-vmac N IF...\n");
 	return 2;
 }

@@ -22,20 +22,49 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from benchlab import (BenchLab, LabError, labmod, n_ifs_for, if_name, median,  # noqa: E402
+from benchlab import (BenchLab, LabError, VRIDS_PER_IF, labmod, n_ifs_for, if_name, median,  # noqa: E402
                       proc_cpu_s, proc_status_kb, wait_quiet)
 import scale  # noqa: E402
 
 FLOOR_BIN = os.path.join(HERE, "..", "build", "bench", "floor")
 
 
-def floor_run(n, adv_cs, window_s):
+def make_vmacs(lab, node, n, ifs):
+    """The macvlans vrrpd makes for bench/features.py's vmac variant
+    (vmK.VRID, mode private, the virtual MAC), with its sysctls."""
+    ns = lab.ns(node)
+    lines, sysctl = [], []
+    for i in range(n):
+        k, v = divmod(i, VRIDS_PER_IF)
+        name = "vm%s.%d" % (ifs[k][3:], v + 1)
+        lines.append("link add link %s name %s address 00:00:5e:00:01:%02x type macvlan mode private"
+                     % (ifs[k], name, v + 1))
+        lines.append("link set %s up" % name)
+        sysctl += ["net/ipv4/conf/%s/arp_ignore=1" % name, "net/ipv4/conf/%s/rp_filter=0" % name]
+    for ifn in ifs:
+        sysctl += ["net/ipv4/conf/%s/arp_ignore=1" % ifn, "net/ipv4/conf/%s/arp_announce=2" % ifn]
+    subprocess.run(["ip", "-n", ns, "-batch", "-"], input="\n".join(lines) + "\n", text=True,
+                   check=True)
+    subprocess.run(["ip", "netns", "exec", ns, "sysctl", "-q", "-w"] + sysctl, check=True,
+                   stdout=subprocess.DEVNULL)
+
+
+def floor_run(n, adv_cs, window_s, vmac=None):
+    """vmac None: the plain probe; "raw" or "packet": the senders of
+    bench/floor.c's send-vmac, both routers with features.py's macvlans."""
     n_if = n_ifs_for(n)
     ifs = [if_name(k) for k in range(n_if)]
     with BenchLab(routers=2, client=False, n_if=n_if) as lab:
         procs = {}
-        for node, args in (("r2", ["recv"] + ifs),
-                           ("r1", ["send", str(adv_cs), "100", str(n)] + ifs)):
+        if vmac:
+            for node in ("r1", "r2"):
+                make_vmacs(lab, node, n, ifs)
+            plan = (("r2", ["recv-vmac", str(n)] + ifs),
+                    ("r1", ["send-vmac", vmac, str(adv_cs), "100", str(n)] + ifs))
+        else:
+            plan = (("r2", ["recv"] + ifs),
+                    ("r1", ["send", str(adv_cs), "100", str(n)] + ifs))
+        for node, args in plan:
             p = subprocess.Popen(["ip", "netns", "exec", lab.ns(node), FLOOR_BIN] + args,
                                  stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
             lab._procs.append(p)
@@ -57,7 +86,7 @@ def floor_run(n, adv_cs, window_s):
         for node, p in procs.items():
             p.terminate()
             out[node] = p.communicate(timeout=10)[0].strip()
-    return {"impl": "floor", "n": n, "adv_cs": adv_cs,
+    return {"impl": "floor" + ("-vmac-" + vmac if vmac else ""), "n": n, "adv_cs": adv_cs,
             "cpu_master_min": [s[0] for s in slices], "cpu_backup_min": [s[1] for s in slices],
             "rss_master_kb": rss[0], "rss_backup_kb": rss[1],
             "sent": out["r1"], "received": out["r2"]}

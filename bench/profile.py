@@ -4,7 +4,8 @@
   profile.py [startup|steady|rpc|direct|all] [--impl vrrpd|keepalived] [--n 1000]
 
 startup: 1000 masters (100 ms) running, profile the backup's first 4 s.
-steady:  1000 instances converged, profile master and backup for 8 s.
+steady:  1000 instances converged, profile master and backup for 8 s
+         (--variant track|unicast|vmac: with bench/features.py's feature).
 rpc:     1000 instances, profile vrrpd while a client loops on instance.get.
 direct:  1000 instances, profile vrrpd while a client loops on instance.set,
          then on instance.delete + instance.create of the same instance.
@@ -44,10 +45,18 @@ def report(path, title, limit=15):
             print("   " + " ".join(line.split()))
 
 
-def pair(impl, n, adv_cs):
+def config(n, adv_cs, prio, router, variant):
+    cfg = scale_config(n, adv_cs, prio)
+    if variant != "plain":
+        import features
+        features.VARIANTS[variant](cfg, router)
+    return cfg
+
+
+def pair(impl, n, adv_cs, variant="plain"):
     names = ["VI_%d" % (i + 1) for i in range(n)]
     lab = BenchLab(routers=2, client=False, n_if=n_ifs_for(n)).__enter__()
-    dm = BenchDaemon(lab, "r1", impl, scale_config(n, adv_cs, 100)).start()
+    dm = BenchDaemon(lab, "r1", impl, config(n, adv_cs, 100, 1, variant)).start()
     dm.wait_all(names, "master", 30)
     return lab, dm, names
 
@@ -66,18 +75,20 @@ def prof_startup(impl, n, tmp):
         lab.close()
 
 
-def prof_steady(impl, n, tmp):
-    lab, dm, names = pair(impl, n, 10)
+def prof_steady(impl, n, tmp, variant="plain"):
+    lab, dm, names = pair(impl, n, 10, variant)
     try:
-        db = BenchDaemon(lab, "r2", impl, scale_config(n, 10, 98)).start()
+        db = BenchDaemon(lab, "r2", impl, config(n, 10, 98, 2, variant)).start()
         db.wait_all(names, "backup", 30)
         time.sleep(5)
         pm = perf(dm.pids()[-1], 8, os.path.join(tmp, "master.data"))
         pb = perf(db.pids()[-1], 8, os.path.join(tmp, "backup.data"))
         pm.wait()
         pb.wait()
-        report(os.path.join(tmp, "master.data"), "%s master, steady state, %d x 100 ms" % (impl, n))
-        report(os.path.join(tmp, "backup.data"), "%s backup, steady state, %d x 100 ms" % (impl, n))
+        report(os.path.join(tmp, "master.data"), "%s master, steady state, %d x 100 ms, %s"
+               % (impl, n, variant))
+        report(os.path.join(tmp, "backup.data"), "%s backup, steady state, %d x 100 ms, %s"
+               % (impl, n, variant))
     finally:
         lab.close()
 
@@ -131,12 +142,13 @@ def main():
     ap.add_argument("what", nargs="?", default="all")
     ap.add_argument("--impl", default="vrrpd")
     ap.add_argument("--n", type=int, default=1000)
+    ap.add_argument("--variant", default="plain", choices=["plain", "track", "unicast", "vmac"])
     a = ap.parse_args()
     tmp = tempfile.mkdtemp(prefix="vrrpd-prof-")
     if a.what in ("startup", "all"):
         prof_startup(a.impl, a.n, tmp)
     if a.what in ("steady", "all"):
-        prof_steady(a.impl, a.n, tmp)
+        prof_steady(a.impl, a.n, tmp, a.variant)
     if a.what in ("rpc", "all") and a.impl == "vrrpd":
         prof_rpc(a.n, tmp)
     if a.what in ("direct", "all") and a.impl == "vrrpd":

@@ -6,7 +6,9 @@
  *
  * What is checked: a socket that sends shared queues nothing of its own;
  * one flush sends every queued advert, each on its own socket's interface
- * with the source, TTL and protocol it was given; flushing a member
+ * with the source, TTL and protocol it was given, a multicast one as a
+ * frame from the interface's MAC to the group's MAC with a valid IP
+ * header checksum, a unicast one through IP to the neighbour's MAC; flushing a member
  * socket flushes the shared queue (the priority-0 adverts at shutdown);
  * the shared sockets go away with their last member. The receiver gets
  * the adverts that arrive on a virtual-MAC socket's interface, tagged
@@ -17,6 +19,7 @@
 #include <linux/if_packet.h>
 #include <net/ethernet.h>
 #include <net/if.h>
+#include <net/if_arp.h>
 #include <netinet/ip.h>
 #include <poll.h>
 #include <netlink/netlink.h>
@@ -39,6 +42,57 @@
 
 static const char *skip;
 static int ifa, ifb, cap_a = -1, cap_b = -1;
+/* of the last frame left() saw, and how many had a bad IP checksum */
+static uint8_t last_src_mac[ETH_ALEN], last_dst_mac[ETH_ALEN];
+static int bad_cksum;
+static uint8_t mac_a[ETH_ALEN], mac_b[ETH_ALEN];
+
+static int hwaddr(const char *name, uint8_t *mac)
+{
+	struct ifreq ifr = { 0 };
+	int fd = socket(AF_INET, SOCK_DGRAM, 0), rc = -1;
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
+	if (fd >= 0 && ioctl(fd, SIOCGIFHWADDR, &ifr) == 0) {
+		memcpy(mac, ifr.ifr_hwaddr.sa_data, ETH_ALEN);
+		rc = 0;
+	}
+	if (fd >= 0)
+		close(fd);
+	return rc;
+}
+
+/* 10.0.0.100/24 on sha (not the adverts' sources: an arrival from a local
+ * address would be a martian) and 10.0.0.2 a permanent neighbour there with shb's
+ * MAC: a unicast advert from sha leaves without ARP. */
+static int unicast_setup(void)
+{
+	struct ifreq ifr = { 0 };
+	struct arpreq ar = { 0 };
+	struct sockaddr_in *sin = (struct sockaddr_in *)&ifr.ifr_addr;
+	int fd = socket(AF_INET, SOCK_DGRAM, 0), rc = -1;
+
+	if (fd < 0)
+		return -1;
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "sha");
+	sin->sin_family = AF_INET;
+	inet_pton(AF_INET, "10.0.0.100", &sin->sin_addr);
+	if (ioctl(fd, SIOCSIFADDR, &ifr) < 0)
+		goto out;
+	inet_pton(AF_INET, "255.255.255.0", &sin->sin_addr);
+	if (ioctl(fd, SIOCSIFNETMASK, &ifr) < 0)
+		goto out;
+	sin = (struct sockaddr_in *)&ar.arp_pa;
+	sin->sin_family = AF_INET;
+	inet_pton(AF_INET, "10.0.0.2", &sin->sin_addr);
+	ar.arp_ha.sa_family = ARPHRD_ETHER;
+	memcpy(ar.arp_ha.sa_data, mac_b, ETH_ALEN);
+	ar.arp_flags = ATF_PERM | ATF_COM;
+	snprintf(ar.arp_dev, sizeof(ar.arp_dev), "sha");
+	rc = ioctl(fd, SIOCSARP, &ar);
+out:
+	close(fd);
+	return rc;
+}
 
 static int up(const char *name)
 {
@@ -79,6 +133,8 @@ static int group_setup(void **state)
 		return -1;
 	ifa = (int)if_nametoindex("sha");
 	ifb = (int)if_nametoindex("shb");
+	if (hwaddr("sha", mac_a) < 0 || hwaddr("shb", mac_b) < 0 || unicast_setup() < 0)
+		return -1;
 	cap_a = capture(ifa);
 	cap_b = capture(ifb);
 	return ifa && ifb && cap_a >= 0 && cap_b >= 0 ? 0 : -1;
@@ -115,6 +171,10 @@ static size_t left(int fd, uint32_t *src, uint8_t *ttl, size_t max)
 		memcpy(&ip, f + 14, sizeof(ip));
 		if (ip.protocol != VRRP_IPPROTO)
 			continue;
+		if (vrrp_cksum(&ip, sizeof(ip), 0) != 0)
+			bad_cksum++;
+		memcpy(last_dst_mac, f, ETH_ALEN);
+		memcpy(last_src_mac, f + ETH_ALEN, ETH_ALEN);
 		if (n < max) {
 			src[n] = ntohl(ip.saddr);
 			ttl[n] = ip.ttl;
@@ -143,8 +203,8 @@ static void test_one_flush_each_on_its_interface(void **state)
 	uint8_t ttl[8];
 	const uint8_t payload[20] = { 0x31, 7, 100, 1 };
 	struct vaddr group = v4("224.0.0.18"), sa = v4("10.0.0.1"), sb = v4("10.0.0.2");
-	struct vsock *a = vsock_open_vmac4(ifa, "sha", err, sizeof(err));
-	struct vsock *b = vsock_open_vmac4(ifb, "shb", err, sizeof(err));
+	struct vsock *a = vsock_open_vmac4(ifa, "sha", ifa, err, sizeof(err));
+	struct vsock *b = vsock_open_vmac4(ifb, "shb", ifb, err, sizeof(err));
 
 	assert_non_null(a);
 	assert_non_null(b);
@@ -169,6 +229,23 @@ static void test_one_flush_each_on_its_interface(void **state)
 	assert_int_equal(ttl[0], 255);
 	assert_int_equal(left(cap_b, src, ttl, 8), 1);
 	assert_int_equal(src[0], 0x0a000002);
+	/* as a frame from the interface's own MAC to 224.0.0.18's */
+	assert_memory_equal(last_src_mac, mac_b, ETH_ALEN);
+	assert_memory_equal(last_dst_mac, ((uint8_t[]){ 1, 0, 0x5e, 0, 0, 0x12 }), ETH_ALEN);
+	assert_int_equal(bad_cksum, 0);
+
+	/* unicast: through IP, to the neighbour's MAC, in the same flush */
+	struct vaddr peer = v4("10.0.0.2");
+	assert_int_equal(vsock_send(a, &sa, &peer, 255, payload, sizeof(payload)), 0);
+	assert_int_equal(vsock_send(b, &sb, &group, 255, payload, sizeof(payload)), 0);
+	assert_int_equal(vsock_pending_shared(), 2);
+	assert_int_equal(vsock_flush_shared(), 0);
+	assert_int_equal(left(cap_a, src, ttl, 8), 1);
+	assert_int_equal(src[0], 0x0a000001);
+	assert_memory_equal(last_dst_mac, mac_b, ETH_ALEN);
+	assert_memory_equal(last_src_mac, mac_a, ETH_ALEN);
+	assert_int_equal(left(cap_b, src, ttl, 8), 1);
+	assert_int_equal(bad_cksum, 0);
 
 	/* a member's own flush (a stop's priority-0 advert) empties the queue */
 	assert_int_equal(vsock_send(b, &sb, &group, 255, payload, sizeof(payload)), 0);
@@ -209,7 +286,7 @@ static void test_shared_receiver_by_interface(void **state)
 	struct vaddr group = v4("224.0.0.18"), sa = v4("10.0.0.1"), sb = v4("10.0.0.2");
 	struct vsock_pkt pkts[VSOCK_BATCH];
 	/* sha: a virtual MAC's socket; shb: a plain socket of its own */
-	struct vsock *a = vsock_open_vmac4(ifa, "sha", err, sizeof(err));
+	struct vsock *a = vsock_open_vmac4(ifa, "sha", ifa, err, sizeof(err));
 	struct vsock *b = vsock_open(ifb, "shb", AF_INET, err, sizeof(err));
 
 	assert_non_null(a);
@@ -241,7 +318,7 @@ static void test_shared_receiver_by_interface(void **state)
 
 	/* with shb a virtual MAC too, its adverts come in, tagged shb */
 	vsock_close(b);
-	b = vsock_open_vmac4(ifb, "shb", err, sizeof(err));
+	b = vsock_open_vmac4(ifb, "shb", ifb, err, sizeof(err));
 	assert_non_null(b);
 	assert_int_equal(vsock_join(b, &group, err, sizeof(err)), 0);
 	vsock_shared_rx_sync();

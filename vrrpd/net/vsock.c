@@ -2,6 +2,8 @@
 
 #include <errno.h>
 #include <linux/filter.h>
+#include <linux/if_packet.h>
+#include <net/ethernet.h>
 #include <stdbool.h>
 #include <netinet/in.h>
 #include <netinet/ip.h>
@@ -9,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -24,7 +27,7 @@ struct group_ref {
 /* One queued outgoing packet: adverts due in the same loop iteration leave
  * with one sendmmsg() instead of one syscall each. */
 struct out_pkt {
-	uint8_t buf[sizeof(struct iphdr) + VSOCK_PKT_MAX];
+	uint8_t buf[ETH_HLEN + sizeof(struct iphdr) + VSOCK_PKT_MAX];
 	size_t len;
 	struct sockaddr_storage to;
 	socklen_t tolen;
@@ -46,21 +49,35 @@ struct vsock {
 	struct out_pkt *out;
 	int nout, capout;
 	/* IPv4 on a virtual MAC (vsock_open_vmac4): adverts leave through
-	 * the shared sender with this socket's interface in IP_PKTINFO, and
-	 * arrive on the shared receiver */
+	 * a shared sender (as frames from mac on the parent, or with this
+	 * socket's interface in IP_PKTINFO) and arrive on the shared
+	 * receiver */
 	bool shared_tx, shared_rx;
+	int parent_ifindex;
+	uint8_t mac[ETH_ALEN];
 };
 
 static int queued_total; /* packets queued on every socket */
 
-/* The shared sender: one send-only IPPROTO_RAW socket for every IPv4
- * socket on a virtual MAC. With one socket per macvlan, each advert was a
- * sendmmsg(2) of its own: 1000 instances with virtual MACs cost 5.8 times
- * the CPU of 1000 without. IPPROTO_RAW never receives, so it costs nothing
- * on the receive path; the interface comes per packet (IP_PKTINFO), the
- * source is in the header we build. */
-static struct vsock *tx4;
+/* The shared senders of every IPv4 socket on a virtual MAC. With one
+ * socket per macvlan, each advert was a sendmmsg(2) of its own: 1000
+ * instances with virtual MACs cost 5.8 times the CPU of 1000 without.
+ *
+ * tx4 sends the multicast adverts as whole Ethernet frames from the
+ * virtual MAC on the parent interface (AF_PACKET): on the wire that is
+ * exactly what the macvlan would send, but the kernel skips the route
+ * lookup, the macvlan's transmit and the ifindex lookups IP_PKTINFO
+ * costs, which made 1000 virtual MACs cost 1.6 times the bench floor's
+ * sender (bench/floor.c send-vmac raw vs packet; packet is at the plain
+ * floor). It never receives (protocol 0).
+ *
+ * tx4u sends the unicast ones (unicast peers): their destination MAC is
+ * the neighbour table's business, so they go through IP on an
+ * IPPROTO_RAW socket with the macvlan pinned per packet (IP_PKTINFO);
+ * opened at the first unicast advert. IPPROTO_RAW never receives. */
+static struct vsock *tx4, *tx4u;
 static unsigned tx4_users;
+static uint16_t tx4_ip_id; /* the IP ID of the frames we build */
 
 /* The shared receiver (vsock.h): the interfaces it accepts, sorted, one
  * entry per open virtual-MAC socket. */
@@ -146,7 +163,7 @@ struct vsock *vsock_open(int ifindex, const char *ifname, int af, char *err,
 	return vs;
 }
 
-static struct vsock *tx4_open(char *err, size_t errlen)
+static struct vsock *tx4_open(bool frames, char *err, size_t errlen)
 {
 	struct vsock *vs = calloc(1, sizeof(*vs));
 	if (!vs) {
@@ -154,8 +171,13 @@ static struct vsock *tx4_open(char *err, size_t errlen)
 		return NULL;
 	}
 	vs->af = AF_INET;
-	vs->fd = socket(AF_INET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_RAW);
-	if (vs->fd < 0 || set_int(vs->fd, IPPROTO_IP, IP_MULTICAST_LOOP, 0) < 0) {
+	if (frames)
+		vs->fd = socket(AF_PACKET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	else
+		vs->fd = socket(AF_INET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC,
+				IPPROTO_RAW);
+	if (vs->fd < 0 ||
+	    (!frames && set_int(vs->fd, IPPROTO_IP, IP_MULTICAST_LOOP, 0) < 0)) {
 		snprintf(err, errlen, "shared advert sender: %s", strerror(errno));
 		if (vs->fd >= 0)
 			close(vs->fd);
@@ -167,7 +189,7 @@ static struct vsock *tx4_open(char *err, size_t errlen)
 
 static int send_shared(struct vsock *vs, char *err, size_t errlen)
 {
-	if (!tx4 && !(tx4 = tx4_open(err, errlen)))
+	if (!tx4 && !(tx4 = tx4_open(true, err, errlen)))
 		return -1;
 	tx4_users++;
 	vs->shared_tx = true;
@@ -299,8 +321,8 @@ static void vrx_remove(int ifindex)
 	}
 }
 
-struct vsock *vsock_open_vmac4(int ifindex, const char *ifname, char *err,
-			       size_t errlen)
+struct vsock *vsock_open_vmac4(int ifindex, const char *ifname,
+			       int parent_ifindex, char *err, size_t errlen)
 {
 	struct vsock *vs = calloc(1, sizeof(*vs));
 	if (!vs) {
@@ -317,6 +339,16 @@ struct vsock *vsock_open_vmac4(int ifindex, const char *ifname, char *err,
 		free(vs);
 		return NULL;
 	}
+	/* the frames' source: the macvlan's own address, whatever made it */
+	struct ifreq ifr = { 0 };
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", ifname);
+	if (ioctl(vs->fd, SIOCGIFHWADDR, &ifr) < 0) {
+		snprintf(err, errlen, "MAC address of %s: %s", ifname, strerror(errno));
+		vsock_close(vs);
+		return NULL;
+	}
+	memcpy(vs->mac, ifr.ifr_hwaddr.sa_data, ETH_ALEN);
+	vs->parent_ifindex = parent_ifindex;
 	if (send_shared(vs, err, errlen) < 0 ||
 	    (vrx.fd < 0 && vrx_open(err, errlen) < 0)) {
 		vsock_close(vs);
@@ -348,12 +380,13 @@ int vsock_pending_total(void)
 
 int vsock_flush_shared(void)
 {
-	return tx4 && tx4->nout ? vsock_flush(tx4) : 0;
+	return (tx4 && tx4->nout ? vsock_flush(tx4) : 0) +
+	       (tx4u && tx4u->nout ? vsock_flush(tx4u) : 0);
 }
 
 int vsock_pending_shared(void)
 {
-	return tx4 ? tx4->nout : 0;
+	return (tx4 ? tx4->nout : 0) + (tx4u ? tx4u->nout : 0);
 }
 
 static void vsock_free(struct vsock *vs)
@@ -372,9 +405,12 @@ void vsock_close(struct vsock *vs)
 		return;
 	if (vs->shared_rx)
 		vrx_remove(vs->ifindex);
-	if (vs->shared_tx && tx4 && --tx4_users == 0) {
-		vsock_free(tx4);
-		tx4 = NULL;
+	if (vs->shared_tx && tx4_users && --tx4_users == 0) {
+		if (tx4)
+			vsock_free(tx4);
+		if (tx4u)
+			vsock_free(tx4u);
+		tx4 = tx4u = NULL;
 	}
 	vsock_free(vs);
 }
@@ -452,8 +488,8 @@ void vsock_leave(struct vsock *vs, const struct vaddr *group)
 
 int vsock_flush(struct vsock *vs)
 {
-	if (vs->shared_tx && tx4)
-		vs = tx4; /* its adverts wait there */
+	if (vs->shared_tx)
+		return vsock_flush_shared(); /* its adverts wait there */
 	struct mmsghdr msgs[VSOCK_BATCH];
 	struct iovec iov[VSOCK_BATCH];
 	int sent = 0, failed = 0;
@@ -495,6 +531,46 @@ int vsock_pending(const struct vsock *vs)
 	return vs->nout;
 }
 
+/* The Ethernet frame of a multicast advert from a virtual MAC, for tx4:
+ * what the macvlan would put on the wire (RFC 5798 7.3: source the
+ * virtual router MAC; destination the group's MAC, RFC 1112 6.4), with
+ * the IP ID and header checksum the kernel fills in on the IP path. */
+static void frame_v4(struct out_pkt *o, const struct vsock *vm,
+		     const struct vaddr *src, const struct vaddr *dst,
+		     uint8_t ttl, const uint8_t *payload, size_t len)
+{
+	uint32_t g = ntohl(dst->u.v4.s_addr);
+	uint8_t *eth = o->buf;
+	struct iphdr ip = {
+		.version = 4, .ihl = 5, .tos = IPTOS_PREC_INTERNETCONTROL,
+		.tot_len = htons((uint16_t)(sizeof(ip) + len)),
+		.id = htons(++tx4_ip_id), .ttl = ttl, .protocol = VRRP_IPPROTO,
+		.saddr = src->u.v4.s_addr, .daddr = dst->u.v4.s_addr,
+	};
+	uint16_t type = htons(ETHERTYPE_IP);
+
+	ip.check = htons(vrrp_cksum(&ip, sizeof(ip), 0)); /* numeric value, lib/vrrp_pkt.c */
+	eth[0] = 0x01;
+	eth[1] = 0x00;
+	eth[2] = 0x5e;
+	eth[3] = (uint8_t)((g >> 16) & 0x7f);
+	eth[4] = (uint8_t)(g >> 8);
+	eth[5] = (uint8_t)g;
+	memcpy(eth + ETH_ALEN, vm->mac, ETH_ALEN);
+	memcpy(eth + 2 * ETH_ALEN, &type, sizeof(type));
+	memcpy(eth + ETH_HLEN, &ip, sizeof(ip));
+	memcpy(eth + ETH_HLEN + sizeof(ip), payload, len);
+	o->len = ETH_HLEN + sizeof(ip) + len;
+	struct sockaddr_ll *to = (struct sockaddr_ll *)&o->to;
+	memset(to, 0, sizeof(*to));
+	to->sll_family = AF_PACKET;
+	to->sll_protocol = htons(ETH_P_IP);
+	to->sll_ifindex = vm->parent_ifindex;
+	to->sll_halen = ETH_ALEN;
+	memcpy(to->sll_addr, eth, ETH_ALEN);
+	o->tolen = sizeof(*to);
+}
+
 int vsock_send(struct vsock *vs, const struct vaddr *src,
 	       const struct vaddr *dst, uint8_t ttl, const uint8_t *payload,
 	       size_t len)
@@ -503,12 +579,20 @@ int vsock_send(struct vsock *vs, const struct vaddr *src,
 		errno = EMSGSIZE;
 		return -1;
 	}
-	/* a virtual MAC's advert waits on the shared sender, its interface
-	 * named in the packet */
+	/* a virtual MAC's advert waits on a shared sender: multicast as a
+	 * frame from its MAC on the parent, unicast with its interface named
+	 * in the packet */
 	int pin_ifindex = 0;
-	if (vs->shared_tx && tx4) {
-		pin_ifindex = vs->ifindex;
+	const struct vsock *frame_of = NULL;
+	if (vs->shared_tx && vaddr_is_multicast(dst) && tx4) {
+		frame_of = vs;
 		vs = tx4;
+	} else if (vs->shared_tx) {
+		char err[128];
+		if (!tx4u && !(tx4u = tx4_open(false, err, sizeof(err))))
+			return -1;
+		pin_ifindex = vs->ifindex;
+		vs = tx4u;
 	}
 	if (vs->nout == VSOCK_BATCH)
 		vsock_flush(vs);
@@ -525,7 +609,9 @@ int vsock_send(struct vsock *vs, const struct vaddr *src,
 	}
 	struct out_pkt *o = &vs->out[vs->nout];
 	o->cmsg_len = 0;
-	if (vs->af == AF_INET) {
+	if (frame_of) {
+		frame_v4(o, frame_of, src, dst, ttl, payload, len);
+	} else if (vs->af == AF_INET) {
 		struct iphdr *ip = (struct iphdr *)o->buf;
 		memset(ip, 0, sizeof(*ip));
 		ip->version = 4;

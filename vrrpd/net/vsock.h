@@ -50,7 +50,9 @@ int vsock_flush(struct vsock *vs);
 int vsock_pending(const struct vsock *vs);
 /* An IPv4 socket on a virtual MAC. It shares everything that costs per
  * socket with the other virtual MACs:
- * - its adverts are queued on one send-only IPPROTO_RAW socket with the
+ * - its multicast adverts are queued on one send-only AF_PACKET socket
+ *   as Ethernet frames from the socket's MAC (read from ifname) on
+ *   parent_ifindex, its unicast ones on one IPPROTO_RAW socket with the
  *   interface pinned per packet (IP_PKTINFO), so a thousand of them leave
  *   in a few sendmmsg(2) calls, not one each; vsock_flush_shared() sends
  *   them (once per loop iteration) and returns the number refused;
@@ -69,8 +71,8 @@ int vsock_pending(const struct vsock *vs);
  * (once per loop iteration; a packet read before that, or with more
  * interface ranges than a filter can hold, is the caller's to drop by
  * its ifindex). */
-struct vsock *vsock_open_vmac4(int ifindex, const char *ifname, char *err,
-			       size_t errlen);
+struct vsock *vsock_open_vmac4(int ifindex, const char *ifname,
+			       int parent_ifindex, char *err, size_t errlen);
 bool vsock_is_shared_rx(const struct vsock *vs);
 int vsock_flush_shared(void);
 int vsock_pending_shared(void);

@@ -181,9 +181,12 @@ static int shared_insert(struct vtab *t, struct vtab_ent *se)
 	return 0;
 }
 
+/* parent_ifindex: where the addresses live, another interface than
+ * ifindex for a virtual MAC */
 static struct vtab_ent *ent_open(struct vtab *t, int ifindex, const char *ifname,
-				 int af, bool vmac, char *err, size_t errlen)
+				 int af, int parent_ifindex, char *err, size_t errlen)
 {
+	bool vmac = parent_ifindex != ifindex;
 	struct vtab_ent *se = calloc(1, sizeof(*se));
 	if (!se) {
 		snprintf(err, errlen, "out of memory");
@@ -193,7 +196,7 @@ static struct vtab_ent *ent_open(struct vtab *t, int ifindex, const char *ifname
 	se->ifindex = ifindex;
 	se->af = af;
 	se->shared_rx = vmac && af == AF_INET;
-	se->vs = se->shared_rx ? vsock_open_vmac4(ifindex, ifname, err, errlen)
+	se->vs = se->shared_rx ? vsock_open_vmac4(ifindex, ifname, parent_ifindex, err, errlen)
 			       : vsock_open(ifindex, ifname, af, err, errlen);
 	if (!se->vs) {
 		free(se);
@@ -234,8 +237,7 @@ struct vsock *vtab_attach(struct vtab *t, int ifindex, const char *ifname,
 		if (se->ifindex == ifindex && se->af == af)
 			break;
 	/* a virtual MAC: its addresses are its parent's */
-	if (!se && !(se = ent_open(t, ifindex, ifname, af, addr_ifindex != ifindex,
-				   err, errlen)))
+	if (!se && !(se = ent_open(t, ifindex, ifname, af, addr_ifindex, err, errlen)))
 		return NULL;
 	se->addr_ifindex = addr_ifindex;
 	if (se->by_vrid[vrid] && se->by_vrid[vrid] != owner) {
