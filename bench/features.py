@@ -3,7 +3,10 @@
 with unicast peers, and with virtual MACs, vrrpd on identical labs in the
 same run (bench/scale.py's runs: r1 master priority 100, r2 backup 98).
 Each figure is CPU-s/min of the master and of the backup, and the ratio to
-the plain run (goal: <= 1.2 x plain).
+the plain run (goal: <= 1.2 x plain). The floor probe (bench/floor.c) runs
+in the same run twice: plain, and on the same macvlans as vmac (frames from
+the virtual MAC on the parent), so vmac is also reported against its own
+floor.
 
     python3 bench/features.py [--n 1000] [--interval-ms 100] [--window 30]
                               [--variants plain,track,unicast,vmac] [--out F.md]
@@ -19,6 +22,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from benchlab import LabError, labmod, if_addr, median, wait_quiet  # noqa: E402
 import scale  # noqa: E402
+import floorbench  # noqa: E402
 
 
 def track(cfg, router):
@@ -54,13 +58,19 @@ def run_all(quick, log, quiet, n=1000, interval_ms=100, window_s=None,
     if window_s is None:
         window_s = 8 if quick else 15
     rows, notes = {}, []
-    for v in variants.split(","):
+    runs = variants.split(",")
+    runs = ["floor"] + runs + (["floor-vmac"] if "vmac" in runs else [])
+    for v in runs:
         note = quiet("features %s" % v)
         if note:
             notes.append(note)
         try:
-            r = scale.one_run("vrrpd", n, interval_ms // 10, window_s, 0, log,
-                              variant=VARIANTS[v])
+            if v.startswith("floor"):
+                r = floorbench.floor_run(n, interval_ms // 10, window_s,
+                                         "packet" if v == "floor-vmac" else None)
+            else:
+                r = scale.one_run("vrrpd", n, interval_ms // 10, window_s, 0, log,
+                                  variant=VARIANTS[v])
         except (LabError, labmod.LabTimeout) as e:
             r = {"error": str(e)[:300]}
         log("%s: %s" % (v, json.dumps({k: x for k, x in r.items()
@@ -80,23 +90,35 @@ def section(res, notes=None):
            "r1 master (priority 100) and r2 backup (98) of every instance; track = every "
            "instance follows one check script (/bin/true every 1 s, weight -10); unicast = "
            "each instance advertises to the other router's address instead of 224.0.0.18; "
-           "vmac = each instance on its own macvlan with the virtual MAC. CPU-s/min, median "
+           "vmac = each instance on its own macvlan with the virtual MAC. floor = the ideal "
+           "sender and receiver of bench/floor.c; floor-vmac = the same on vmac's macvlans "
+           "(frames from the virtual MAC on the parent, one receiving socket), the floor vmac "
+           "is measured against. CPU-s/min, median "
            "of 3 slices of a %d s window. Goal: <= 1.2 x plain." % res["window_s"], "",
            "| variant | CPU master | CPU backup | master × plain | backup × plain | "
-           "converged s M / B | false M / B | RSS kB M / B |",
-           "|---|---|---|---|---|---|---|---|"]
+           "master × floor | backup × floor | converged s M / B | false M / B | RSS kB M / B |",
+           "|---|---|---|---|---|---|---|---|---|---|"]
+
+    def med(row, key):
+        return median(row[key]) if row and "error" not in row else None
     for v, r in rows.items():
         if "error" in r:
-            out.append("| %s | error: %s |||||||" % (v, r["error"][:120].replace("\n", " ")))
+            out.append("| %s | error: %s |||||||||" % (v, r["error"][:120].replace("\n", " ")))
             continue
         cm, cb = median(r["cpu_master_min"]), median(r["cpu_backup_min"])
-        pm = median(plain["cpu_master_min"]) if plain and "error" not in plain else None
-        pb = median(plain["cpu_backup_min"]) if plain and "error" not in plain else None
-        out.append("| %s | %.2f | %.2f | %s | %s | %s / %s | %d / %d | %d / %d |" % (
-            v, cm, cb, "%.2f" % (cm / pm) if pm else "-", "%.2f" % (cb / pb) if pb else "-",
+        pm, pb = med(plain, "cpu_master_min"), med(plain, "cpu_backup_min")
+        fl = rows.get("floor-vmac" if v == "vmac" else "floor")
+        fm, fb = med(fl, "cpu_master_min"), med(fl, "cpu_backup_min")
+        floor_row = v.startswith("floor")
+        conv = "- / -" if floor_row else "%s / %s" % (
             "%.2f" % r["conv_master_s"] if r.get("conv_master_s") is not None else "-",
-            "%.2f" % r["conv_backup_s"] if r.get("conv_backup_s") is not None else "-",
-            r["false_master"], r["false_backup"], r["rss_master_kb"], r["rss_backup_kb"]))
+            "%.2f" % r["conv_backup_s"] if r.get("conv_backup_s") is not None else "-")
+        false = "- / -" if floor_row else "%d / %d" % (r["false_master"], r["false_backup"])
+        out.append("| %s | %.2f | %.2f | %s | %s | %s | %s | %s | %s | %d / %d |" % (
+            v, cm, cb, "%.2f" % (cm / pm) if pm else "-", "%.2f" % (cb / pb) if pb else "-",
+            "-" if floor_row or not fm else "%.2f" % (cm / fm),
+            "-" if floor_row or not fb else "%.2f" % (cb / fb),
+            conv, false, r["rss_master_kb"], r["rss_backup_kb"]))
     if notes:
         out += [""] + ["Note: " + n for n in notes]
     return out
