@@ -100,6 +100,70 @@ static int raw_socket(const char *ifname, int join)
 	return fd;
 }
 
+/* Every packet of a recvmmsg() batch decoded and checked as vrrpd would. */
+static void decode_batch(uint8_t (*bufs)[256], const struct mmsghdr *mm, int r,
+			 unsigned long long *got, unsigned long long *bad)
+{
+	for (int i = 0; i < r; i++) {
+		const uint8_t *p = bufs[i];
+		size_t len = mm[i].msg_len, ihl = (size_t)(p[0] & 0x0f) * 4;
+		struct vrrp_rx_meta meta = { .src = { .af = AF_INET },
+					     .dst = { .af = AF_INET }, .ttl = p[8] };
+		struct vrrp_adv adv;
+		if (len < ihl + 8) {
+			(*bad)++;
+			continue;
+		}
+		memcpy(&meta.src.u.v4, p + 12, 4);
+		memcpy(&meta.dst.u.v4, p + 16, 4);
+		if (vrrp_decode(p + ihl, len - ihl, &meta, &adv) == VRRP_OK)
+			(*got)++;
+		else
+			(*bad)++;
+	}
+}
+
+/* Sleep until the next interval of the absolute schedule. */
+static void sleep_interval(struct timespec *next, int cs)
+{
+	next->tv_nsec += cs * 10000000L;
+	while (next->tv_nsec >= 1000000000L) {
+		next->tv_nsec -= 1000000000L;
+		next->tv_sec++;
+	}
+	while (!stop && clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, next, NULL) == EINTR)
+		;
+}
+
+/* How many of the n instances live on interface k. */
+static int count_on(int n, int k)
+{
+	int c = n - k * VRIDS_PER_IF;
+	return c > VRIDS_PER_IF ? VRIDS_PER_IF : c < 0 ? 0 : c;
+}
+
+/* The IP packet of instance v of interface k's advert (VIP 10.(100+k).0.v+1)
+ * into ipb (at least 20 + 64 bytes, any alignment); returns its length. */
+static size_t ip_advert(uint8_t *ipb, int k, int v, int prio, int cs,
+			const struct vaddr *src, const struct vaddr *dst)
+{
+	struct vrrp_adv adv = { .version = 3, .type = VRRP_TYPE_ADVERT,
+				.vrid = (uint8_t)(v + 1), .priority = (uint8_t)prio,
+				.naddr = 1, .interval_cs = (uint16_t)cs };
+	struct iphdr ip;
+
+	adv.addrs[0].af = AF_INET;
+	adv.addrs[0].u.v4.s_addr = htonl((10u << 24) | ((100u + (unsigned)k) << 16) |
+					 (unsigned)(v + 1));
+	size_t l = vrrp_encode(ipb + 20, 64, &adv, src, dst);
+	ip = (struct iphdr){ .version = 4, .ihl = 5, .ttl = 255, .protocol = 112,
+			     .tos = IPTOS_PREC_INTERNETCONTROL,
+			     .tot_len = htons((uint16_t)(20 + l)),
+			     .saddr = src->u.v4.s_addr, .daddr = dst->u.v4.s_addr };
+	memcpy(ipb, &ip, sizeof(ip));
+	return 20 + l;
+}
+
 struct pkt {
 	uint8_t buf[20 + 64];
 	size_t len;
@@ -122,27 +186,10 @@ static int do_send(int cs, int prio, int n, char **ifs, int nif)
 		}
 		dst.u.v4 = to.sin_addr;
 		fds[k] = raw_socket(ifs[k], 0);
-		counts[k] = n - k * VRIDS_PER_IF;
-		if (counts[k] > VRIDS_PER_IF)
-			counts[k] = VRIDS_PER_IF;
-		if (counts[k] < 0)
-			counts[k] = 0;
+		counts[k] = count_on(n, k);
 		pk[k] = calloc((size_t)VRIDS_PER_IF, sizeof(struct pkt));
-		for (int v = 0; v < counts[k]; v++) {
-			struct vrrp_adv adv = { .version = 3, .type = VRRP_TYPE_ADVERT,
-						.vrid = (uint8_t)(v + 1), .priority = (uint8_t)prio,
-						.naddr = 1, .interval_cs = (uint16_t)cs };
-			struct iphdr *ip = (struct iphdr *)pk[k][v].buf;
-			adv.addrs[0].af = AF_INET;
-			adv.addrs[0].u.v4.s_addr = htonl((10u << 24) | ((100u + (unsigned)k) << 16) |
-							 (unsigned)(v + 1));
-			size_t l = vrrp_encode(pk[k][v].buf + 20, 64, &adv, &src, &dst);
-			*ip = (struct iphdr){ .version = 4, .ihl = 5, .ttl = 255, .protocol = 112,
-					      .tos = IPTOS_PREC_INTERNETCONTROL,
-					      .tot_len = htons((uint16_t)(20 + l)),
-					      .saddr = src.u.v4.s_addr, .daddr = dst.u.v4.s_addr };
-			pk[k][v].len = 20 + l;
-		}
+		for (int v = 0; v < counts[k]; v++)
+			pk[k][v].len = ip_advert(pk[k][v].buf, k, v, prio, cs, &src, &dst);
 	}
 	clock_gettime(CLOCK_MONOTONIC, &next);
 	while (!stop) {
@@ -162,13 +209,7 @@ static int do_send(int cs, int prio, int n, char **ifs, int nif)
 					sent += (unsigned)r;
 			}
 		}
-		next.tv_nsec += cs * 10000000L;
-		while (next.tv_nsec >= 1000000000L) {
-			next.tv_nsec -= 1000000000L;
-			next.tv_sec++;
-		}
-		while (!stop && clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &next, NULL) == EINTR)
-			;
+		sleep_interval(&next, cs);
 	}
 	printf("packets %llu\n", sent);
 	return 0;
@@ -196,23 +237,7 @@ static int do_recv(char **ifs, int nif)
 								      .msg_iovlen = 1 } };
 			}
 			int r = recvmmsg(pf[k].fd, mm, BATCH, MSG_DONTWAIT, NULL);
-			for (int i = 0; i < r; i++) {
-				const uint8_t *p = bufs[i];
-				size_t len = mm[i].msg_len, ihl = (size_t)(p[0] & 0x0f) * 4;
-				struct vrrp_rx_meta meta = { .src = { .af = AF_INET },
-							     .dst = { .af = AF_INET }, .ttl = p[8] };
-				struct vrrp_adv adv;
-				if (len < ihl + 8) {
-					bad++;
-					continue;
-				}
-				memcpy(&meta.src.u.v4, p + 12, 4);
-				memcpy(&meta.dst.u.v4, p + 16, 4);
-				if (vrrp_decode(p + ihl, len - ihl, &meta, &adv) == VRRP_OK)
-					got++;
-				else
-					bad++;
-			}
+			decode_batch(bufs, mm, r, &got, &bad);
 		}
 	}
 	printf("packets %llu bad %llu\n", got, bad);
@@ -252,7 +277,8 @@ static int do_send_vmac(int packet, int cs, int prio, int n, char **ifs, int nif
 	struct vpkt *pk[MAX_IF];
 
 	inet_pton(AF_INET, "224.0.0.18", &to.sin_addr);
-	if (!packet && (raw = socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_RAW)) < 0) {
+	if (!packet && ((raw = socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_RAW)) < 0 ||
+			setsockopt(raw, IPPROTO_IP, IP_MULTICAST_LOOP, &(int){ 0 }, sizeof(int)) < 0)) {
 		perror("IPPROTO_RAW");
 		return 1;
 	}
@@ -273,35 +299,19 @@ static int do_send_vmac(int packet, int cs, int prio, int n, char **ifs, int nif
 				return 1;
 			}
 		}
-		counts[k] = n - k * VRIDS_PER_IF;
-		if (counts[k] > VRIDS_PER_IF)
-			counts[k] = VRIDS_PER_IF;
-		if (counts[k] < 0)
-			counts[k] = 0;
+		counts[k] = count_on(n, k);
 		pk[k] = calloc((size_t)VRIDS_PER_IF, sizeof(struct vpkt));
 		for (int v = 0; v < counts[k]; v++) {
-			struct vrrp_adv adv = { .version = 3, .type = VRRP_TYPE_ADVERT,
-						.vrid = (uint8_t)(v + 1), .priority = (uint8_t)prio,
-						.naddr = 1, .interval_cs = (uint16_t)cs };
 			struct vpkt *q = &pk[k][v];
 			uint8_t *ipb = q->buf + (packet ? 14 : 0);
 			char name[IF_NAMESIZE + 8];
-			struct iphdr ip;
 
 			vmac_name(ifs[k], v + 1, name, sizeof(name));
 			if (!(q->ifindex = (int)if_nametoindex(name))) {
 				fprintf(stderr, "%s: no such macvlan\n", name);
 				return 1;
 			}
-			adv.addrs[0].af = AF_INET;
-			adv.addrs[0].u.v4.s_addr = htonl((10u << 24) | ((100u + (unsigned)k) << 16) |
-							 (unsigned)(v + 1));
-			size_t l = vrrp_encode(ipb + 20, 64, &adv, &src, &dst);
-			ip = (struct iphdr){ .version = 4, .ihl = 5, .ttl = 255, .protocol = 112,
-					     .tos = IPTOS_PREC_INTERNETCONTROL,
-					     .tot_len = htons((uint16_t)(20 + l)),
-					     .saddr = src.u.v4.s_addr, .daddr = dst.u.v4.s_addr };
-			memcpy(ipb, &ip, sizeof(ip));
+			size_t l = ip_advert(ipb, k, v, prio, cs, &src, &dst);
 			if (packet) {
 				uint16_t c = ip_cksum(ipb, 20), et = htons(ETHERTYPE_IP);
 				ipb[10] = (uint8_t)(c >> 8);
@@ -311,7 +321,7 @@ static int do_send_vmac(int packet, int cs, int prio, int n, char **ifs, int nif
 								 (uint8_t)(v + 1) }, 6);
 				memcpy(q->buf + 12, &et, 2);
 			}
-			q->len = (packet ? 14 : 0) + 20 + l;
+			q->len = (packet ? 14 : 0) + l;
 		}
 	}
 	clock_gettime(CLOCK_MONOTONIC, &next);
@@ -347,13 +357,7 @@ static int do_send_vmac(int packet, int cs, int prio, int n, char **ifs, int nif
 					sent += (unsigned)r;
 			}
 		}
-		next.tv_nsec += cs * 10000000L;
-		while (next.tv_nsec >= 1000000000L) {
-			next.tv_nsec -= 1000000000L;
-			next.tv_sec++;
-		}
-		while (!stop && clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &next, NULL) == EINTR)
-			;
+		sleep_interval(&next, cs);
 	}
 	printf("packets %llu\n", sent);
 	return 0;
@@ -398,23 +402,7 @@ static int do_recv_vmac(int n, char **ifs, int nif)
 			mm[i] = (struct mmsghdr){ .msg_hdr = { .msg_iov = &iov[i], .msg_iovlen = 1 } };
 		}
 		int r = recvmmsg(pf.fd, mm, BATCH, MSG_DONTWAIT, NULL);
-		for (int i = 0; i < r; i++) {
-			const uint8_t *p = bufs[i];
-			size_t len = mm[i].msg_len, ihl = (size_t)(p[0] & 0x0f) * 4;
-			struct vrrp_rx_meta meta = { .src = { .af = AF_INET },
-						     .dst = { .af = AF_INET }, .ttl = p[8] };
-			struct vrrp_adv adv;
-			if (len < ihl + 8) {
-				bad++;
-				continue;
-			}
-			memcpy(&meta.src.u.v4, p + 12, 4);
-			memcpy(&meta.dst.u.v4, p + 16, 4);
-			if (vrrp_decode(p + ihl, len - ihl, &meta, &adv) == VRRP_OK)
-				got++;
-			else
-				bad++;
-		}
+		decode_batch(bufs, mm, r, &got, &bad);
 	}
 	printf("packets %llu bad %llu\n", got, bad);
 	return 0;
