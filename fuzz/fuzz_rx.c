@@ -6,7 +6,8 @@
  * IP_PKTINFO message (the shared virtual-MAC receiver dispatches on its
  * arrival interface), and for IPv6 the sender address (msg_name,
  * msg_namelen) and the control buffer with its IPV6_HOPLIMIT /
- * IPV6_PKTINFO messages (msg_control, msg_controllen). Each part is an
+ * IPV6_PKTINFO messages (msg_control, msg_controllen); both families'
+ * buffers may hold the SCM_TIMESTAMPNS receive stamp. Each part is an
  * exactly sized heap copy, so ASan catches any read past its end.
  *
  * Input layout:
@@ -68,6 +69,8 @@ static void check_parsed(const struct vsock_pkt *p, int af, const uint8_t *buf,
 	if (p->meta.src.af != af || (p->meta.dst.af && p->meta.dst.af != af))
 		abort();
 	if (af == AF_INET && (p->meta.ttl < 0 || p->meta.ttl > 255))
+		abort();
+	if (p->rx_real_ns < 0) /* a receive stamp is after 1970 or absent */
 		abort();
 }
 

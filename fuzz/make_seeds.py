@@ -24,6 +24,7 @@ DATA = os.path.join(ROOT, "tests", "data")
 DEC_IPV6, DEC_FIX, DEC_CHECK_ADDRS, DEC_V3, DEC_FROM_PKT, DEC_AUTH = 1, 2, 8, 16, 32, 64
 RX_IPV6, RX_V4_CTL = 1, 4
 IP_PKTINFO = 8  # <linux/in.h>; Python's socket module does not export it
+SCM_TIMESTAMPNS = 35  # <asm-generic/socket.h> SO_TIMESTAMPNS_OLD, the 64-bit timespec
 
 AUTH = int.from_bytes(b"1111", "big"), int.from_bytes(b"2222", "big")
 
@@ -63,7 +64,7 @@ def cmsg(level, ctype, data):
     return hdr + data + b"\0" * pad
 
 
-def rx_v6(pkt, hoplimit=True, pktinfo=True):
+def rx_v6(pkt, hoplimit=True, pktinfo=True, stamp=False):
     ip6 = pkt[IPv6]
     payload = bytes(ip6.payload)
     name = struct.pack("=HHI", socket.AF_INET6, 0, 0) + \
@@ -75,6 +76,8 @@ def rx_v6(pkt, hoplimit=True, pktinfo=True):
     if pktinfo:
         ctl += cmsg(socket.IPPROTO_IPV6, socket.IPV6_PKTINFO,
                     socket.inet_pton(socket.AF_INET6, ip6.dst) + struct.pack("=I", 2))
+    if stamp:
+        ctl += cmsg(socket.SOL_SOCKET, SCM_TIMESTAMPNS, struct.pack("=qq", 1800000000, 123456789))
     return bytes([RX_IPV6, len(name)]) + name + bytes([len(ctl)]) + ctl + payload
 
 
@@ -108,6 +111,7 @@ def packets():
                   bytes([DEC_IPV6 | DEC_V3 | DEC_CHECK_ADDRS | DEC_FROM_PKT, 255]) + payload)
             write("fuzz_rx", name, rx_v6(pkt))
             write("fuzz_rx", name + "-no-hoplimit", rx_v6(pkt, hoplimit=False))
+            write("fuzz_rx", name + "-stamp", rx_v6(pkt, stamp=True))
     # An IPv4 header with options (ihl 6): the payload offset follows ihl.
     v3 = adverts()[3][1]
     ip = bytearray(bytes(v3[IP])[:20])

@@ -56,6 +56,9 @@ struct vrrp_rx_meta {
 	struct vaddr src;
 	struct vaddr dst;
 	int ttl;
+	/* when the kernel received it, CLOCK_MONOTONIC microseconds; 0 if
+	 * unknown. Not the codec's: the instance times its timers from it. */
+	uint64_t rx_us;
 };
 
 /* Encode adv into buf. af of src/dst must match adv->addrs. v3 checksum

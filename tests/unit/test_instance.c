@@ -423,6 +423,55 @@ static void test_demotion_exit_actions(void **state)
 	assert_true(first(EV_DEL) < first(EV_PUBLISH));
 }
 
+/* RFC 5798 6.4.2: a backup's timers run from the advert's receipt. With
+ * the kernel's receive stamp (meta.rx_us) they start there, not when the
+ * daemon read the packet; a stamp after now (or none) means now. */
+static void test_timers_from_receipt(void **state)
+{
+	(void)state;
+	struct instance *in = start(98, 2, 0);
+	assert_int_equal(in->fsm.state, VRRP_STATE_BACKUP);
+
+	struct vrrp_adv adv;
+	memset(&adv, 0, sizeof(adv));
+	adv.version = 3;
+	adv.vrid = 11;
+	adv.priority = 100;
+	adv.interval_cs = 100;
+	adv.naddr = 2;
+	adv.addrs[0] = VIPS[0].addr;
+	adv.addrs[1] = VIPS[1].addr;
+	struct vrrp_rx_meta meta = { .src = A("10.0.0.2"), .dst = A("224.0.0.18"),
+				     .ttl = 255 };
+	/* Master_Down_Interval = 3 * 1 s + (256 - 98) * 1 s / 256 */
+	const uint64_t skew = 158u * S / 256u, mdi = 3 * S + skew;
+
+	F.now += 5 * S;
+	meta.rx_us = F.now - 2500;
+	instance_on_packet(in, &adv, &meta);
+	assert_int_equal(in->mdown_t.deadline_us, F.now - 2500 + mdi);
+
+	meta.rx_us = 0;
+	F.now += S;
+	instance_on_packet(in, &adv, &meta);
+	assert_int_equal(in->mdown_t.deadline_us, F.now + mdi);
+
+	F.now += S;
+	meta.rx_us = F.now + 7777; /* a stamp ahead of now: now */
+	instance_on_packet(in, &adv, &meta);
+	assert_int_equal(in->mdown_t.deadline_us, F.now + mdi);
+
+	/* the priority-0 advert: Skew_Time from its receipt */
+	adv.priority = 0;
+	F.now += S / 2;
+	meta.rx_us = F.now - 3000;
+	instance_on_packet(in, &adv, &meta);
+	assert_int_equal(in->mdown_t.deadline_us, F.now - 3000 + skew);
+	assert_int_equal(in->fsm.state, VRRP_STATE_BACKUP);
+	fire(&in->mdown_t);
+	assert_int_equal(in->fsm.state, VRRP_STATE_MASTER);
+}
+
 /* A configuration change that keeps the VIP list touches no address; one
  * that adds a VIP adds only that one and announces the new list. */
 static void test_update_no_vip_flap(void **state)
@@ -873,6 +922,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_takeover_advert_before_netlink, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_demotion_exit_actions, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_timers_from_receipt, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_update_no_vip_flap, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_garp_schedule, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_advert_phase_grid, setup, teardown),

@@ -1,8 +1,9 @@
 /* Unit tests for the receive half of vrrpd/net/vsock.c: vsock_parse_rx()
  * turns what recvmsg() returned (IPv4 header in the data; IPv6 sender
  * address and IPV6_HOPLIMIT / IPV6_PKTINFO control messages) into payload
- * and struct vrrp_rx_meta, and never reads past what it was given. The
- * fuzzer (fuzz/fuzz_rx.c) drives the same function with arbitrary bytes. */
+ * and struct vrrp_rx_meta, and never reads past what it was given; the
+ * kernel's receive stamp (SCM_TIMESTAMPNS) becomes a monotonic arrival
+ * time, unless the wall clock stepped. The fuzzer (fuzz/fuzz_rx.c) drives the same function with arbitrary bytes. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 
 #include "vsock.h"
 
@@ -243,6 +245,70 @@ static void test_v6_no_sender(void **state)
 	assert_int_equal(p.bad_ip, 1);
 }
 
+/* ---- receive stamps ----------------------------------------------------- */
+
+static void stamp_cmsg(struct v6msg *m, const struct timespec *ts)
+{
+	struct cmsghdr *c = (struct cmsghdr *)(m->cm.buf + m->h.msg_controllen);
+
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_TIMESTAMPNS;
+	c->cmsg_len = CMSG_LEN(sizeof(*ts));
+	memcpy(CMSG_DATA(c), ts, sizeof(*ts));
+	m->h.msg_controllen += CMSG_SPACE(sizeof(*ts));
+}
+
+static void test_receive_stamp(void **state)
+{
+	struct v6msg m;
+	struct vsock_pkt p;
+	uint8_t payload[8] = { 0 }, buf[64];
+	int hl = 255;
+	struct timespec ts = { .tv_sec = 1800000000, .tv_nsec = 123456789 };
+
+	(void)state;
+	v6_init(&m);
+	v6_cmsg(&m, IPV6_HOPLIMIT, &hl, sizeof(hl), 0);
+	stamp_cmsg(&m, &ts);
+	vsock_parse_rx(AF_INET6, payload, sizeof(payload), &m.h, &p);
+	assert_int_equal(p.meta.ttl, 255);
+	assert_true(p.rx_real_ns == 1800000000123456789LL);
+
+	/* IPv4: the same message beside the header in the data */
+	size_t n = v4_packet(buf, 5, 28, 255, 8);
+	vsock_parse_rx(AF_INET, buf, n, &m.h, &p);
+	assert_int_equal(p.bad_ip, 0);
+	assert_true(p.rx_real_ns == 1800000000123456789LL);
+	vsock_parse_rx(AF_INET, buf, n, NULL, &p);
+	assert_true(p.rx_real_ns == 0);
+
+	/* nanoseconds out of range: not a stamp */
+	ts.tv_nsec = 1000000000L;
+	v6_init(&m);
+	stamp_cmsg(&m, &ts);
+	vsock_parse_rx(AF_INET, buf, n, &m.h, &p);
+	assert_true(p.rx_real_ns == 0);
+}
+
+static void test_stamp_to_monotonic(void **state)
+{
+	const int64_t now_real = 1800000000000000000LL;
+	const uint64_t now_mono = 5000000000ull; /* 5000 s since boot */
+
+	(void)state;
+	/* 2.5 ms ago on the wall clock is 2.5 ms ago on the monotonic one */
+	assert_true(vsock_rx_mono_us(now_real - 2500000, now_real, now_mono) ==
+		    now_mono - 2500);
+	assert_true(vsock_rx_mono_us(now_real, now_real, now_mono) == now_mono);
+	assert_true(vsock_rx_mono_us(0, now_real, now_mono) == 0);
+	/* from the future, or older than a queue holds: the clock stepped */
+	assert_true(vsock_rx_mono_us(now_real + 1000, now_real, now_mono) == 0);
+	assert_true(vsock_rx_mono_us(now_real - VSOCK_STAMP_MAX_AGE_NS - 1, now_real,
+				     now_mono) == 0);
+	/* never before the monotonic clock's start */
+	assert_true(vsock_rx_mono_us(now_real - 3000000, now_real, 2000) == 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -254,6 +320,8 @@ int main(void)
 		cmocka_unit_test(test_v6_no_cmsg),
 		cmocka_unit_test(test_v6_short_cmsg),
 		cmocka_unit_test(test_v6_no_sender),
+		cmocka_unit_test(test_receive_stamp),
+		cmocka_unit_test(test_stamp_to_monotonic),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

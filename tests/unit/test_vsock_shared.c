@@ -34,6 +34,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -313,6 +314,12 @@ static void test_shared_receiver_by_interface(void **state)
 	assert_int_equal(ntohl(pkts[0].meta.src.u.v4.s_addr), 0x0a000002);
 	assert_int_equal(pkts[0].len, sizeof(payload));
 	assert_int_equal(pkts[0].meta.ttl, 255);
+	/* the kernel's receive stamp, as monotonic time, before now */
+	struct timespec mono;
+	clock_gettime(CLOCK_MONOTONIC, &mono);
+	uint64_t now_us = (uint64_t)mono.tv_sec * 1000000u + (uint64_t)mono.tv_nsec / 1000u;
+	assert_true(pkts[0].meta.rx_us != 0);
+	assert_true(pkts[0].meta.rx_us <= now_us && now_us - pkts[0].meta.rx_us < 1000000);
 	/* and nothing else: the advert on shb was kept out */
 	assert_int_equal(vsock_recv_shared(pkts), 0);
 

@@ -23,6 +23,9 @@ struct vsock_pkt {
 	struct vrrp_rx_meta meta;
 	int bad_ip; /* IPv4 header malformed: count as a length error */
 	int ifindex; /* the arrival interface (IP_PKTINFO), 0 if not told */
+	/* the kernel's receive time (SO_TIMESTAMPNS, CLOCK_REALTIME ns), 0 if
+	 * not told; vsock_recv turns it into meta.rx_us */
+	int64_t rx_real_ns;
 };
 
 struct vsock *vsock_open(int ifindex, const char *ifname, int af, char *err,
@@ -93,6 +96,12 @@ int vsock_pending_total(void);
 struct msghdr;
 void vsock_parse_rx(int af, const uint8_t *buf, size_t n,
 		    const struct msghdr *h, struct vsock_pkt *out);
+
+/* A receive stamp (CLOCK_REALTIME ns) as CLOCK_MONOTONIC microseconds,
+ * given both clocks read now; 0 when the stamp is missing, in the future
+ * or older than VSOCK_STAMP_MAX_AGE_NS (the wall clock stepped). Pure. */
+#define VSOCK_STAMP_MAX_AGE_NS 10000000000LL
+uint64_t vsock_rx_mono_us(int64_t rx_real_ns, int64_t now_real_ns, uint64_t now_mono_us);
 
 /* Read up to VSOCK_BATCH packets with one recvmmsg(); the payload pointers
  * stay valid until the next call on any socket (one receive batch serves

@@ -401,7 +401,12 @@ void instance_on_packet(struct instance *in, const struct vrrp_adv *adv,
 				   .interval_cs = adv->interval_cs,
 				   .src = meta->src };
 	enum vrrp_state before = in->fsm.state;
-	unsigned acts = vrrp_fsm_on_advert(&in->fsm, ENV(in, now_us), &fa);
+	/* RFC 5798 6.4.2/6.4.3: the timers run from the advert's receipt, the
+	 * kernel's stamp when it gave one, not from when we read it */
+	uint64_t now = ENV(in, now_us);
+	if (meta->rx_us && meta->rx_us < now)
+		now = meta->rx_us;
+	unsigned acts = vrrp_fsm_on_advert(&in->fsm, now, &fa);
 
 	if (adv->priority > in->fsm.cfg.priority &&
 	    (acts & (VRRP_ACT_MASTER_CHANGED | VRRP_ACT_STATE_CHANGED)))
