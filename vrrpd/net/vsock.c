@@ -708,7 +708,7 @@ static const uint8_t *cmsg_find(const struct msghdr *h, int level, int type,
 	return NULL;
 }
 
-/* RFC 5798 6.4.2 times the backup from the advert's receipt: the
+/* RFC 5798 6.4.2 times the skew takeover from the advert's receipt: the
  * kernel's receive stamp, so the time the daemon took to wake up and read
  * it (1-3 ms measured on a loaded two-core host) does not delay the
  * takeover. */
