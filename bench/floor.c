@@ -75,6 +75,19 @@ static int primary_v4(const char *ifname, struct in_addr *out)
 	return r;
 }
 
+/* An advert's source (the interface's primary address) and destination. */
+static int advert_addrs(const char *ifname, struct in_addr group, struct vaddr *src,
+			struct vaddr *dst)
+{
+	*src = (struct vaddr){ .af = AF_INET };
+	*dst = (struct vaddr){ .af = AF_INET, .u.v4 = group };
+	if (primary_v4(ifname, &src->u.v4) < 0) {
+		fprintf(stderr, "%s: no IPv4 address\n", ifname);
+		return -1;
+	}
+	return 0;
+}
+
 static int raw_socket(const char *ifname, int join)
 {
 	int fd = socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC, 112);
@@ -179,12 +192,9 @@ static int do_send(int cs, int prio, int n, char **ifs, int nif)
 
 	inet_pton(AF_INET, "224.0.0.18", &to.sin_addr);
 	for (int k = 0; k < nif; k++) {
-		struct vaddr src = { .af = AF_INET }, dst = { .af = AF_INET };
-		if (primary_v4(ifs[k], &src.u.v4) < 0) {
-			fprintf(stderr, "%s: no IPv4 address\n", ifs[k]);
+		struct vaddr src, dst;
+		if (advert_addrs(ifs[k], to.sin_addr, &src, &dst) < 0)
 			return 1;
-		}
-		dst.u.v4 = to.sin_addr;
 		fds[k] = raw_socket(ifs[k], 0);
 		counts[k] = count_on(n, k);
 		pk[k] = calloc((size_t)VRIDS_PER_IF, sizeof(struct pkt));
@@ -283,12 +293,9 @@ static int do_send_vmac(int packet, int cs, int prio, int n, char **ifs, int nif
 		return 1;
 	}
 	for (int k = 0; k < nif; k++) {
-		struct vaddr src = { .af = AF_INET }, dst = { .af = AF_INET };
-		if (primary_v4(ifs[k], &src.u.v4) < 0) {
-			fprintf(stderr, "%s: no IPv4 address\n", ifs[k]);
+		struct vaddr src, dst;
+		if (advert_addrs(ifs[k], to.sin_addr, &src, &dst) < 0)
 			return 1;
-		}
-		dst.u.v4 = to.sin_addr;
 		parent_ix[k] = (int)if_nametoindex(ifs[k]);
 		if (packet) {
 			struct sockaddr_ll ll = { .sll_family = AF_PACKET, .sll_ifindex = parent_ix[k] };

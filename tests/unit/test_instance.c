@@ -341,6 +341,22 @@ static void fire(struct loop_timer *t)
 	t->cb(t->arg);
 }
 
+/* A VRRPv3 advert for VRID 11 at 1 s, listing the first naddr VIPS. */
+static struct vrrp_adv advert_of(uint8_t prio, size_t naddr)
+{
+	struct vrrp_adv adv;
+
+	memset(&adv, 0, sizeof(adv));
+	adv.version = 3;
+	adv.vrid = 11;
+	adv.priority = prio;
+	adv.interval_cs = 100;
+	adv.naddr = naddr;
+	for (size_t i = 0; i < naddr; i++)
+		adv.addrs[i] = VIPS[i].addr;
+	return adv;
+}
+
 static size_t count(enum ev k)
 {
 	size_t n = 0;
@@ -400,15 +416,7 @@ static void test_demotion_exit_actions(void **state)
 	assert_true(loop_timer_armed(&in->garp_t));
 	F.n = 0;
 
-	struct vrrp_adv adv;
-	memset(&adv, 0, sizeof(adv));
-	adv.version = 3;
-	adv.vrid = 11;
-	adv.priority = 200;
-	adv.interval_cs = 100;
-	adv.naddr = 2;
-	adv.addrs[0] = VIPS[0].addr;
-	adv.addrs[1] = VIPS[1].addr;
+	struct vrrp_adv adv = advert_of(200, 2);
 	struct vrrp_rx_meta meta = { .src = A("10.0.0.2"), .dst = A("224.0.0.18"),
 				     .ttl = 255 };
 	instance_on_packet(in, &adv, &meta);
@@ -434,15 +442,7 @@ static void test_timers_from_receipt(void **state)
 	struct instance *in = start(98, 2, 0);
 	assert_int_equal(in->fsm.state, VRRP_STATE_BACKUP);
 
-	struct vrrp_adv adv;
-	memset(&adv, 0, sizeof(adv));
-	adv.version = 3;
-	adv.vrid = 11;
-	adv.priority = 100;
-	adv.interval_cs = 100;
-	adv.naddr = 2;
-	adv.addrs[0] = VIPS[0].addr;
-	adv.addrs[1] = VIPS[1].addr;
+	struct vrrp_adv adv = advert_of(100, 2);
 	struct vrrp_rx_meta meta = { .src = A("10.0.0.2"), .dst = A("224.0.0.18"),
 				     .ttl = 255 };
 	/* Master_Down_Interval = 3 * 1 s + (256 - 98) * 1 s / 256 */
@@ -770,14 +770,7 @@ static void test_unicast_per_destination(void **state)
 	assert_int_equal(in->dests[0].len, in->dests[1].len);
 	assert_memory_not_equal(in->dests[0].pkt, in->dests[1].pkt, in->dests[0].len);
 
-	struct vrrp_adv adv;
-	memset(&adv, 0, sizeof(adv));
-	adv.version = 3;
-	adv.vrid = 11;
-	adv.priority = 200;
-	adv.interval_cs = 100;
-	adv.naddr = 1;
-	adv.addrs[0] = VIPS[0].addr;
+	struct vrrp_adv adv = advert_of(200, 1);
 	struct vrrp_rx_meta stranger = { .src = A("10.0.0.7"), .dst = A("10.0.0.9"), .ttl = 255 };
 	instance_on_packet(in, &adv, &stranger);
 	assert_int_equal(in->stats.drops[VRRP_DROP_PEER], 1);

@@ -105,6 +105,15 @@ static int set_int(int fd, int level, int opt, int v)
 	return setsockopt(fd, level, opt, &v, sizeof(v));
 }
 
+/* Room for bursts of adverts from many instances: as root past
+ * net.core.rmem_max, else as far as it goes. */
+static void big_rcvbuf(int fd)
+{
+	int rcv = 4 << 20;
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcv, sizeof(rcv)) < 0)
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcv, sizeof(rcv));
+}
+
 struct vsock *vsock_open(int ifindex, const char *ifname, int af, char *err,
 			 size_t errlen)
 {
@@ -125,10 +134,7 @@ struct vsock *vsock_open(int ifindex, const char *ifname, int af, char *err,
 	if (setsockopt(vs->fd, SOL_SOCKET, SO_BINDTODEVICE, ifname,
 		       (socklen_t)strlen(ifname)) < 0)
 		what = "SO_BINDTODEVICE";
-	/* Room for bursts of adverts from many instances. */
-	int rcv = 4 << 20;
-	if (setsockopt(vs->fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcv, sizeof(rcv)) < 0)
-		setsockopt(vs->fd, SOL_SOCKET, SO_RCVBUF, &rcv, sizeof(rcv));
+	big_rcvbuf(vs->fd);
 	if (!what && set_int(vs->fd, SOL_SOCKET, SO_TIMESTAMPNS, 1) < 0)
 		what = "SO_TIMESTAMPNS";
 	if (af == AF_INET) {
@@ -267,7 +273,6 @@ static int vrx_open(char *err, size_t errlen)
 	 * interface would only be dropped */
 	struct sock_filter none = BPF_STMT(BPF_RET | BPF_K, 0);
 	int fd = socket(AF_INET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, VRRP_IPPROTO);
-	int rcv = 4 << 20;
 
 	if (fd < 0 || attach_filter(fd, &none, 1) < 0 ||
 	    set_int(fd, IPPROTO_IP, IP_PKTINFO, 1) < 0 ||
@@ -277,8 +282,7 @@ static int vrx_open(char *err, size_t errlen)
 			close(fd);
 		return -1;
 	}
-	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcv, sizeof(rcv)) < 0)
-		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcv, sizeof(rcv));
+	big_rcvbuf(fd);
 	vrx.fd = fd;
 	return 0;
 }

@@ -87,8 +87,8 @@ int vsock_pending_total(void);
 
 /* Turn one datagram as recvmsg() returned it (n bytes in buf; for IPv6
  * also h's sender address; for both, h's control messages, from which
- * come the arrival interface and for IPv6 hop limit and destination) into
- * payload + meta. Pure
+ * come the arrival interface, the receive stamp and for IPv6 hop limit and
+ * destination) into payload + meta. Pure
  * and bounded by n, msg_namelen and msg_controllen, whatever they hold, so
  * it is unit-tested and fuzzed without a socket (fuzz/fuzz_rx.c). Sets
  * bad_ip when nothing can be trusted (short or malformed IPv4 header, no

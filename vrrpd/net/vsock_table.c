@@ -24,7 +24,6 @@ struct vtab_ent {
 	unsigned users;
 	void *by_vrid[256];
 	bool addr_dirty;
-	bool shared_rx; /* an IPv4 virtual MAC: read through the shared receiver */
 	struct vtab_ent *next;
 };
 
@@ -73,7 +72,7 @@ static void ent_close(struct vtab *t, struct vtab_ent *se)
 {
 	if (se->addr_dirty)
 		t->ndirty--;
-	if (se->shared_rx) {
+	if (vsock_is_shared_rx(se->vs)) {
 		size_t i = by_ifindex_pos(t, se->ifindex);
 		if (i < t->nby && t->by_ifindex[i] == se) {
 			memmove(&t->by_ifindex[i], &t->by_ifindex[i + 1],
@@ -195,14 +194,15 @@ static struct vtab_ent *ent_open(struct vtab *t, int ifindex, const char *ifname
 	se->t = t;
 	se->ifindex = ifindex;
 	se->af = af;
-	se->shared_rx = vmac && af == AF_INET;
-	se->vs = se->shared_rx ? vsock_open_vmac4(ifindex, ifname, parent_ifindex, err, errlen)
-			       : vsock_open(ifindex, ifname, af, err, errlen);
+	/* an IPv4 virtual MAC reads through the shared receiver */
+	se->vs = vmac && af == AF_INET
+			 ? vsock_open_vmac4(ifindex, ifname, parent_ifindex, err, errlen)
+			 : vsock_open(ifindex, ifname, af, err, errlen);
 	if (!se->vs) {
 		free(se);
 		return NULL;
 	}
-	int rc = se->shared_rx ? shared_insert(t, se)
+	int rc = vsock_is_shared_rx(se->vs) ? shared_insert(t, se)
 			       : loop_add_fd(t->loop, vsock_fd(se->vs), EPOLLIN,
 					     readable, se);
 	if (rc < 0) {
