@@ -287,6 +287,8 @@ static void env_publish(void *arg, struct instance *in, enum vrrp_state old_stat
 	 * leave before the next chunk's takeovers run, so the last VIP is
 	 * not behind every advert and VIP add of the turn. Not inside a sync
 	 * group's nested transitions: the group moves as one. */
+	if (st.state == VRRP_STATE_MASTER)
+		e->last_takeover_us = loop_now_us();
 	if (--e->publishing == 0 && st.state == VRRP_STATE_MASTER &&
 	    ++e->takeovers >= ENGINE_TAKEOVER_CHUNK) {
 		e->takeovers = 0;
@@ -403,8 +405,12 @@ static void flush_queued(struct engine *e, bool end_of_turn)
 	accept_flush(e);
 	/* after the adverts and the filter: the VIPs, then their announcements */
 	nlw_vip_flush(e->nl);
+	/* Repeat copies (keepalived's garp_master_repeat) yield to takeovers:
+	 * in a mass takeover the first copies of those still due matter more,
+	 * and every frame costs the sender its delivery on the LAN. */
 	uint64_t next_us;
-	if (announce_flush(announce_failed, e, end_of_turn, loop_now_us(), &next_us))
+	uint64_t hold = e->last_takeover_us ? e->last_takeover_us + ENGINE_REPEAT_HOLD_US : 0;
+	if (announce_flush(announce_failed, e, end_of_turn, hold, loop_now_us(), &next_us))
 		loop_timer_at(e->loop, &e->announce_more, next_us);
 }
 

@@ -39,9 +39,13 @@ struct engine {
 	struct loop_timer announce_more; /* when the next repeat copy is due */
 	unsigned publishing;         /* depth of nested state-change hooks */
 	unsigned takeovers;          /* transitions to MASTER since the last flush */
+	uint64_t last_takeover_us;   /* the latest transition to MASTER */
 };
 
 /* Takeovers per flush within one loop turn (see env_publish). */
 #define ENGINE_TAKEOVER_CHUNK 32
+/* Repeat announcements wait until no instance has become master for this
+ * long (see flush_queued). */
+#define ENGINE_REPEAT_HOLD_US 5000u
 
 #endif

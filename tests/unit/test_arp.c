@@ -124,7 +124,7 @@ static void test_first_copies_first(void **state)
 
 	captured(got, 0);
 	queue_burst(0, n, copies);
-	assert_true(announce_flush(NULL, NULL, true, 1000, &next));
+	assert_true(announce_flush(NULL, NULL, true, 0, 1000, &next));
 	size_t c = captured(got, 8192);
 	assert_int_equal(c, n); /* every first copy, in order; no repeat yet */
 	for (unsigned i = 0; i < n; i++)
@@ -133,13 +133,13 @@ static void test_first_copies_first(void **state)
 	assert_int_equal(announce_pending(), n * (copies - 1));
 
 	/* Too early for the repeats: nothing leaves. */
-	assert_true(announce_flush(NULL, NULL, true, 1000 + GAP - 1, &next));
+	assert_true(announce_flush(NULL, NULL, true, 0, 1000 + GAP - 1, &next));
 	assert_int_equal(captured(got, 8192), 0);
 
 	/* A takeover in a later turn: its first copies before the repeats
 	 * that fell due meanwhile, which leave round by round, bounded. */
 	queue_burst(1000, 10, copies);
-	assert_true(announce_flush(NULL, NULL, true, 1000 + GAP, &next));
+	assert_true(announce_flush(NULL, NULL, true, 0, 1000 + GAP, &next));
 	c = captured(got, 8192);
 	assert_int_equal(c, 10 + ANNOUNCE_REPEATS_PER_TURN);
 	for (unsigned i = 0; i < 10; i++)
@@ -150,7 +150,7 @@ static void test_first_copies_first(void **state)
 
 	uint64_t now = 1000 + GAP;
 	size_t total = n + 10 + ANNOUNCE_REPEATS_PER_TURN, turns = 0;
-	while (announce_flush(NULL, NULL, true, now, &next)) {
+	while (announce_flush(NULL, NULL, true, 0, now, &next)) {
 		total += captured(got, 8192);
 		assert_true(next >= now);
 		now = next;
@@ -161,7 +161,7 @@ static void test_first_copies_first(void **state)
 	assert_int_equal(announce_pending(), 0);
 	/* five copies: four gaps at least */
 	assert_true(now >= 1000 + 4 * GAP);
-	assert_false(announce_flush(NULL, NULL, true, now, &next));
+	assert_false(announce_flush(NULL, NULL, true, 0, now, &next));
 }
 
 /* In the middle of a loop turn (a chunk of a mass takeover) only first
@@ -178,15 +178,52 @@ static void test_mid_turn_first_copies_only(void **state)
 
 	captured(got, 0);
 	queue_burst(2000, 20, 3);
-	assert_true(announce_flush(NULL, NULL, false, 0, &next));
+	assert_true(announce_flush(NULL, NULL, false, 0, 0, &next));
 	assert_int_equal(captured(got, 256), 20);
 	assert_int_equal(announce_pending(), 40);
-	assert_true(announce_flush(NULL, NULL, false, 10 * GAP, &next));
+	assert_true(announce_flush(NULL, NULL, false, 0, 10 * GAP, &next));
 	assert_int_equal(captured(got, 256), 0);
-	assert_true(announce_flush(NULL, NULL, true, 10 * GAP, &next));
+	assert_true(announce_flush(NULL, NULL, true, 0, 10 * GAP, &next));
 	assert_int_equal(captured(got, 256), 20);
-	assert_false(announce_flush(NULL, NULL, true, 11 * GAP, &next));
+	assert_false(announce_flush(NULL, NULL, true, 0, 11 * GAP, &next));
 	assert_int_equal(captured(got, 256), 20);
+}
+
+/* While takeovers hold the repeats back, first copies still leave; the
+ * repeats go when the hold ends, or ANNOUNCE_HOLD_MAX_US after they fell
+ * due if the hold never ends. */
+static void test_repeats_held(void **state)
+{
+	(void)state;
+	if (skip) {
+		skip();
+		return;
+	}
+	static uint32_t got[256];
+	uint64_t next, t0 = 5000, hold = t0 + GAP + 3000;
+
+	captured(got, 0);
+	queue_burst(3000, 10, 3);
+	assert_true(announce_flush(NULL, NULL, true, hold, t0, &next));
+	assert_int_equal(captured(got, 256), 10);
+	assert_int_equal(next, hold); /* due at t0 + GAP, held until hold */
+	assert_true(announce_flush(NULL, NULL, true, hold, t0 + GAP, &next));
+	assert_int_equal(captured(got, 256), 0);
+	queue_burst(4000, 2, 1); /* a takeover meanwhile: its copy at once */
+	assert_true(announce_flush(NULL, NULL, true, hold, hold - 1, &next));
+	assert_int_equal(captured(got, 256), 2);
+	assert_int_equal(next, hold);
+	assert_true(announce_flush(NULL, NULL, true, hold, hold, &next));
+	assert_int_equal(captured(got, 256), 10);
+	assert_int_equal(next, hold + GAP);
+
+	/* a hold that never ends: the third copies go HOLD_MAX late */
+	uint64_t forever = UINT64_MAX / 2;
+	assert_true(announce_flush(NULL, NULL, true, forever, hold + GAP, &next));
+	assert_int_equal(captured(got, 256), 0);
+	assert_int_equal(next, hold + GAP + ANNOUNCE_HOLD_MAX_US);
+	assert_false(announce_flush(NULL, NULL, true, forever, next, &next));
+	assert_int_equal(captured(got, 256), 10);
 }
 
 static int fails;
@@ -215,7 +252,7 @@ static void test_refused_reported_once(void **state)
 	queue_burst(8, 1, 2);
 	fails = 0;
 	uint64_t now = 0, next;
-	while (announce_flush(on_fail, NULL, true, now, &next))
+	while (announce_flush(on_fail, NULL, true, 0, now, &next))
 		now = next;
 	assert_int_equal(fails, 1);
 	assert_int_equal(captured(got, 64), 2);
@@ -228,6 +265,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_first_copies_first),
 		cmocka_unit_test(test_mid_turn_first_copies_only),
+		cmocka_unit_test(test_repeats_held),
 		cmocka_unit_test(test_refused_reported_once),
 	};
 

@@ -163,11 +163,24 @@ int announce_queue(int ifindex, const uint8_t mac[6], const struct vaddr *vip)
 
 #define GARP_BATCH 64
 
-static uint64_t flush_now_us; /* the time of the announce_flush() running */
+static uint64_t flush_now_us;  /* the time of the announce_flush() running */
+static uint64_t flush_hold_us; /* its hold_until_us */
+
+/* When a repeat copy due at next_us may leave: not while takeovers hold
+ * the repeats back, but never more than ANNOUNCE_HOLD_MAX_US late. */
+static uint64_t repeat_at(uint64_t next_us)
+{
+	uint64_t latest = next_us + ANNOUNCE_HOLD_MAX_US;
+
+	if (next_us >= flush_hold_us)
+		return next_us;
+	return flush_hold_us < latest ? flush_hold_us : latest;
+}
 
 static bool due(const struct announce *a, unsigned round)
 {
-	return a->sent == round && a->count > round && a->next_us <= flush_now_us;
+	return a->sent == round && a->count > round &&
+	       (round == 0 || repeat_at(a->next_us) <= flush_now_us);
 }
 
 static void copy_sent(struct announce *a)
@@ -242,7 +255,7 @@ static void flush_nas(unsigned round, size_t *budget, announce_fail_fn fail,
 }
 
 bool announce_flush(announce_fail_fn fail, void *arg, bool repeats,
-		    uint64_t now_us, uint64_t *next_us)
+		    uint64_t hold_until_us, uint64_t now_us, uint64_t *next_us)
 {
 	unsigned rounds = 0;
 	size_t n = 0;
@@ -250,6 +263,7 @@ bool announce_flush(announce_fail_fn fail, void *arg, bool repeats,
 	if (!nqueue)
 		return false;
 	flush_now_us = now_us;
+	flush_hold_us = hold_until_us;
 	for (size_t i = 0; i < nqueue; i++)
 		if (queue[i].count > rounds)
 			rounds = queue[i].count;
@@ -276,8 +290,9 @@ bool announce_flush(announce_fail_fn fail, void *arg, bool repeats,
 	uint64_t next = UINT64_MAX;
 	for (size_t i = 0; i < nqueue; i++)
 		if (queue[i].sent < queue[i].count) {
-			if (queue[i].next_us < next)
-				next = queue[i].next_us;
+			uint64_t at = repeat_at(queue[i].next_us);
+			if (at < next)
+				next = at;
 			queue[n++] = queue[i];
 		}
 	nqueue = n;

@@ -126,18 +126,22 @@ int send_unsolicited_na(int ifindex, const uint8_t mac[6],
  * the caller flushes again then. So in a mass takeover the last VIP's
  * first gratuitous ARP is behind neither the repeats of the VIPs before it
  * nor those of an earlier turn, and the repeats of one address are not
- * one burst that a congested link loses whole. A copy the kernel refuses
+ * one burst that a congested link loses whole. No repeat leaves before
+ * hold_until_us (the caller holds them while a mass takeover goes on: every
+ * repeat frame delays the first copies of the takeovers still to come)
+ * unless it has been due ANNOUNCE_HOLD_MAX_US already. A copy the kernel refuses
  * is reported through fail (errno value) and that address's remaining
  * copies are dropped. announce_queue returns -1 only for an unknown
  * family. Beyond ANNOUNCE_QUEUE_MAX entries it sends at once. */
 #define ANNOUNCE_QUEUE_MAX 65536
 #define ANNOUNCE_REPEATS_PER_TURN 256
 #define ANNOUNCE_REPEAT_GAP_US 10000u
+#define ANNOUNCE_HOLD_MAX_US 100000u
 typedef void (*announce_fail_fn)(void *arg, int ifindex, const struct vaddr *vip,
 				 int err);
 int announce_queue(int ifindex, const uint8_t mac[6], const struct vaddr *vip);
 bool announce_flush(announce_fail_fn fail, void *arg, bool repeats,
-		    uint64_t now_us, uint64_t *next_us);
+		    uint64_t hold_until_us, uint64_t now_us, uint64_t *next_us);
 size_t announce_pending(void); /* copies queued, not sent yet */
 void announce_reset(void);
 
