@@ -71,7 +71,7 @@ def one_run(impl, n, adv_cs, case, log, perf=None):
         prof = None
         if perf:
             # the new master's takeover, call graphs (RESULTS.md profiles)
-            prof = subprocess.Popen(["perf", "record", "-q", "-g", "-F", "20000", "-o", "%s.%s.%s" % (perf, impl, case),
+            prof = subprocess.Popen(["perf", "record", "-q", "-g", "-F", "5000", "-o", "%s.%s.%s" % (perf, impl, case),
                                      "-p", ",".join(str(p) for p in db.pids())],
                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             time.sleep(0.3)
