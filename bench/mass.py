@@ -55,10 +55,12 @@ def one_run(impl, n, adv_cs, case, log, perf=None):
     names = ["VI_%d" % (i + 1) for i in range(n)]
     n_if = n_ifs_for(n)
     with BenchLab(routers=2, client=True, n_if=n_if) as lab:
-        dm = BenchDaemon(lab, "r1", impl, scale_config(n, adv_cs, 100)).start()
+        dm = BenchDaemon(lab, "r1", impl, scale_config(n, adv_cs, 100),
+                         quiet_reader=True).start()
         if dm.wait_all(names, "master", mdi_s(100, adv_cs) + 10 + n * 0.01) is None:
             raise LabError("r1: %d/%d master" % (dm.count_in(names, "master"), n))
-        db = BenchDaemon(lab, "r2", impl, scale_config(n, adv_cs, 98)).start()
+        db = BenchDaemon(lab, "r2", impl, scale_config(n, adv_cs, 98),
+                         quiet_reader=True).start()
         if db.wait_all(names, "backup", 10 + n * 0.01) is None:
             raise LabError("r2: %d/%d backup" % (db.count_in(names, "backup"), n))
         time.sleep(max(1.0, 2 * mdi_s(98, adv_cs)))
@@ -173,8 +175,11 @@ def analyse(caps, macs, n, adv_cs, case, t_act):
             ev += [(t, "garp") for t, _ip, mac in pcapread.gratuitous_arps(cap.path)
                    if t >= t_act and mac == macs[k]]
         ev.sort()
+        # and per instance: its minimum and its VIP's lag, both in ms
+        lag = sorted((round((m - t_act) * 1000, 3), round(v, 3)) for m, v in zip(mins, vipd))
         with open("%s.%s.%d.json" % (trace, case, int(t_act)), "w") as f:
-            json.dump([(round((t - t_act) * 1000, 3), kind) for t, kind in ev], f)
+            json.dump({"events": [(round((t - t_act) * 1000, 3), kind) for t, kind in ev],
+                       "lag": lag}, f)
     if not vipd:
         return {"missing": missing}
     return {"missing": missing, "measured": len(vipd),
