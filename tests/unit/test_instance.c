@@ -434,8 +434,9 @@ static void test_demotion_exit_actions(void **state)
 /* RFC 5798 6.4.2: Skew_Time after a priority-0 advert runs from its
  * receipt, the kernel's receive stamp (meta.rx_us), not from when the
  * daemon read it; a stamp after now (or none) means now. The master-down
- * interval of an ordinary advert runs from the time of reading, so a
- * backlog read late never fires it early. */
+ * interval of an ordinary advert runs from its stamp too, but at most
+ * INSTANCE_RX_LEAD_MAX_US before the read, so a backlog read late cannot
+ * fire it before the fresher adverts behind are read. */
 static void test_timers_from_receipt(void **state)
 {
 	(void)state;
@@ -448,10 +449,15 @@ static void test_timers_from_receipt(void **state)
 	/* Master_Down_Interval = 3 * 1 s + (256 - 98) * 1 s / 256 */
 	const uint64_t skew = 158u * S / 256u, mdi = 3 * S + skew;
 
+	/* an ordinary advert: from its stamp, at most 1 ms before the read */
 	F.now += 5 * S;
-	meta.rx_us = F.now - 2500;
+	meta.rx_us = F.now - 700;
 	instance_on_packet(in, &adv, &meta);
-	assert_int_equal(in->mdown_t.deadline_us, F.now + mdi);
+	assert_int_equal(in->mdown_t.deadline_us, F.now - 700 + mdi);
+	F.now += S;
+	meta.rx_us = F.now - 2500; /* read late (a backlog): bounded */
+	instance_on_packet(in, &adv, &meta);
+	assert_int_equal(in->mdown_t.deadline_us, F.now - INSTANCE_RX_LEAD_MAX_US + mdi);
 
 	meta.rx_us = 0;
 	F.now += S;

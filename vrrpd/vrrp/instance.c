@@ -403,13 +403,20 @@ void instance_on_packet(struct instance *in, const struct vrrp_adv *adv,
 	enum vrrp_state before = in->fsm.state;
 	/* RFC 5798 6.4.2: Skew_Time after a priority-0 advert runs from its
 	 * receipt, the kernel's stamp when it gave one, not from when we read
-	 * it (the resigning master often keeps our core busy). Only then: a
-	 * master-down timer from the stamps of a backlog read late fires
-	 * before the fresher adverts behind them are read (1210 false
-	 * takeovers at 1000 x 10 ms); from the time of reading it cannot. */
+	 * it (the resigning master often keeps our core busy). Any other
+	 * advert restarts the Master_Down_Timer from its stamp too, but at
+	 * most INSTANCE_RX_LEAD_MAX_US before the read: a master-down timer
+	 * from the stamps of a backlog read late would fire before the
+	 * fresher adverts behind them are read (1210 false takeovers at
+	 * 1000 x 10 ms when it was unbounded); bounded, it fires at most that
+	 * much sooner than when timed from the read, which never did. */
 	uint64_t now = ENV(in, now_us);
-	if (adv->priority == 0 && meta->rx_us && meta->rx_us < now)
-		now = meta->rx_us;
+	if (meta->rx_us && meta->rx_us < now) {
+		if (adv->priority == 0 || now - meta->rx_us <= INSTANCE_RX_LEAD_MAX_US)
+			now = meta->rx_us;
+		else
+			now -= INSTANCE_RX_LEAD_MAX_US;
+	}
 	unsigned acts = vrrp_fsm_on_advert(&in->fsm, now, &fa);
 
 	if (adv->priority > in->fsm.cfg.priority &&

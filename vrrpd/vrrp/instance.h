@@ -19,6 +19,10 @@
 #include "loop.h"
 #include "vsock.h"
 
+/* An advert restarts the Master_Down_Timer from its kernel receive stamp,
+ * but at most this long before it was read (see instance_on_packet). */
+#define INSTANCE_RX_LEAD_MAX_US 1000u
+
 /* Per-instance counters, RFC 8347 names (see yang/vrrpd.yang). */
 struct instance_stats {
 	uint64_t master_transitions;
