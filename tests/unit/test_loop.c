@@ -90,6 +90,46 @@ static void test_timers_fire_in_deadline_order(void **state)
 	loop_free(R.l);
 }
 
+/* Equal deadlines (the advert phase grid: a hundred adverts due in the
+ * same slot) fire in the order the timers were created, whatever order
+ * they were armed in and however the heap moved them. */
+static void test_equal_deadlines_in_creation_order(void **state)
+{
+	(void)state;
+	memset(&R, 0, sizeof(R));
+	R.l = loop_new();
+	assert_non_null(R.l);
+	srand(7);
+	uint64_t base = loop_now_us() + 20000;
+	for (int i = 0; i < NT; i++)
+		loop_timer_init(&R.t[i], fire, (void *)(intptr_t)i);
+	int perm[NT];
+	for (int i = 0; i < NT; i++)
+		perm[i] = i;
+	for (int i = NT - 1; i > 0; i--) {
+		int j = rand() % (i + 1), x = perm[i];
+		perm[i] = perm[j];
+		perm[j] = x;
+	}
+	for (int k = 0; k < NT; k++) {
+		int i = perm[k];
+		R.want[i] = base + (uint64_t)(i % 3) * 1000; /* three slots */
+		loop_timer_at(R.l, &R.t[i], R.want[i]);
+	}
+	R.expected = NT;
+	struct loop_timer guard;
+	loop_timer_init(&guard, stop_cb, R.l);
+	loop_timer_at(R.l, &guard, base + 2000000);
+	assert_int_equal(loop_run(R.l), 0);
+	assert_int_equal(R.nfired, NT);
+	for (int k = 1; k < NT; k++) {
+		int a = R.order[k - 1], b = R.order[k];
+		assert_true(R.want[a] < R.want[b] || (R.want[a] == R.want[b] && a < b));
+	}
+	loop_timer_cancel(R.l, &guard);
+	loop_free(R.l);
+}
+
 /* A timer re-armed from its own callback (the advert timer pattern). */
 static int periodic_count;
 static struct loop_timer periodic;
@@ -199,6 +239,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_timers_fire_in_deadline_order),
+		cmocka_unit_test(test_equal_deadlines_in_creation_order),
 		cmocka_unit_test(test_periodic_rearm),
 		cmocka_unit_test(test_idle_before_first_sleep),
 		cmocka_unit_test(test_fd_dispatch_and_delete),
