@@ -11,8 +11,7 @@
  *     state change or cancels the GARP timer;
  *  4. counters, then the state-change hook (env->publish): JSON-RPC
  *     notifications, later notify scripts and sync groups;
- *  5. the timers the machine asked for, on the advert phase grid (from a
- *     new master's second advert on). */
+ *  5. the timers the machine asked for, on the advert phase grid. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -165,13 +164,7 @@ void instance_apply(struct instance *in, unsigned acts)
 			in->sync_fault = false;
 		change_state(in, in->fsm.old_state, in->fsm.state, in->fsm.reason);
 	}
-	/* Onto the phase grid, but not in the first interval of a new master
-	 * (RFC 5798 6.4.2: Adver_Timer = Advertisement_Interval): takeovers
-	 * come in bursts, and a second advert of each inside the burst would
-	 * delay the takeovers still due. The second interval is shortened. */
-	bool took_over = (acts & VRRP_ACT_STATE_CHANGED) &&
-			 in->fsm.state == VRRP_STATE_MASTER;
-	if (in->fsm.adver_timer_us && !took_over &&
+	if (in->fsm.adver_timer_us &&
 	    in->fsm.adver_timer_us % iv_us != advert_phase_us(in->serial, iv_us)) {
 		uint64_t now = ENV(in, now_us);
 		vrrp_fsm_pull_adver_timer(&in->fsm,
