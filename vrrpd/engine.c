@@ -153,6 +153,12 @@ static int env_announce(void *arg, int ifindex, const uint8_t mac[6],
 	return announce_queue(ifindex, mac, vip); /* on_idle sends them */
 }
 
+static void env_announce_cancel(void *arg, int ifindex, const struct vaddr *vip)
+{
+	(void)arg;
+	announce_cancel(ifindex, vip);
+}
+
 static void announce_failed(void *arg, int ifindex, const struct vaddr *vip,
 			    int err)
 {
@@ -287,6 +293,8 @@ static void env_publish(void *arg, struct instance *in, enum vrrp_state old_stat
 	 * leave before the next chunk's takeovers run, so the last VIP is
 	 * not behind every advert and VIP add of the turn. Not inside a sync
 	 * group's nested transitions: the group moves as one. */
+	/* Any instance becoming master, on any interface, holds every repeat
+	 * announcement back (flush_queued): they share the sender's CPU. */
 	if (st.state == VRRP_STATE_MASTER)
 		e->last_takeover_us = loop_now_us();
 	if (--e->publishing == 0 && st.state == VRRP_STATE_MASTER &&
@@ -315,6 +323,7 @@ static void env_init(struct engine *e)
 		.vip_stale = env_vip_stale,
 		.promote_secondaries = env_promote_secondaries,
 		.announce = env_announce,
+		.announce_cancel = env_announce_cancel,
 		.vmac_create = env_vmac_create,
 		.vmac_delete = env_vmac_delete,
 		.attach = env_attach,

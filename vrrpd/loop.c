@@ -157,8 +157,8 @@ void loop_del_fd(struct loop *l, int fd)
  * key may be earlier than the timer's deadline: a timer pushed later (a
  * backup's master-down timer on every advert) keeps its place and is
  * re-inserted when its old key comes up. The heap is 4-ary: half the
- * levels of a binary one, and a node's four children share a cache line
- * or two, so a pop moves (and re-indexes) half as many timers. */
+ * levels of a binary one, and a node's four children are two or three
+ * adjacent cache lines, so a pop moves (and re-indexes) half as many timers. */
 #define HEAP_D 4
 
 /* Equal deadlines pop in the order the timers were created, so a batch of

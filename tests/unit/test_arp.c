@@ -226,6 +226,42 @@ static void test_repeats_held(void **state)
 	assert_int_equal(captured(got, 256), 10);
 }
 
+/* A new burst for an address whose last burst is under way starts at
+ * once (its first copy is not a repeat); announce_cancel drops what is
+ * left of an address's copies. */
+static void test_new_burst_and_cancel(void **state)
+{
+	(void)state;
+	if (skip) {
+		skip();
+		return;
+	}
+	static uint32_t got[64];
+	uint64_t next;
+
+	captured(got, 0);
+	queue_burst(5000, 1, 3);
+	assert_true(announce_flush(NULL, NULL, true, 0, 1000, &next));
+	assert_int_equal(captured(got, 64), 1);
+	queue_burst(5000, 1, 3); /* master again before the repeats went */
+	assert_true(announce_flush(NULL, NULL, true, 0, 1001, &next));
+	assert_int_equal(captured(got, 64), 1);
+	assert_int_equal(got[0], 5000);
+	assert_int_equal(announce_pending(), 4);
+
+	struct vaddr v = vip(5000), other = vip(5001);
+	queue_burst(5001, 1, 2);
+	announce_cancel(lo, &v);
+	assert_int_equal(announce_pending(), 2); /* 5001's, both */
+	assert_true(announce_flush(NULL, NULL, true, 0, 1002, &next));
+	assert_int_equal(captured(got, 64), 1);
+	assert_int_equal(got[0], 5001);
+	announce_cancel(lo, &other);
+	assert_false(announce_flush(NULL, NULL, true, 0, 1002 + 10 * GAP, &next));
+	assert_int_equal(captured(got, 64), 0);
+	assert_int_equal(announce_pending(), 0);
+}
+
 static int fails;
 static void on_fail(void *arg, int ifindex, const struct vaddr *v, int err)
 {
@@ -266,6 +302,7 @@ int main(void)
 		cmocka_unit_test(test_first_copies_first),
 		cmocka_unit_test(test_mid_turn_first_copies_only),
 		cmocka_unit_test(test_repeats_held),
+		cmocka_unit_test(test_new_burst_and_cancel),
 		cmocka_unit_test(test_refused_reported_once),
 	};
 

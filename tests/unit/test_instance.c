@@ -22,12 +22,12 @@
 
 enum ev { EV_SEND, EV_FLUSH, EV_ADD, EV_DEL, EV_ANNOUNCE, EV_PUBLISH,
 	  EV_VMAC_NEW, EV_VMAC_DEL, EV_ROUTE_ADD, EV_ROUTE_DEL, EV_RULE_ADD,
-	  EV_RULE_DEL, EV_BLOCK, EV_UNBLOCK };
+	  EV_RULE_DEL, EV_BLOCK, EV_UNBLOCK, EV_UNANNOUNCE };
 
 struct event {
 	enum ev kind;
 	uint8_t prio;            /* EV_SEND: the advert's priority field */
-	struct vaddr addr;       /* EV_ADD/DEL/ANNOUNCE */
+	struct vaddr addr;       /* EV_ADD/DEL/ANNOUNCE/UNANNOUNCE */
 	enum vrrp_state old, now; /* EV_PUBLISH */
 	uint8_t ttl;             /* EV_SEND */
 	int ifi;                 /* EV_ADD/DEL/ANNOUNCE/VMAC_*/
@@ -174,6 +174,12 @@ static int f_vip_del(void *a, struct instance *in, int i, const struct vaddr *v,
 	return 0;
 }
 
+static void f_announce_cancel(void *a, int i, const struct vaddr *v)
+{
+	(void)a;
+	record((struct event){ .kind = EV_UNANNOUNCE, .addr = *v, .ifi = i });
+}
+
 static int f_announce(void *a, int i, const uint8_t mac[6], const struct vaddr *v)
 {
 	struct event e = { .kind = EV_ANNOUNCE, .addr = *v, .ifi = i };
@@ -258,7 +264,8 @@ static const struct instance_env ENVF = {
 	.link_mac = f_link_mac, .primary = f_primary, .vip_add = f_vip_add,
 	.vip_settle = f_vip_settle, .vip_forget = f_vip_forget,
 	.vmac_create = f_vmac_create, .vmac_delete = f_vmac_delete,
-	.vip_del = f_vip_del, .vip_stale = f_vip_stale, .announce = f_announce, .attach = f_attach,
+	.vip_del = f_vip_del, .vip_stale = f_vip_stale, .announce = f_announce,
+	.announce_cancel = f_announce_cancel, .attach = f_attach,
 	.detach = f_detach, .join = f_join, .leave = f_leave, .send = f_send,
 	.flush = f_flush, .publish = f_publish,
 };
@@ -458,6 +465,14 @@ static void test_timers_from_receipt(void **state)
 	meta.rx_us = F.now - 2500; /* read late (a backlog): bounded */
 	instance_on_packet(in, &adv, &meta);
 	assert_int_equal(in->mdown_t.deadline_us, F.now - INSTANCE_RX_LEAD_MAX_US + mdi);
+	F.now += S;
+	meta.rx_us = F.now - INSTANCE_RX_LEAD_MAX_US; /* just within the bound */
+	instance_on_packet(in, &adv, &meta);
+	assert_int_equal(in->mdown_t.deadline_us, F.now - INSTANCE_RX_LEAD_MAX_US + mdi);
+	F.now += S;
+	meta.rx_us = F.now + 5; /* ahead of the clock: the read */
+	instance_on_packet(in, &adv, &meta);
+	assert_int_equal(in->mdown_t.deadline_us, F.now + mdi);
 
 	meta.rx_us = 0;
 	F.now += S;
@@ -595,6 +610,9 @@ static void test_shutdown_order(void **state)
 	assert_true(send >= 0 && flush > send && del > flush && pub > del);
 	assert_int_equal(F.ev[send].prio, 0);
 	assert_int_equal(count(EV_DEL), 2);
+	/* the announcements still queued are dropped with the VIPs */
+	assert_int_equal(count(EV_UNANNOUNCE), 2);
+	assert_true(first(EV_UNANNOUNCE) < pub);
 	assert_int_equal(F.ev[pub].now, VRRP_STATE_INIT);
 	assert_int_equal(in->stats.prio0_sent, 1);
 	assert_false(loop_timer_armed(&in->adver_t));

@@ -139,9 +139,10 @@ int announce_queue(int ifindex, const uint8_t mac[6], const struct vaddr *vip)
 		errno = EAFNOSUPPORT;
 		return -1;
 	}
-	/* a burst asks for its copies one after the other */
-	if (last && last->ifindex == ifindex && memcmp(last->mac, mac, 6) == 0 &&
-	    vaddr_cmp(&last->vip, vip) == 0) {
+	/* a burst asks for its copies one after the other; a burst already
+	 * under way is not joined: the new one's first copy goes at once */
+	if (last && last->sent == 0 && last->ifindex == ifindex &&
+	    memcmp(last->mac, mac, 6) == 0 && vaddr_cmp(&last->vip, vip) == 0) {
 		last->count++;
 		return 0;
 	}
@@ -159,6 +160,13 @@ int announce_queue(int ifindex, const uint8_t mac[6], const struct vaddr *vip)
 	queue[nqueue++] = (struct announce){ .ifindex = ifindex, .vip = *vip, .count = 1 };
 	memcpy(queue[nqueue - 1].mac, mac, 6);
 	return 0;
+}
+
+void announce_cancel(int ifindex, const struct vaddr *vip)
+{
+	for (size_t i = 0; i < nqueue; i++)
+		if (queue[i].ifindex == ifindex && vaddr_cmp(&queue[i].vip, vip) == 0)
+			queue[i].sent = queue[i].count; /* dropped at the next flush */
 }
 
 #define GARP_BATCH 64

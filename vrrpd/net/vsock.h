@@ -122,7 +122,7 @@ int send_unsolicited_na(int ifindex, const uint8_t mac[6],
  * (every address's second copy before anyone's third), at most
  * ANNOUNCE_REPEATS_PER_TURN frames per call (the loop's end of turn asks
  * for repeats; a flush in the middle of a turn does not). While copies
- * are left it returns true and sets *next_us to when the next one is due:
+ * are left it returns true and sets *next_us to when the next one may leave:
  * the caller flushes again then. So in a mass takeover the last VIP's
  * first gratuitous ARP is behind neither the repeats of the VIPs before it
  * nor those of an earlier turn, and the repeats of one address are not
@@ -142,6 +142,9 @@ typedef void (*announce_fail_fn)(void *arg, int ifindex, const struct vaddr *vip
 int announce_queue(int ifindex, const uint8_t mac[6], const struct vaddr *vip);
 bool announce_flush(announce_fail_fn fail, void *arg, bool repeats,
 		    uint64_t hold_until_us, uint64_t now_us, uint64_t *next_us);
+/* Drop the copies of vip on ifindex not sent yet: an instance that is no
+ * longer master must not keep pointing neighbours at itself. */
+void announce_cancel(int ifindex, const struct vaddr *vip);
 size_t announce_pending(void); /* copies queued, not sent yet */
 void announce_reset(void);
 

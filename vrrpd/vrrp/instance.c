@@ -409,7 +409,9 @@ void instance_on_packet(struct instance *in, const struct vrrp_adv *adv,
 	 * from the stamps of a backlog read late would fire before the
 	 * fresher adverts behind them are read (1210 false takeovers at
 	 * 1000 x 10 ms when it was unbounded); bounded, it fires at most that
-	 * much sooner than when timed from the read, which never did. */
+	 * much sooner than when timed from the read, which never did. (The
+	 * state machine's other uses of this time, preemption and the
+	 * master's own timers, move by the same millisecond at most.) */
 	uint64_t now = ENV(in, now_us);
 	if (meta->rx_us && meta->rx_us < now) {
 		if (adv->priority == 0 || now - meta->rx_us <= INSTANCE_RX_LEAD_MAX_US)

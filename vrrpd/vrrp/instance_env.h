@@ -60,6 +60,8 @@ struct instance_env {
 	/* One gratuitous ARP (IPv4) or unsolicited NA (IPv6); 0 or -1 (errno). */
 	int (*announce)(void *arg, int ifindex, const uint8_t mac[6],
 			const struct vaddr *vip);
+	/* Drop the copies of vip on ifindex still queued. */
+	void (*announce_cancel)(void *arg, int ifindex, const struct vaddr *vip);
 
 	/* The virtual MAC macvlan (use_vmac): ifindex, or -1 with err. */
 	int (*vmac_create)(void *arg, int parent, const char *parent_name,

@@ -53,6 +53,7 @@ void garp_burst_n(struct instance *in, unsigned repeat);
  * garp_refresh; cancel if neither is configured. */
 void garp_schedule(struct instance *in, bool first);
 void garp_cancel(struct instance *in);
+void garp_drop_queued(struct instance *in); /* queued copies of every VIP */
 void garp_expired(void *arg);
 
 #endif

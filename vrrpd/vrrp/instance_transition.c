@@ -108,6 +108,7 @@ static void master_enter(struct instance *in)
 static void master_exit(struct instance *in)
 {
 	garp_cancel(in);
+	garp_drop_queued(in); /* repeats still queued would claim the VIPs */
 	routes_del(in);
 	vips_del(in);
 	accept_filter_set(in, false);

@@ -292,6 +292,16 @@ void garp_cancel(struct instance *in)
 	ENV(in, timer_cancel, &in->garp_t);
 }
 
+void garp_drop_queued(struct instance *in)
+{
+	for (size_t i = 0; i < in->cfg.n_vips; i++) {
+		const struct vip_cfg *v = &in->cfg.vips[i];
+		int ifi = vip_ifindex(in, v);
+		if (ifi)
+			ENV(in, announce_cancel, ifi, &v->addr);
+	}
+}
+
 void garp_expired(void *arg)
 {
 	struct instance *in = arg;
