@@ -150,14 +150,21 @@ def test_privsep_worker_scripts_save_and_stop(script_user, lab):
     cfg, flag = privsep_config(lab, out)
     d, parent, worker = start_privsep(lab, cfg)
 
-    # the split as /proc shows it
+    # the split as /proc shows it, once the worker has dropped root (the
+    # parent logs its pid right after fork(), before the worker's setuid)
+    nobody = pwd.getpwnam(WORKER_USER)
+    want = (1 << CAP_NET_ADMIN) | (1 << CAP_NET_RAW)
+
+    def dropped():
+        w = status(worker)
+        return (w["Uid"].split() == [str(nobody.pw_uid)] * 4 and
+                int(w["CapEff"], 16) == want and w["NoNewPrivs"] == "1")
+    wait_for(dropped, 5, what="the worker to drop root")
     ps, ws = status(parent), status(worker)
     assert ps["Uid"].split() == ["0"] * 4, ps["Uid"]
-    nobody = pwd.getpwnam(WORKER_USER)
     assert ws["Uid"].split() == [str(nobody.pw_uid)] * 4, ws["Uid"]
     assert ws["Gid"].split() == [str(nobody.pw_gid)] * 4, ws["Gid"]
     assert ws["Groups"] == "", ws["Groups"]
-    want = (1 << CAP_NET_ADMIN) | (1 << CAP_NET_RAW)
     assert int(ws["CapEff"], 16) == want, ws["CapEff"]
     assert int(ws["CapPrm"], 16) == want, ws["CapPrm"]
     assert int(ws["CapBnd"], 16) == 0, ws["CapBnd"]
