@@ -17,12 +17,16 @@
 
 #define ADVERT_GRID_US 10000u
 /* Instances created one after another share a slot in groups of this
- * size: a hundred instances need one wakeup per interval, a thousand four.
- * Each wakeup costs both routers more than a few dozen adverts do: at
- * 1000 x 1 s, groups of 32 (32 wakeups a second) cost the master 0.36 and
- * the backup 0.21 CPU-s/min, groups of 256 0.26 and 0.15 (the floor probe,
- * one burst per interval, 0.18 and 0.11; groups of 1024 were no better). */
-#define ADVERT_SLOT_SHARE 256u
+ * size: a hundred instances need one wakeup per interval, a thousand
+ * eight. Each wakeup costs both routers more than a few dozen adverts do:
+ * at 1000 x 1 s, groups of 32 (32 wakeups a second) cost the master 0.36
+ * and the backup 0.21 CPU-s/min, groups of 256 0.26 and 0.15 (the floor
+ * probe, one burst per interval, 0.18 and 0.11). But a slot's instances
+ * also fall due together when their master crashes: groups of 256 put 256
+ * takeovers at one instant and made the last VIP of a mass crash at 100 ms
+ * twice as late (8 -> 15 ms). 128 keeps a slot at the size groups of 32
+ * gave at 100 ms (10 slots, 96-128 instances each). */
+#define ADVERT_SLOT_SHARE 128u
 
 /* The phase (offset within the interval) of the instance created serial-th. */
 uint64_t advert_phase_us(uint64_t serial, uint64_t interval_us);
