@@ -18,6 +18,10 @@ same way for both). Reported: vip_v of the last VIP (max), median and p90,
 wire_v max and median, and "span" = last gratuitous ARP - last minimum.
 After the capture, vipsweep.py checks that every VIP answers an echo.
 
+MASS_TRACE=PREFIX writes PREFIX.CASE.T.json per run: {"events": [[ms, kind]...]
+(every advert, priority-0 advert and gratuitous ARP after the event), "lag":
+[[minimum ms, VIP lag ms]...] (one per instance)}.
+
     python3 bench/mass.py [--n 1000] [--interval-cs 10] [--runs 3]
                           [--cases stop,kill] [--impls vrrpd,keepalived] [--out F.md]
 """
